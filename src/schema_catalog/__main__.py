@@ -1,0 +1,5 @@
+import sys
+
+from schema_catalog.cli import main
+
+sys.exit(main())

@@ -1,0 +1,237 @@
+"""The `schema-catalog` command line: one verb per pipeline step.
+
+    extract   sources → catalog/catalog.json (merged, analysed)
+    render    catalog JSON → Markdown pages in docs/
+    build     render, then MkDocs → site/
+    serve     render, then `mkdocs serve`, re-rendering when the catalog changes
+    check     print findings; exit 1 at or above --fail-on
+    diff      what changed between two snapshots (Markdown or JSON)
+    demo      the whole pipeline on the bundled Movemental example
+    json-schema   the published JSON Schema of the catalog snapshot
+
+Exit codes: 0 ok, 1 findings at or above the failing level, 2 usage or input error.
+Errors are one line on stderr; a failed run leaves previous outputs untouched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from schema_catalog import __version__, pipeline, snapshot, summary
+from schema_catalog import config as config_module
+from schema_catalog.config import Config
+from schema_catalog.errors import CatalogError
+from schema_catalog.progress import Progress
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    handler: Handler = args.handler
+    try:
+        return handler(args)
+    except CatalogError as error:
+        print(f"schema-catalog: error: {error.line()}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("schema-catalog: interrupted; previous outputs left as they were", file=sys.stderr)
+        return 130
+
+
+# --------------------------------------------------------------------------- verbs
+
+
+def _extract(args: argparse.Namespace) -> int:
+    config = _config(args)
+    progress = Progress(quiet=args.quiet)
+    options = pipeline.ExtractOptions(
+        dsn=args.dsn,
+        drizzle=args.drizzle,
+        migrations=args.migrations,
+        schemas=args.schema,
+        no_database=args.no_database,
+    )
+    catalog = pipeline.extract(config, options, progress)
+    out = pipeline.catalog_path(config, args.out)
+    pipeline.save(catalog, out)
+    progress.note(summary.summarize(catalog, out))
+    return 0
+
+
+def _render(args: argparse.Namespace) -> int:
+    from schema_catalog import render
+
+    config = _config(args)
+    catalog = snapshot.load(pipeline.catalog_path(config, args.catalog))
+    progress = Progress(quiet=args.quiet)
+    with progress.phase("Rendering pages"):
+        result = render.render(catalog, config, _docs_dir(config, args))
+    progress.note(str(result))
+    return 0
+
+
+def _build(args: argparse.Namespace) -> int:
+    from schema_catalog import site
+
+    _render(args)
+    config = _config(args)
+    progress = Progress(quiet=args.quiet)
+    with progress.phase("Building the site"):
+        site.build(config, _docs_dir(config, args), Path(args.site), mkdocs_yml=Path(args.mkdocs))
+    progress.note(f"Site built in {args.site}/")
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from schema_catalog import site
+
+    _render(args)
+    config = _config(args)
+    site.serve(
+        config,
+        _docs_dir(config, args),
+        catalog_path=pipeline.catalog_path(config, args.catalog),
+        mkdocs_yml=Path(args.mkdocs),
+        dev_addr=args.dev_addr,
+    )
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from schema_catalog import analysis
+
+    config = _config(args)
+    catalog = snapshot.load(pipeline.catalog_path(config, args.catalog))
+    catalog = analysis.analyze(catalog, config)
+    fmt = args.format or ("rich" if sys.stdout.isatty() else "plain")
+    print(analysis.format_findings(catalog.findings, fmt), end="")
+    return analysis.check_exit_code(catalog.findings, args.fail_on)
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from schema_catalog.analysis import diff
+
+    old = snapshot.load(Path(args.old))
+    new = snapshot.load(Path(args.new))
+    result = diff.diff(old, new)
+    text = (
+        result.model_dump_json(indent=2) + "\n" if args.format == "json" else result.to_markdown()
+    )
+    if args.out:
+        from schema_catalog import atomic
+
+        atomic.write_text(Path(args.out), text)
+    else:
+        print(text, end="")
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from schema_catalog import demo
+
+    return demo.run(
+        config_path=Path(args.config) if args.config else None,
+        site_dir=Path(args.site),
+        mkdocs_yml=Path(args.mkdocs),
+        build_site=not args.no_site,
+        quiet=args.quiet,
+    )
+
+
+def _json_schema(args: argparse.Namespace) -> int:
+    print(snapshot.json_schema(), end="")
+    return 0
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _config(args: argparse.Namespace) -> Config:
+    return config_module.load(Path(args.config) if args.config else None)
+
+
+def _docs_dir(config: Config, args: argparse.Namespace) -> Path:
+    return Path(args.docs) if getattr(args, "docs", None) else config.resolve(config.docs_dir)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="schema-catalog",
+        description="A searchable documentation site from a Supabase/PostgreSQL + Drizzle schema.",
+    )
+    parser.add_argument("--version", action="version", version=f"schema-catalog {__version__}")
+    verbs = parser.add_subparsers(dest="verb", required=True, metavar="COMMAND")
+
+    def verb(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
+        sub = verbs.add_parser(name, help=help_text, description=help_text)
+        sub.set_defaults(handler=handler)
+        sub.add_argument(
+            "--config", metavar="FILE", help="catalog.yml (default catalog/catalog.yml)"
+        )
+        sub.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+        return sub
+
+    extract = verb("extract", _extract, "Read the sources and write the catalog JSON.")
+    extract.add_argument("--dsn", metavar="URL", help="PostgreSQL URL (default: $DATABASE_URL)")
+    extract.add_argument(
+        "--drizzle",
+        metavar="PATH",
+        action="append",
+        default=[],
+        help=".ts file, folder, glob, drizzle.config.ts or meta/ (repeatable)",
+    )
+    extract.add_argument(
+        "--migrations",
+        metavar="PATH",
+        action="append",
+        default=[],
+        help=".sql file or folder of migrations (repeatable)",
+    )
+    extract.add_argument(
+        "--schema",
+        metavar="NAME",
+        action="append",
+        default=[],
+        help="schema to document (repeatable; default public)",
+    )
+    extract.add_argument("--no-database", action="store_true", help="read no database")
+    extract.add_argument("--out", metavar="FILE", help="default catalog/catalog.json")
+
+    for name, handler, text in (
+        ("render", _render, "Render the catalog JSON to Markdown pages."),
+        ("build", _build, "Render, then build the site with MkDocs."),
+        ("serve", _serve, "Render, then serve the site and re-render on changes."),
+    ):
+        sub = verb(name, handler, text)
+        sub.add_argument("--catalog", metavar="FILE", help="default catalog/catalog.json")
+        sub.add_argument("--docs", metavar="DIR", help="default docs/")
+        sub.add_argument("--site", metavar="DIR", default="site")
+        sub.add_argument("--mkdocs", metavar="FILE", default="mkdocs.yml")
+        if name == "serve":
+            sub.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT")
+
+    check = verb("check", _check, "Print findings; exit 1 at or above --fail-on.")
+    check.add_argument("--catalog", metavar="FILE", help="default catalog/catalog.json")
+    check.add_argument("--format", choices=("rich", "plain", "json", "github"))
+    check.add_argument("--fail-on", choices=("error", "warning", "info"), default="error")
+
+    diff = verb("diff", _diff, "What changed between two catalog snapshots.")
+    diff.add_argument("old", metavar="OLD")
+    diff.add_argument("new", metavar="NEW")
+    diff.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    diff.add_argument("--out", metavar="FILE")
+
+    demo = verb(
+        "demo", _demo, "The whole pipeline on the bundled example, on an embedded PostgreSQL."
+    )
+    demo.add_argument("--site", metavar="DIR", default="site")
+    demo.add_argument("--mkdocs", metavar="FILE", default="mkdocs.yml")
+    demo.add_argument("--no-site", action="store_true", help="stop after extract and render")
+
+    verb("json-schema", _json_schema, "Print the JSON Schema of the catalog snapshot.")
+    return parser

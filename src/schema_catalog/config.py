@@ -1,0 +1,200 @@
+"""`catalog/catalog.yml`: what to read and what to add that the database does not know.
+
+Validated by pydantic; an unknown key is an error naming the file and the key.
+Paths in the file are relative to the file's own folder. Whether the table names
+it mentions exist is checked later, against a catalog (`check_tables`), because
+only then are the tables known.
+
+    sources:
+      database: {dsn_env: DATABASE_URL}     # or dsn: postgresql://user@host/db (no password!)
+      drizzle: [db/schema.ts]               # .ts, folders, globs, drizzle.config.ts, meta/
+      migrations: [supabase/migrations]
+    schemas: [public]
+    domains:
+      Books: {tables: [books, "book_*"], description: ...}
+      Users: [user_profiles, user_assessments]
+    tenancy: {root: organizations, key: [organization_id], platform: [subscription_plans]}
+    tables:
+      books: {description: ..., owner: content-team}
+    lint:
+      rules: {TEN002: warning, table_without_comment: info, too_many_columns: off}
+      exclude: {no_primary_key: [audit_log]}
+      max_columns: 60
+    site: {title: ..., templates: templates/, diagram_hops: 1}
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from schema_catalog.errors import ConfigError
+
+DEFAULT_PATH = Path("catalog/catalog.yml")
+RuleLevel = Literal["error", "warning", "info", "off"]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class DatabaseSource(_Section):
+    dsn: str | None = None
+    dsn_env: str = "DATABASE_URL"
+
+    @field_validator("dsn")
+    @classmethod
+    def _no_password(cls, value: str | None) -> str | None:
+        from schema_catalog.sources.dsn import has_password
+
+        if value and has_password(value):
+            raise ValueError(
+                "contains a password: put the DSN in an environment variable and name it in dsn_env"
+            )
+        return value
+
+
+class Sources(_Section):
+    database: DatabaseSource | None = None
+    drizzle: tuple[str, ...] = ()
+    migrations: tuple[str, ...] = ()
+
+
+class DomainConfig(_Section):
+    tables: tuple[str, ...] = ()
+    description: str | None = None
+
+
+class TenancyConfig(_Section):
+    root: str | None = None
+    key: tuple[str, ...] = ("organization_id",)
+    platform: tuple[str, ...] = ()
+
+    @field_validator("key", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return (value,) if isinstance(value, str) else value
+
+
+class TableConfig(_Section):
+    description: str | None = None
+    owner: str | None = None
+
+
+class LintConfig(_Section):
+    rules: dict[str, RuleLevel] = {}
+    exclude: dict[str, tuple[str, ...]] = {}
+    max_columns: int = 60
+
+
+class SiteConfig(_Section):
+    title: str = "Database catalog"
+    templates: str | None = None
+    """A folder of template overrides (override a block, not a whole file)."""
+    diagram_hops: int = Field(default=1, ge=0, le=3)
+    repo_url: str | None = None
+
+
+class Config(_Section):
+    sources: Sources = Sources()
+    schemas: tuple[str, ...] = ("public",)
+    output: str = "catalog.json"
+    docs_dir: str = "../docs"
+    domains: dict[str, DomainConfig] = {}
+    tenancy: TenancyConfig = TenancyConfig()
+    tables: dict[str, TableConfig] = {}
+    lint: LintConfig = LintConfig()
+    site: SiteConfig = SiteConfig()
+    path: Path | None = Field(default=None, exclude=True)
+    """The file this config was read from (None for the built-in default)."""
+
+    @field_validator("domains", mode="before")
+    @classmethod
+    def _domain_shorthand(cls, value: Any) -> Any:
+        # `Users: [a, b]` is short for `Users: {tables: [a, b]}`.
+        if isinstance(value, dict):
+            return {k: {"tables": v} if isinstance(v, list) else v for k, v in value.items()}
+        return value
+
+    @property
+    def base_dir(self) -> Path:
+        return self.path.parent if self.path else Path.cwd()
+
+    def resolve(self, relative: str) -> Path:
+        """A path from the config file, relative to the file's folder."""
+        path = Path(relative)
+        return path if path.is_absolute() else self.base_dir / path
+
+    @property
+    def where(self) -> str:
+        return str(self.path) if self.path else "catalog.yml"
+
+
+def load(path: Path | None = None) -> Config:
+    """Read ``path`` (default ``catalog/catalog.yml`` when it exists)."""
+    if path is None:
+        if not DEFAULT_PATH.exists():
+            return Config()
+        path = DEFAULT_PATH
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError("config file not found", where=str(path)) from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        problem = getattr(error, "problem", None) or "invalid YAML"
+        raise ConfigError(f"invalid YAML: {problem}", where=where) from None
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise ConfigError("expected a mapping of settings at the top level", where=str(path))
+    try:
+        return Config.model_validate({**raw, "path": path})
+    except ValidationError as error:
+        raise ConfigError(_describe(error), where=str(path)) from None
+
+
+def _describe(error: ValidationError) -> str:
+    first = error.errors()[0]
+    key = ".".join(str(part) for part in first["loc"])
+    if first["type"] == "extra_forbidden":
+        return f"unknown key `{key}`"
+    return f"key `{key}`: {first['msg']}"
+
+
+def match_tables(patterns: tuple[str, ...], names: list[str]) -> list[str]:
+    """Table names matched by names or globs; a pattern may be ``schema.name`` or ``name``."""
+    matched: set[str] = set()
+    for pattern in patterns:
+        for qualified in names:
+            short = qualified.split(".", 1)[1]
+            target = qualified if "." in pattern else short
+            if fnmatch.fnmatchcase(target, pattern):
+                matched.add(qualified)
+    return sorted(matched)
+
+
+def check_tables(config: Config, names: list[str]) -> None:
+    """Fail on any config entry naming a table that is in no source."""
+    entries: list[tuple[str, tuple[str, ...]]] = [
+        (f"domains.{domain}.tables", spec.tables) for domain, spec in config.domains.items()
+    ]
+    entries += [
+        ("tenancy.root", (config.tenancy.root,) if config.tenancy.root else ()),
+        ("tenancy.platform", config.tenancy.platform),
+        ("tables", tuple(config.tables)),
+    ]
+    entries += [(f"lint.exclude.{rule}", tables) for rule, tables in config.lint.exclude.items()]
+    for key, patterns in entries:
+        for pattern in patterns:
+            if not match_tables((pattern,), names):
+                raise ConfigError(
+                    f"`{key}` names `{pattern}`, which matches no table",
+                    where=config.where,
+                    fix="fix the name or remove the entry",
+                )

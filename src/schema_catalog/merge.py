@@ -1,0 +1,87 @@
+"""Merge the catalogs of several sources into one.
+
+Each table appears once in `Catalog.tables`, taken from its primary source: the
+database when the table is live, else pending migrations, else Drizzle (then a
+drizzle-kit snapshot). `Table.presence` records every source that has it, and
+the non-database views are kept whole in `Catalog.source_views`, so analysis can
+compare what each source says (drift) from the snapshot alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from schema_catalog.model import Catalog, Enum, Presence, SourceKind, SourceView, Table
+
+# Which source describes a table best when several have it: live facts first.
+_PRIORITY: tuple[SourceKind, ...] = (
+    "database",
+    "snapshot",
+    "migrations",
+    "drizzle",
+    "drizzle_snapshot",
+)
+
+
+def merge(catalogs: Sequence[Catalog], *, schemas: Sequence[str] | None = None) -> Catalog:
+    """One catalog from the per-source catalogs (each with a single source)."""
+    ordered = sorted(catalogs, key=lambda c: _PRIORITY.index(_kind(c)))
+    primary: dict[str, Table] = {}
+    presence: dict[str, set[SourceKind]] = {}
+    for catalog in ordered:
+        kind = _kind(catalog)
+        for table in catalog.tables:
+            primary.setdefault(table.qualified_name, table)
+            presence.setdefault(table.qualified_name, set()).update(_kinds_of(table, kind))
+    tables = tuple(_with_presence(primary[name], presence[name]) for name in sorted(primary))
+    views = tuple(
+        SourceView(kind=_kind(c), tables=c.tables, enums=c.enums)
+        for c in ordered
+        if _kind(c) != "database"
+    )
+    base = ordered[0] if ordered else Catalog()
+    return base.model_copy(
+        update={
+            "schemas": tuple(schemas) if schemas else base.schemas,
+            "sources": tuple(s for c in ordered for s in c.sources),
+            "tables": tables,
+            "enums": _merge_enums(ordered),
+            "source_views": views,
+            "findings": tuple(f for c in ordered for f in c.findings),
+        }
+    )
+
+
+def _kind(catalog: Catalog) -> SourceKind:
+    return catalog.sources[0].kind if catalog.sources else "snapshot"
+
+
+def _kinds_of(table: Table, kind: SourceKind) -> set[SourceKind]:
+    if kind == "snapshot":  # a replayed snapshot keeps its own presence flags
+        flags = table.presence
+        kept: set[SourceKind] = set()
+        if flags.database:
+            kept.add("database")
+        if flags.drizzle:
+            kept.add("drizzle")
+        if flags.migrations:
+            kept.add("migrations")
+        return kept
+    return {kind}
+
+
+def _with_presence(table: Table, kinds: set[SourceKind]) -> Table:
+    flags = Presence(
+        database="database" in kinds,
+        drizzle=bool(kinds & {"drizzle", "drizzle_snapshot"}),
+        migrations="migrations" in kinds,
+    )
+    return table.model_copy(update={"presence": flags})
+
+
+def _merge_enums(ordered: Sequence[Catalog]) -> tuple[Enum, ...]:
+    seen: dict[tuple[str, str], Enum] = {}
+    for catalog in ordered:
+        for enum in catalog.enums:
+            seen.setdefault((enum.schema_, enum.name), enum)
+    return tuple(seen[key] for key in sorted(seen))

@@ -1,0 +1,461 @@
+"""The catalog model: one vocabulary for every source, analysis and page.
+
+Every source (PostgreSQL, Drizzle, migration SQL, a saved snapshot) returns a
+`Catalog`; analysis returns a new `Catalog` with derived fields filled in
+(`domains`, `tenancy`, `migration_status`, `drift`, `rls`, `findings`, `stats`).
+Models are frozen and forbid unknown keys; collections are tuples, sorted by the
+source before they leave it, so the JSON is byte-identical for an unchanged
+schema. Tables refer to each other by (schema, name), never by back-pointers:
+lookups are methods on `Catalog`.
+
+The field names are a public contract (DESIGN.md, "Catalog JSON"): rename
+nothing without bumping `FORMAT_VERSION`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+FORMAT_VERSION = 1
+
+TableKind = Literal["table", "view", "materialized_view", "partitioned_table", "foreign_table"]
+TenancyStatus = Literal["tenant_root", "direct", "inherited", "platform", "unscoped"]
+Severity = Literal["error", "warning", "info"]
+SourceKind = Literal["database", "drizzle", "drizzle_snapshot", "migrations", "snapshot"]
+MigrationStatus = Literal[
+    "live",  # in the database only (not declared in Drizzle)
+    "live_and_declared",  # in the database and in Drizzle
+    "drizzle_only",  # declared in Drizzle, not in the database
+    "proposed",  # created by pending migration SQL, not in the database
+    "proposed_and_declared",  # pending migration and Drizzle, not in the database
+]
+SEVERITY_ORDER: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
+
+
+class Model(BaseModel):
+    """Base for every catalog model: immutable, strict about unknown keys."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+# --------------------------------------------------------------------------- columns
+
+
+class Column(Model):
+    name: str
+    type: str
+    """As PostgreSQL's ``format_type`` spells it: ``character varying(255)``, ``text[]``."""
+    nullable: bool = True
+    default: str | None = None
+    """As ``pg_get_expr`` prints it; ``None`` for identity and generated columns."""
+    identity: Literal["always", "by_default"] | None = None
+    generated: str | None = None
+    """The expression of a ``GENERATED ALWAYS AS (...) STORED`` column."""
+    collation: str | None = None
+    comment: str | None = None
+    primary_key: bool = False
+    """Part of the table's primary key (redundant with `Table.primary_key`, handy in pages)."""
+    type_schema: str | None = None
+    """Schema of a user-defined type (enum, domain, composite), else ``None``."""
+    unresolved: tuple[str, ...] = ()
+    """Attributes a static reader could not resolve (e.g. Drizzle ``type``, ``default``)."""
+
+
+# --------------------------------------------------------------------------- constraints
+
+
+class PrimaryKey(Model):
+    name: str
+    columns: tuple[str, ...]
+
+
+class ForeignKey(Model):
+    name: str
+    columns: tuple[str, ...]
+    ref_schema: str
+    ref_table: str
+    ref_columns: tuple[str, ...]
+    on_delete: str = "NO ACTION"
+    on_update: str = "NO ACTION"
+    match: str = "SIMPLE"
+    deferrable: bool = False
+    initially_deferred: bool = False
+    validated: bool = True
+
+
+class UniqueConstraint(Model):
+    name: str
+    columns: tuple[str, ...]
+    nulls_not_distinct: bool = False
+    deferrable: bool = False
+
+
+class CheckConstraint(Model):
+    name: str
+    expression: str
+    """As ``pg_get_constraintdef`` prints it, e.g. ``CHECK ((price >= 0))``."""
+    validated: bool = True
+
+
+class ExclusionConstraint(Model):
+    name: str
+    definition: str
+
+
+class Index(Model):
+    name: str
+    columns: tuple[str, ...]
+    """Key columns; expressions appear as their text."""
+    method: str = "btree"
+    unique: bool = False
+    primary: bool = False
+    include: tuple[str, ...] = ()
+    predicate: str | None = None
+    valid: bool = True
+    definition: str | None = None
+    """The full ``CREATE INDEX`` statement, when the source knows it."""
+    constraint: str | None = None
+    """Name of the constraint that owns this index (primary key, unique, exclusion)."""
+    comment: str | None = None
+
+
+class Policy(Model):
+    name: str
+    command: Literal["ALL", "SELECT", "INSERT", "UPDATE", "DELETE"] = "ALL"
+    roles: tuple[str, ...] = ("public",)
+    permissive: bool = True
+    using: str | None = None
+    with_check: str | None = None
+
+
+class Trigger(Model):
+    name: str
+    timing: str
+    """BEFORE, AFTER or INSTEAD OF."""
+    events: tuple[str, ...]
+    level: Literal["row", "statement"] = "row"
+    function: str
+    definition: str
+    enabled: bool = True
+    comment: str | None = None
+
+
+class Grant(Model):
+    grantee: str
+    """A role name, or ``PUBLIC``."""
+    privilege: str
+    column: str | None = None
+    """Set for a column-level grant."""
+
+
+# --------------------------------------------------------------------------- derived facts
+
+
+class TenancyHop(Model):
+    """One foreign-key step on the way from a table to its tenant."""
+
+    table: str
+    columns: tuple[str, ...]
+    ref_table: str
+    foreign_key: str
+    nullable: bool
+    """True when the FK columns allow NULL: such rows belong to no tenant."""
+
+
+class Tenancy(Model):
+    status: TenancyStatus = "unscoped"
+    column: str | None = None
+    """The tenant key column (direct) or the column that starts the path (inherited)."""
+    path: tuple[TenancyHop, ...] = ()
+    routes: int = 0
+    """How many shortest FK routes reach a tenant table (more than one is ambiguous)."""
+    notes: tuple[str, ...] = ()
+
+
+class RlsCoverage(Model):
+    """Which role may run which command through policies, per the catalog."""
+
+    command: Literal["SELECT", "INSERT", "UPDATE", "DELETE"]
+    role: str
+    policies: tuple[str, ...]
+    tenant_scoped: bool
+    """Some permissive policy for this command/role mentions the tenant key or path."""
+
+
+class DriftItem(Model):
+    """One difference between two sources' views of the same table."""
+
+    kind: str
+    """missing_column, extra_column, type, nullable, default, primary_key, foreign_key,
+    index, unique, check, policy, rls."""
+    object: str
+    left_source: SourceKind
+    right_source: SourceKind
+    left: str | None
+    right: str | None
+
+
+class Presence(Model):
+    database: bool = False
+    drizzle: bool = False
+    migrations: bool = False
+
+
+# --------------------------------------------------------------------------- tables
+
+
+class Table(Model):
+    schema_: str = Field(alias="schema")
+    name: str
+    kind: TableKind = "table"
+    comment: str | None = None
+    description: str | None = None
+    """Added from catalog.yml, outside the database."""
+    owner: str | None = None
+    """Team or person responsible, from catalog.yml."""
+    domains: tuple[str, ...] = ()
+    columns: tuple[Column, ...] = ()
+    primary_key: PrimaryKey | None = None
+    foreign_keys: tuple[ForeignKey, ...] = ()
+    unique_constraints: tuple[UniqueConstraint, ...] = ()
+    check_constraints: tuple[CheckConstraint, ...] = ()
+    exclusion_constraints: tuple[ExclusionConstraint, ...] = ()
+    indexes: tuple[Index, ...] = ()
+    rls_enabled: bool = False
+    rls_forced: bool = False
+    policies: tuple[Policy, ...] = ()
+    triggers: tuple[Trigger, ...] = ()
+    grants: tuple[Grant, ...] = ()
+    view_definition: str | None = None
+    partition_key: str | None = None
+    partitions: tuple[str, ...] = ()
+    """Qualified names of partition children, folded under this parent."""
+    inherits: tuple[str, ...] = ()
+    """Qualified names of parents in classic table inheritance."""
+    estimated_rows: int | None = None
+    """``reltuples``; ``None`` when never analyzed."""
+    size_bytes: int | None = None
+    """Total relation size (heap, indexes, TOAST), summed over partitions."""
+    publications: tuple[str, ...] = ()
+    presence: Presence = Presence()
+    tenancy: Tenancy = Tenancy()
+    migration_status: MigrationStatus | None = None
+    drift: tuple[DriftItem, ...] = ()
+    rls: tuple[RlsCoverage, ...] = ()
+    location: str | None = None
+    """Where a declared or proposed table comes from (file:line)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    @property
+    def schema(self) -> str:  # type: ignore[override]
+        return self.schema_
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.schema_}.{self.name}"
+
+    def column(self, name: str) -> Column | None:
+        return next((c for c in self.columns if c.name == name), None)
+
+
+# --------------------------------------------------------------------------- types and functions
+
+
+class Enum(Model):
+    schema_: str = Field(alias="schema")
+    name: str
+    values: tuple[str, ...]
+    comment: str | None = None
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class DomainType(Model):
+    """A PostgreSQL ``CREATE DOMAIN`` type (not a documentation domain)."""
+
+    schema_: str = Field(alias="schema")
+    name: str
+    base_type: str
+    not_null: bool = False
+    default: str | None = None
+    checks: tuple[str, ...] = ()
+    comment: str | None = None
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class CompositeAttribute(Model):
+    name: str
+    type: str
+
+
+class CompositeType(Model):
+    schema_: str = Field(alias="schema")
+    name: str
+    attributes: tuple[CompositeAttribute, ...]
+    comment: str | None = None
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class Function(Model):
+    schema_: str = Field(alias="schema")
+    name: str
+    arguments: str
+    """``pg_get_function_identity_arguments``: distinguishes overloads."""
+    result: str
+    kind: Literal["function", "procedure", "aggregate", "window"] = "function"
+    language: str
+    security_definer: bool = False
+    volatility: Literal["immutable", "stable", "volatile"] = "volatile"
+    config: tuple[str, ...] = ()
+    """``proconfig`` settings such as ``search_path=public``."""
+    definition: str | None = None
+    """``pg_get_functiondef`` (None for aggregates, where it errors)."""
+    executable_by: tuple[str, ...] = ()
+    """Roles with EXECUTE (``PUBLIC`` included when granted to everyone)."""
+    comment: str | None = None
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    @property
+    def signature(self) -> str:
+        return f"{self.schema_}.{self.name}({self.arguments})"
+
+
+class Extension(Model):
+    name: str
+    schema_: str = Field(alias="schema")
+    version: str
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class Publication(Model):
+    name: str
+    all_tables: bool = False
+    tables: tuple[str, ...] = ()
+
+
+class Role(Model):
+    name: str
+    login: bool = False
+    superuser: bool = False
+    bypass_rls: bool = False
+
+
+# --------------------------------------------------------------------------- catalog-wide
+
+
+class Finding(Model):
+    code: str
+    """Stable rule code, e.g. ``TEN001``."""
+    severity: Severity
+    target: str
+    """What the finding is about: ``public.books``, ``public.books.organization_id``, a file:line."""
+    message: str
+    rule: str | None = None
+    """The rule's name (splinter's name where there is one)."""
+
+
+class Domain(Model):
+    """A documentation domain from catalog.yml: a named group of tables."""
+
+    name: str
+    description: str | None = None
+    tables: tuple[str, ...] = ()
+    """Qualified names, sorted."""
+
+
+class Count(Model):
+    name: str
+    tables: int
+    columns: int
+
+
+class Stats(Model):
+    tables: int = 0
+    columns: int = 0
+    by_source: tuple[Count, ...] = ()
+    by_domain: tuple[Count, ...] = ()
+    by_kind: tuple[Count, ...] = ()
+    largest_tables: tuple[Count, ...] = ()
+    tenancy: dict[str, int] = {}
+    migration_status: dict[str, int] = {}
+    rls_enabled: int = 0
+    rls_disabled: int = 0
+    findings: dict[str, int] = {}
+
+
+class SourceInfo(Model):
+    kind: SourceKind
+    location: str
+    """Where the facts came from: ``postgresql://user@host:5432/db`` (never a password) or a path."""
+    details: dict[str, str] = {}
+
+
+class SourceView(Model):
+    """What one secondary source says, kept as that source declares it (for drift)."""
+
+    kind: SourceKind
+    tables: tuple[Table, ...] = ()
+    enums: tuple[Enum, ...] = ()
+
+
+class Catalog(Model):
+    format_version: int = FORMAT_VERSION
+    extracted_at: str | None = None
+    """ISO time of the extraction that first saw this exact schema (kept while unchanged)."""
+    schemas: tuple[str, ...] = ("public",)
+    sources: tuple[SourceInfo, ...] = ()
+    tables: tuple[Table, ...] = ()
+    enums: tuple[Enum, ...] = ()
+    domain_types: tuple[DomainType, ...] = ()
+    composite_types: tuple[CompositeType, ...] = ()
+    functions: tuple[Function, ...] = ()
+    extensions: tuple[Extension, ...] = ()
+    publications: tuple[Publication, ...] = ()
+    roles: tuple[Role, ...] = ()
+    domains: tuple[Domain, ...] = ()
+    source_views: tuple[SourceView, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    stats: Stats = Stats()
+
+    def table(self, qualified_name: str) -> Table | None:
+        """Look a table up by ``schema.name``."""
+        return self._by_name().get(qualified_name)
+
+    def iter_tables(self, kind: TableKind | None = None) -> Iterator[Table]:
+        return (t for t in self.tables if kind is None or t.kind == kind)
+
+    def referenced_by(self, qualified_name: str) -> tuple[tuple[Table, ForeignKey], ...]:
+        """Foreign keys in other tables that point at ``qualified_name``."""
+        return tuple(
+            (t, fk)
+            for t in self.tables
+            for fk in t.foreign_keys
+            if f"{fk.ref_schema}.{fk.ref_table}" == qualified_name
+        )
+
+    def source_view(self, kind: SourceKind) -> SourceView | None:
+        return next((v for v in self.source_views if v.kind == kind), None)
+
+    def findings_for(self, target_prefix: str) -> tuple[Finding, ...]:
+        """Findings about a table or anything inside it (``public.books`` and ``public.books.*``)."""
+        return tuple(
+            f
+            for f in self.findings
+            if f.target == target_prefix or f.target.startswith(target_prefix + ".")
+        )
+
+    def _by_name(self) -> dict[str, Table]:
+        # Frozen models cannot cache on self; a dict build is cheap next to any caller.
+        return {t.qualified_name: t for t in self.tables}
+
+
+def qualified(schema: str, name: str) -> str:
+    return f"{schema}.{name}"

@@ -1,0 +1,146 @@
+"""The extract step: read every configured source, merge, analyse, save.
+
+Sources come from catalog.yml, overridden by command-line options. The
+database is optional when Drizzle or migration sources are given; with none of
+the three there is nothing to catalog, which is an error.
+"""
+
+from __future__ import annotations
+
+import glob
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from schema_catalog import merge, snapshot
+from schema_catalog.config import Config
+from schema_catalog.errors import CatalogError, SourceError
+from schema_catalog.model import Catalog, SourceInfo
+from schema_catalog.progress import SILENT, Progress
+from schema_catalog.sources import dsn as dsn_module
+
+
+@dataclass(frozen=True)
+class ExtractOptions:
+    """What the command line adds to (or puts in place of) catalog.yml."""
+
+    dsn: str | None = None
+    drizzle: Sequence[str] = ()
+    migrations: Sequence[str] = ()
+    schemas: Sequence[str] = ()
+    no_database: bool = False
+    database_label: str | None = None
+    """Shown instead of the redacted DSN (the demo's embedded server has a temp path)."""
+    extra_sources: Sequence[Catalog] = field(default_factory=tuple)
+
+
+def read_sources(config: Config, options: ExtractOptions, progress: Progress = SILENT) -> Catalog:
+    """Read and merge every source; no analysis yet."""
+    schemas = tuple(options.schemas) or config.schemas
+    catalogs: list[Catalog] = list(options.extra_sources)
+    live: Catalog | None = None
+    applied: frozenset[str] = frozenset()
+    dsn = _database_dsn(config, options)
+    if dsn is not None:
+        from schema_catalog.sources import postgres
+
+        with progress.phase(f"Reading {dsn_module.redact(dsn) if dsn else 'PG* environment'}"):
+            live = postgres.read(dsn, schemas)
+            applied = postgres.applied_migrations(dsn)
+        if options.database_label:
+            live = _relabel(live, options.database_label)
+        catalogs.append(live)
+    drizzle_paths = _paths(options.drizzle, config.sources.drizzle, config)
+    if drizzle_paths:
+        with progress.phase(f"Reading Drizzle ({len(drizzle_paths)} path(s))"):
+            catalogs.extend(_read_drizzle(drizzle_paths))
+    migration_paths = _paths(options.migrations, config.sources.migrations, config)
+    if migration_paths:
+        from schema_catalog.sources import migrations
+
+        with progress.phase(f"Replaying migrations ({len(migration_paths)} path(s))"):
+            catalogs.append(migrations.read(migration_paths, base=live, applied=applied))
+    if not catalogs:
+        raise SourceError(
+            "no source to read",
+            fix="pass --dsn (or set DATABASE_URL), --drizzle PATH or --migrations PATH, "
+            "or list sources in catalog/catalog.yml",
+        )
+    return merge.merge(catalogs, schemas=schemas)
+
+
+def extract(config: Config, options: ExtractOptions, progress: Progress = SILENT) -> Catalog:
+    """Read, merge and analyse: the catalog that `extract` saves."""
+    from schema_catalog import analysis
+
+    merged = read_sources(config, options, progress)
+    with progress.phase("Analysing"):
+        return analysis.analyze(merged, config)
+
+
+def save(catalog: Catalog, out: Path) -> Catalog:
+    """Save ``catalog``; keep the replaced snapshot beside it for the changelog."""
+    previous = out.with_name(out.stem + ".previous.json")
+    if out.exists():
+        old = out.read_bytes()
+        written = snapshot.save(catalog, out)
+        if out.read_bytes() != old:
+            previous.write_bytes(old)
+        return written
+    return snapshot.save(catalog, out)
+
+
+def catalog_path(config: Config, out: str | None = None) -> Path:
+    return Path(out) if out else config.resolve(config.output)
+
+
+def _database_dsn(config: Config, options: ExtractOptions) -> str | None:
+    if options.no_database:
+        return None
+    if options.dsn:
+        return options.dsn
+    source = config.sources.database
+    if source and source.dsn:
+        return source.dsn
+    try:
+        return dsn_module.resolve(None, source.dsn_env if source else "DATABASE_URL")
+    except CatalogError:
+        if source is not None:
+            raise  # catalog.yml asks for a database: the error says how to give one
+        return None
+
+
+def _paths(cli: Sequence[str], configured: Sequence[str], config: Config) -> list[Path]:
+    """Command-line paths (relative to the cwd) win over configured ones (relative
+    to catalog.yml); globs are expanded, in sorted order."""
+    raw = [Path(p) for p in cli] if cli else [config.resolve(p) for p in configured]
+    found: list[Path] = []
+    for path in raw:
+        if any(ch in str(path) for ch in "*?["):
+            matches = sorted(Path(m) for m in glob.glob(str(path), recursive=True))
+            if not matches:
+                raise SourceError("the pattern matches no file", where=str(path))
+            found.extend(matches)
+        elif not path.exists():
+            raise SourceError("no such file or folder", where=str(path), fix="check the path")
+        else:
+            found.append(path)
+    return found
+
+
+def _read_drizzle(paths: Sequence[Path]) -> list[Catalog]:
+    from schema_catalog.sources import drizzle
+
+    meta = [p for p in paths if p.is_dir() and p.name == "meta"]
+    schema_paths = [p for p in paths if p not in meta]
+    catalogs = [drizzle.read_kit_snapshot(p) for p in meta]
+    if schema_paths:
+        catalogs.insert(0, drizzle.read(schema_paths))
+    return catalogs
+
+
+def _relabel(catalog: Catalog, label: str) -> Catalog:
+    sources = tuple(
+        SourceInfo(kind=s.kind, location=label, details=s.details) for s in catalog.sources
+    )
+    return catalog.model_copy(update={"sources": sources})

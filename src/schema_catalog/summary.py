@@ -1,0 +1,35 @@
+"""The few lines `extract` and `demo` print: what the catalog holds, computed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from schema_catalog.model import Catalog, Table
+
+_LARGEST = 3
+
+
+def summarize(catalog: Catalog, out: Path) -> str:
+    live = [t for t in catalog.tables if t.presence.database and _is_table(t)]
+    declared = [t for t in catalog.tables if t.presence.drizzle]
+    proposed = [t for t in catalog.tables if t.presence.migrations and not t.presence.database]
+    lines = [f"Catalog written to {out}"]
+    if live:
+        columns = sum(len(t.columns) for t in live)
+        lines.append(f"  live tables: {len(live)}, {columns} columns")
+        largest = sorted(live, key=lambda t: (-len(t.columns), t.qualified_name))[:_LARGEST]
+        lines.append("  largest: " + ", ".join(f"{t.name} ({len(t.columns)})" for t in largest))
+    if declared:
+        only = sum(1 for t in declared if not t.presence.database)
+        lines.append(f"  declared in Drizzle: {len(declared)} ({only} not in the database)")
+    if proposed:
+        lines.append(f"  proposed by migrations: {len(proposed)} new tables")
+    counts = {level: 0 for level in ("error", "warning", "info")}
+    for finding in catalog.findings:
+        counts[finding.severity] += 1
+    lines.append("  findings: " + ", ".join(f"{n} {level}" for level, n in counts.items()))
+    return "\n".join(lines)
+
+
+def _is_table(table: Table) -> bool:
+    return table.kind in ("table", "partitioned_table")

@@ -1,0 +1,58 @@
+"""Session-wide real PostgreSQL for the test suite.
+
+`SCHEMA_CATALOG_TEST_DSN` (a superuser DSN) is used when set; otherwise an
+embedded PostgreSQL 16 (pgserver) starts once for the whole session. Each test
+that needs a database gets its own, created from SQL text, so tests never see
+each other's objects.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from schema_catalog import embedded
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SUPABASE_BASE_SQL = embedded.supabase_stub_sql()
+_counter = itertools.count()
+
+DatabaseFactory = Callable[..., str]
+
+
+@pytest.fixture(scope="session")
+def pg_admin_dsn(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A superuser DSN on a real PostgreSQL server."""
+    external = os.environ.get("SCHEMA_CATALOG_TEST_DSN")
+    if external:
+        yield external
+        return
+    with embedded.server(tmp_path_factory.mktemp("pg") / "data") as dsn:
+        yield dsn
+
+
+@pytest.fixture
+def make_database(pg_admin_dsn: str) -> Iterator[DatabaseFactory]:
+    """Create a fresh database from SQL: ``make_database(sql, supabase=True) -> dsn``.
+
+    With ``supabase=True`` (the default) the database first gets the Supabase
+    roles, the ``auth`` schema, ``auth.users`` and ``auth.uid()``/``auth.jwt()``.
+    """
+    created: list[str] = []
+
+    def factory(sql: str = "", *, supabase: bool = True, name: str | None = None) -> str:
+        db = name or f"t{os.getpid()}_{next(_counter)}"
+        created.append(db)
+        body = (SUPABASE_BASE_SQL + "\n" if supabase else "") + sql
+        return embedded.create_database(pg_admin_dsn, db, body or None)
+
+    yield factory
+    import psycopg
+
+    with psycopg.connect(pg_admin_dsn, autocommit=True) as conn:
+        for db in created:
+            conn.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')

@@ -1,0 +1,65 @@
+"""catalog.yml: validation that names the file and the key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from schema_catalog import config
+from schema_catalog.errors import ConfigError
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "catalog.yml"
+    path.write_text(text)
+    return path
+
+
+def test_domains_accept_lists_and_mappings(tmp_path: Path) -> None:
+    loaded = config.load(
+        _write(
+            tmp_path,
+            "domains:\n  Users: [user_profiles]\n  Books: {tables: ['book*'], description: B}\n",
+        )
+    )
+    assert loaded.domains["Users"].tables == ("user_profiles",)
+    assert loaded.domains["Books"].description == "B"
+
+
+def test_unknown_key_names_file_and_key(tmp_path: Path) -> None:
+    path = _write(tmp_path, "tenancy:\n  rooot: organizations\n")
+    with pytest.raises(ConfigError, match=r"catalog\.yml: unknown key `tenancy\.rooot`"):
+        config.load(path)
+
+
+def test_invalid_yaml_names_the_line(tmp_path: Path) -> None:
+    path = _write(tmp_path, "schemas: [public\nfoo: 1\n")
+    with pytest.raises(ConfigError, match=r"catalog\.yml:\d+: invalid YAML"):
+        config.load(path)
+
+
+def test_a_password_in_the_file_is_refused(tmp_path: Path) -> None:
+    path = _write(tmp_path, "sources:\n  database: {dsn: 'postgresql://u:s3cret@h/db'}\n")
+    with pytest.raises(ConfigError) as info:
+        config.load(path)
+    assert "s3cret" not in str(info.value) and "dsn_env" in str(info.value)
+
+
+def test_paths_are_relative_to_the_file(tmp_path: Path) -> None:
+    loaded = config.load(_write(tmp_path, "output: out/catalog.json\n"))
+    assert loaded.resolve(loaded.output) == tmp_path / "out" / "catalog.json"
+
+
+def test_match_tables_takes_names_globs_and_qualified_names() -> None:
+    names = ["public.books", "public.book_chapters", "auth.users"]
+    assert config.match_tables(("book*",), names) == ["public.book_chapters", "public.books"]
+    assert config.match_tables(("auth.users",), names) == ["auth.users"]
+    assert config.match_tables(("users",), names) == ["auth.users"]
+
+
+def test_check_tables_names_the_key_of_an_unknown_table(tmp_path: Path) -> None:
+    loaded = config.load(_write(tmp_path, "domains:\n  Books: [books, bookz]\n"))
+    config.check_tables(loaded.model_copy(update={"domains": {}}), ["public.books"])
+    with pytest.raises(ConfigError, match=r"`domains\.Books\.tables` names `bookz`"):
+        config.check_tables(loaded, ["public.books"])

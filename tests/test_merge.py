@@ -1,0 +1,56 @@
+"""Merging sources: one table each, presence from all, secondary views kept."""
+
+from __future__ import annotations
+
+from schema_catalog.merge import merge
+from schema_catalog.model import Catalog, Column, SourceInfo, Table
+
+
+def _source(kind: str, *tables: tuple[str, int]) -> Catalog:
+    return Catalog.model_validate(
+        {
+            "sources": [SourceInfo(kind=kind, location=kind)],  # type: ignore[arg-type]
+            "tables": [
+                Table(
+                    schema="public",
+                    name=name,
+                    columns=tuple(Column(name=f"c{i}", type="text") for i in range(n)),
+                )
+                for name, n in tables
+            ],
+        }
+    )
+
+
+def test_live_wins_and_presence_lists_every_source() -> None:
+    merged = merge(
+        [
+            _source("drizzle", ("organizations", 7), ("onboarding_responses", 39)),
+            _source("database", ("organizations", 28)),
+            _source("migrations", ("voice_baselines", 5)),
+        ]
+    )
+    orgs = merged.table("public.organizations")
+    assert orgs is not None and len(orgs.columns) == 28
+    assert (orgs.presence.database, orgs.presence.drizzle, orgs.presence.migrations) == (
+        True,
+        True,
+        False,
+    )
+    onboarding = merged.table("public.onboarding_responses")
+    assert (
+        onboarding is not None and onboarding.presence.drizzle and not onboarding.presence.database
+    )
+    proposed = merged.table("public.voice_baselines")
+    assert proposed is not None and proposed.presence.migrations
+    assert [t.name for t in merged.tables] == sorted(t.name for t in merged.tables)
+
+
+def test_secondary_views_are_kept_whole() -> None:
+    merged = merge(
+        [_source("database", ("organizations", 28)), _source("drizzle", ("organizations", 7))]
+    )
+    view = merged.source_view("drizzle")
+    assert view is not None and len(view.tables[0].columns) == 7
+    assert merged.source_view("database") is None
+    assert [s.kind for s in merged.sources] == ["database", "drizzle"]

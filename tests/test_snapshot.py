@@ -1,0 +1,81 @@
+"""Snapshots: deterministic bytes, a stable timestamp, clear errors."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from schema_catalog import snapshot
+from schema_catalog.errors import SnapshotError
+from schema_catalog.model import FORMAT_VERSION, Catalog, Column, Table
+
+T1 = datetime(2026, 1, 1, tzinfo=UTC)
+T2 = datetime(2026, 2, 1, tzinfo=UTC)
+
+
+def _catalog(*columns: str) -> Catalog:
+    table = Table(
+        schema="public", name="books", columns=tuple(Column(name=c, type="text") for c in columns)
+    )
+    return Catalog(tables=(table,))
+
+
+def test_round_trip_is_lossless() -> None:
+    catalog = _catalog("id", "title")
+    assert snapshot.loads(snapshot.dumps(catalog)) == catalog
+
+
+def test_the_json_uses_the_public_field_names() -> None:
+    data = json.loads(snapshot.dumps(_catalog("id")))
+    assert data["format_version"] == FORMAT_VERSION
+    assert data["tables"][0]["schema"] == "public"
+    assert set(data["tables"][0]["presence"]) == {"database", "drizzle", "migrations"}
+
+
+def test_unchanged_schema_keeps_bytes_and_timestamp(tmp_path: Path) -> None:
+    out = tmp_path / "catalog.json"
+    snapshot.save(_catalog("id"), out, now=T1)
+    first = out.read_bytes()
+    snapshot.save(_catalog("id"), out, now=T2)
+    assert out.read_bytes() == first
+    assert snapshot.load(out).extracted_at == T1.isoformat()
+
+
+def test_changed_schema_gets_a_new_timestamp(tmp_path: Path) -> None:
+    out = tmp_path / "catalog.json"
+    snapshot.save(_catalog("id"), out, now=T1)
+    written = snapshot.save(_catalog("id", "title"), out, now=T2)
+    assert written.extracted_at == T2.isoformat()
+
+
+def test_a_newer_format_is_refused_with_advice(tmp_path: Path) -> None:
+    out = tmp_path / "catalog.json"
+    out.write_text(json.dumps({"format_version": FORMAT_VERSION + 1}))
+    with pytest.raises(SnapshotError, match="newer schema-catalog.*upgrade"):
+        snapshot.load(out)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("{not json", "not valid JSON"),
+        ("[]", "expected a JSON object"),
+        ('{"tables": []}', "no format_version"),
+    ],
+)
+def test_broken_snapshots_fail_in_one_line(tmp_path: Path, text: str, message: str) -> None:
+    out = tmp_path / "catalog.json"
+    out.write_text(text)
+    with pytest.raises(SnapshotError, match=message) as info:
+        snapshot.load(out)
+    assert "\n" not in str(info.value) and str(out) in str(info.value)
+
+
+def test_json_schema_describes_the_catalog() -> None:
+    schema = json.loads(snapshot.json_schema())
+    assert schema["$schema"].endswith("2020-12/schema")
+    assert {"tables", "format_version", "findings"} <= set(schema["properties"])
+    assert "schema" in schema["$defs"]["Table"]["properties"]
