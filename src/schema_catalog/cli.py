@@ -64,10 +64,10 @@ def _extract(args: argparse.Namespace) -> int:
 
 
 def _render(args: argparse.Namespace) -> int:
-    from schema_catalog import render
-
     config = _config(args)
     catalog = snapshot.load(pipeline.catalog_path(config, args.catalog))
+    from schema_catalog import render
+
     progress = Progress(quiet=args.quiet)
     with progress.phase("Rendering pages"):
         result = render.render(catalog, config, _docs_dir(config, args))
@@ -114,10 +114,10 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from schema_catalog.analysis import diff
-
     old = snapshot.load(Path(args.old))
     new = snapshot.load(Path(args.new))
+    from schema_catalog.analysis import diff
+
     result = diff.diff(old, new)
     text = (
         result.model_dump_json(indent=2) + "\n" if args.format == "json" else result.to_markdown()

@@ -1,0 +1,80 @@
+"""The command line as a user meets it: exit codes and one-line errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from schema_catalog import snapshot
+from schema_catalog.cli import main
+from schema_catalog.model import Catalog
+
+
+def run(
+    *args: str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """The installed CLI in a subprocess: what a user's shell sees."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("PG", "DATABASE_URL"))}
+    return subprocess.run(
+        [sys.executable, "-m", "schema_catalog", *args],
+        cwd=cwd,
+        env={**clean, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess[str], *fragments: str) -> None:
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    for fragment in fragments:
+        assert fragment in lines[0]
+
+
+def test_json_schema_prints_the_published_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["json-schema"]) == 0
+    assert "tables" in json.loads(capsys.readouterr().out)["properties"]
+
+
+def test_extract_without_any_source_says_how_to_give_one(tmp_path: Path) -> None:
+    result = run("extract", cwd=tmp_path)
+    assert_one_line_error(result, "no source to read", "--dsn")
+
+
+def test_a_config_typo_names_the_file_and_key(tmp_path: Path) -> None:
+    (tmp_path / "catalog").mkdir()
+    (tmp_path / "catalog" / "catalog.yml").write_text("schemas: [public]\ndomain: {}\n")
+    result = run("extract", "--no-database", cwd=tmp_path)
+    assert_one_line_error(result, "catalog/catalog.yml", "unknown key `domain`")
+
+
+def test_render_without_a_catalog_says_to_extract_first(tmp_path: Path) -> None:
+    result = run("render", cwd=tmp_path)
+    assert_one_line_error(result, "catalog.json", "schema-catalog extract")
+
+
+def test_a_missing_drizzle_path_is_named(tmp_path: Path) -> None:
+    result = run("extract", "--no-database", "--drizzle", "db/schema.ts", cwd=tmp_path)
+    assert_one_line_error(result, "db/schema.ts", "no such file")
+
+
+def test_diff_of_a_newer_snapshot_is_refused(tmp_path: Path) -> None:
+    old = tmp_path / "old.json"
+    old.write_text(snapshot.dumps(Catalog()))
+    new = tmp_path / "new.json"
+    new.write_text(json.dumps({"format_version": 99}))
+    result = run("diff", str(old), str(new), cwd=tmp_path)
+    assert_one_line_error(result, "new.json", "newer schema-catalog")
+
+
+def test_unknown_verb_is_a_usage_error(tmp_path: Path) -> None:
+    result = run("frobnicate", cwd=tmp_path)
+    assert result.returncode == 2 and "invalid choice" in result.stderr
