@@ -1,0 +1,262 @@
+"""The Drizzle source: TypeScript schema files (and drizzle-kit snapshots) → `Catalog`.
+
+Entry points:
+
+- `read(paths, casing=None)`: .ts files, folders, globs or a drizzle.config.ts, parsed
+  with tree-sitter and evaluated statically (no Node). Only exported entities count,
+  as for drizzle-kit. A config's ``out/meta`` snapshot, when present, is read too and
+  kept as a ``drizzle_snapshot`` source view; where it disagrees with the schema files
+  a DRZ010 finding says so (committed snapshots go stale).
+- `read_kit_snapshot(meta_dir)`: the latest ``meta/NNNN_snapshot.json``.
+
+Both speak PostgreSQL (see `pgtypes`). Findings (never silent guesses):
+
+    DRZ001 warning  a value could not be resolved statically (computed name, helper
+                    factory, value from another package); the column lists it in
+                    ``Column.unresolved``
+    DRZ002 info     an exported value that is not a Drizzle entity could not be evaluated
+    DRZ004 warning  a statement with a syntax error was skipped
+    DRZ005 warning  a column uses an enum that is not exported: drizzle-kit will not create it
+    DRZ006 warning  two exported tables share one name
+    DRZ007 warning  an import points at no file
+    DRZ008 info     a view's definition is not static
+    DRZ010 warning  the schema files and the committed drizzle-kit snapshot disagree
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from schema_catalog import model
+from schema_catalog.errors import DrizzleError
+from schema_catalog.sources.drizzle import config as drizzle_config
+from schema_catalog.sources.drizzle.kit_snapshot import (
+    catalog_from_kit,
+    enum_schemas,
+    read_kit_snapshot,
+    table_from_kit,
+    view_from_kit,
+)
+from schema_catalog.sources.drizzle.parse import display_path
+from schema_catalog.sources.drizzle.policies import linked_table
+from schema_catalog.sources.drizzle.resolve import Project
+from schema_catalog.sources.drizzle.staleness import compare
+from schema_catalog.sources.drizzle.tables import TableReader
+from schema_catalog.sources.drizzle.values import (
+    PG_CORE,
+    Builder,
+    EnumEntity,
+    Extern,
+    RoleEntity,
+    TableEntity,
+    Unresolved,
+    Value,
+    ViewEntity,
+)
+
+__all__ = ["catalog_from_kit", "read", "read_kit_snapshot"]
+
+Casing = Literal["snake_case", "camelCase"]
+
+
+@dataclass
+class _Exports:
+    """Every exported entity of the schema files, each once."""
+
+    tables: list[TableEntity] = field(default_factory=list)
+    enums: list[EnumEntity] = field(default_factory=list)
+    views: list[ViewEntity] = field(default_factory=list)
+    roles: list[RoleEntity] = field(default_factory=list)
+    policies: list[Builder] = field(default_factory=list)
+    unresolved: list[tuple[str, Unresolved]] = field(default_factory=list)
+
+    def add(self, name: str, value: Value) -> None:
+        buckets: list[tuple[type, list[object]]] = [
+            (TableEntity, self.tables),  # type: ignore[list-item]
+            (EnumEntity, self.enums),  # type: ignore[list-item]
+            (ViewEntity, self.views),  # type: ignore[list-item]
+            (RoleEntity, self.roles),  # type: ignore[list-item]
+        ]
+        for kind, bucket in buckets:
+            if isinstance(value, kind):
+                if not any(v is value for v in bucket):
+                    bucket.append(value)
+                return
+        if isinstance(value, Builder) and value.root == Extern(PG_CORE, "pgPolicy"):
+            self.policies.append(value)
+        elif isinstance(value, Unresolved):
+            self.unresolved.append((name, value))
+
+
+def read(paths: Sequence[Path], *, casing: Casing | None = None) -> model.Catalog:
+    """Read Drizzle schema files into a catalog (see the module docstring)."""
+    project = Project()
+    inputs = drizzle_config.collect(paths, project)
+    effective = casing or inputs.casing
+    exports = _Exports()
+    for file in inputs.files:
+        for name, value in project.module(file).exported_values():
+            exports.add(name, value)
+    findings: list[model.Finding] = []
+    reader = TableReader(project.evaluator, effective)
+    tables, enums = _build(exports, reader, findings)
+    findings += _file_findings(project)
+    if not tables and not enums and any(m.broken for m in project.modules.values()):
+        module = next(m for m in project.modules.values() if m.broken)
+        raise DrizzleError(
+            "syntax error, nothing could be read", where=module.source.where(module.broken[0])
+        )
+    location = ", ".join(display_path(p) for p in paths)
+    details = {"files": str(len(inputs.files)), "casing": effective or "none"}
+    catalog = model.Catalog(
+        schemas=tuple(sorted({"public", *(t.schema for t in tables), *(e.schema_ for e in enums)})),
+        sources=(model.SourceInfo(kind="drizzle", location=location, details=details),),
+        tables=tuple(sorted(tables, key=lambda t: (t.schema, t.name))),
+        enums=tuple(sorted(enums, key=lambda e: (e.schema_, e.name))),
+        roles=tuple(
+            sorted(
+                {
+                    model.Role(name=r.name)
+                    for r in exports.roles
+                    if isinstance(r.name, str) and not r.existing
+                },
+                key=lambda r: r.name,
+            )
+        ),
+        findings=tuple(findings),
+    )
+    return _with_snapshots(catalog, inputs.meta_dirs)
+
+
+def _build(
+    exports: _Exports, reader: TableReader, findings: list[model.Finding]
+) -> tuple[list[model.Table], list[model.Enum]]:
+    enums = [
+        model.Enum(schema_=e.schema, name=e.name, values=e.values)
+        for e in exports.enums
+        if isinstance(e.name, str) and isinstance(e.values, tuple)
+    ]
+    for enum in exports.enums:
+        problem = enum.name if isinstance(enum.name, Unresolved) else enum.values
+        if isinstance(problem, Unresolved):
+            findings.append(_finding("DRZ001", "warning", enum.where, f"enum: {problem.reason}"))
+    kit_tables = {id(t): reader.kit_table(t) for t in exports.tables}
+    for policy in exports.policies:
+        target = linked_table(policy)
+        kit = kit_tables.get(id(target)) if isinstance(target, TableEntity) else None
+        if kit is not None:
+            reader.add_policy(kit, policy)
+    schemas = enum_schemas(tuple(enums))
+    tables = [table_from_kit(k, schemas) for k in kit_tables.values() if k is not None]
+    tables += [
+        _view(v, reader, findings, schemas)
+        for v in exports.views
+        if isinstance(v.name, str) and not v.existing
+    ]
+    findings += [
+        _finding("DRZ001", "warning", where, message) for where, message in reader.problems
+    ]
+    findings += _enum_findings(exports, reader, enums)
+    findings += _duplicate_findings(tables)
+    for name, value in exports.unresolved:
+        findings.append(
+            _finding(
+                "DRZ002", "info", value.where, f"export '{name}' not evaluated: {value.reason}"
+            )
+        )
+    return tables, enums
+
+
+def _view(
+    view: ViewEntity,
+    reader: TableReader,
+    findings: list[model.Finding],
+    schemas: dict[str, set[str]],
+) -> model.Table:
+    kit: dict[str, Value] = {
+        "name": view.name,
+        "schema": view.schema,
+        "materialized": view.materialized,
+    }
+    kit["_location"] = view.where
+    if view.columns is not None:
+        probe = TableEntity(view.name, view.schema, view.columns, None, view.where)
+        table = reader.kit_table(probe)
+        kit["columns"] = table["columns"] if table else {}
+    definition = reader.render(view.definition, "qualified", view.where)
+    if isinstance(definition, str):
+        kit["definition"] = definition
+    else:
+        findings.append(
+            _finding("DRZ008", "info", view.where, f"view {view.name}: definition not static")
+        )
+    return view_from_kit(kit, schemas)
+
+
+def _enum_findings(
+    exports: _Exports, reader: TableReader, enums: list[model.Enum]
+) -> list[model.Finding]:
+    """Columns typed by enums that are not exported (drizzle-kit will not create the type)."""
+    exported = {(e.schema_, e.name) for e in enums}
+    found: list[model.Finding] = []
+    for table in exports.tables:
+        if isinstance(table.columns, Unresolved):
+            continue
+        for key, value in table.columns.items():
+            root = value.root if isinstance(value, Builder) else None
+            if (
+                isinstance(root, EnumEntity)
+                and isinstance(root.name, str)
+                and (root.schema, root.name) not in exported
+            ):
+                message = f"{table.name}.{key} uses enum {root.name}, which is not exported: drizzle-kit will not create it"
+                found.append(_finding("DRZ005", "warning", value.where, message))
+    return found
+
+
+def _duplicate_findings(tables: list[model.Table]) -> list[model.Finding]:
+    seen: dict[str, int] = {}
+    for table in tables:
+        seen[table.qualified_name] = seen.get(table.qualified_name, 0) + 1
+    return [
+        _finding("DRZ006", "warning", name, f"{count} exported tables are named {name}")
+        for name, count in sorted(seen.items())
+        if count > 1
+    ]
+
+
+def _file_findings(project: Project) -> list[model.Finding]:
+    found = [
+        _finding("DRZ004", "warning", module.source.where(node), "syntax error: statement skipped")
+        for module in project.modules.values()
+        for node in module.broken
+    ]
+    found += [
+        _finding("DRZ007", "warning", where, f"import '{spec}' points at no file")
+        for spec, where in sorted(project.missing_imports.items())
+    ]
+    return found
+
+
+def _with_snapshots(catalog: model.Catalog, meta_dirs: list[Path]) -> model.Catalog:
+    if not meta_dirs:
+        return catalog
+    snapshot = read_kit_snapshot(meta_dirs[0])
+    view = model.SourceView(kind="drizzle_snapshot", tables=snapshot.tables, enums=snapshot.enums)
+    findings = (*catalog.findings, *compare(catalog, snapshot))
+    return catalog.model_copy(
+        update={
+            "sources": (*catalog.sources, *snapshot.sources),
+            "source_views": (*catalog.source_views, view),
+            "findings": findings,
+        }
+    )
+
+
+def _finding(
+    code: str, severity: Literal["warning", "info"], target: str, message: str
+) -> model.Finding:
+    return model.Finding(code=code, severity=severity, target=target, message=message)

@@ -1,0 +1,276 @@
+"""drizzle-kit snapshots (``meta/NNNN_snapshot.json``) → catalog, and the converter
+from drizzle-kit's table entries to the PostgreSQL-spelled model that the schema
+reader shares.
+
+Version "7" is read, including files from kits older than 0.27 that lack the
+``policies``/``checkConstraints``/``isRLSEnabled``/``roles``/``views`` keys.
+Version "8" (drizzle-kit 1.0's flat ``ddl[]``) and older versions are refused
+with a clear message. The conversion makes the snapshot say what PostgreSQL
+would hold after drizzle-kit's DDL: types and defaults via `pgtypes`, names
+truncated to 63 bytes, ``<table>_pkey`` for column-level primary keys, composite
+primary-key columns NOT NULL, RLS on when a table has policies (drizzle-kit
+enables it in the DDL even when the snapshot says ``isRLSEnabled: false``).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from schema_catalog import model
+from schema_catalog.errors import DrizzleError
+from schema_catalog.sources.drizzle import names, pgtypes
+from schema_catalog.sources.drizzle.parse import display_path
+
+KitTable = dict[str, Any]
+EnumSchemas = dict[str, set[str]]
+"""Enum name → schemas declaring it (to place enum columns drizzle-kit left without typeSchema)."""
+
+
+def read_kit_snapshot(meta_dir: Path) -> model.Catalog:
+    """The latest ``NNNN_snapshot.json`` in ``meta_dir`` (or that file itself) as a catalog."""
+    path = latest_snapshot(meta_dir)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise DrizzleError(
+            f"cannot read drizzle-kit snapshot: {error}", where=display_path(path)
+        ) from None
+    return catalog_from_kit(data, display_path(path))
+
+
+def latest_snapshot(meta_dir: Path) -> Path:
+    if meta_dir.is_file():
+        return meta_dir
+    if (meta_dir / "meta").is_dir():
+        meta_dir = meta_dir / "meta"
+    snapshots = sorted(
+        p for p in meta_dir.glob("*_snapshot.json") if p.name.split("_")[0].isdigit()
+    )
+    if not snapshots:
+        raise DrizzleError(
+            "no NNNN_snapshot.json here",
+            where=display_path(meta_dir),
+            fix="point at drizzle-kit's meta/ folder (inside the config's `out`)",
+        )
+    return max(snapshots, key=lambda p: int(p.name.split("_")[0]))
+
+
+def catalog_from_kit(data: dict[str, Any], location: str) -> model.Catalog:
+    version = str(data.get("version", ""))
+    if version == "8" or "ddl" in data:
+        raise DrizzleError(
+            "drizzle-kit 1.0 snapshot format (version 8) is not yet supported",
+            where=location,
+            fix="read the schema .ts files instead, or a snapshot written by drizzle-kit 0.2x/0.3x",
+        )
+    if version != "7" or data.get("dialect") not in {"postgresql", "pg", None}:
+        raise DrizzleError(
+            f"unsupported drizzle-kit snapshot version {version!r} / dialect {data.get('dialect')!r}",
+            where=location,
+            fix="run `drizzle-kit up` to upgrade old snapshots to version 7",
+        )
+    enums = enums_from_kit(data.get("enums") or {})
+    schemas = enum_schemas(enums)
+    tables = [table_from_kit(t, schemas) for t in (data.get("tables") or {}).values()]
+    tables += [view_from_kit(v, schemas) for v in (data.get("views") or {}).values()]
+    roles = tuple(
+        model.Role(name=r["name"]) for r in sorted((data.get("roles") or {}).values(), key=_name)
+    )
+    return model.Catalog(
+        schemas=tuple(sorted({"public", *(t.schema for t in tables), *(e.schema_ for e in enums)})),
+        sources=(model.SourceInfo(kind="drizzle_snapshot", location=location),),
+        tables=tuple(sorted(tables, key=lambda t: (t.schema, t.name))),
+        enums=enums,
+        roles=roles,
+    )
+
+
+def enums_from_kit(entries: dict[str, Any]) -> tuple[model.Enum, ...]:
+    found = [
+        model.Enum(schema_=e.get("schema") or "public", name=e["name"], values=tuple(e["values"]))
+        for e in entries.values()
+    ]
+    return tuple(sorted(found, key=lambda e: (e.schema_, e.name)))
+
+
+def enum_schemas(enums: tuple[model.Enum, ...]) -> EnumSchemas:
+    schemas: EnumSchemas = {}
+    for enum in enums:
+        schemas.setdefault(enum.name, set()).add(enum.schema_)
+    return schemas
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def table_from_kit(kit: KitTable, enums: EnumSchemas) -> model.Table:
+    """One drizzle-kit table entry (from a snapshot or from the reader) in PostgreSQL terms."""
+    schema, name = kit.get("schema") or "public", kit["name"]
+    composite = next(iter((kit.get("compositePrimaryKeys") or {}).values()), None)
+    pk_columns = (
+        tuple(composite["columns"])
+        if composite
+        else tuple(c["name"] for c in kit["columns"].values() if c.get("primaryKey"))
+    )
+    unresolved: dict[str, list[str]] = kit.get("_unresolved") or {}
+    columns = tuple(
+        _column(c, schema, name, c["name"] in pk_columns, enums, unresolved.get(c["name"], []))
+        for c in kit["columns"].values()
+    )
+    primary_key = None
+    if pk_columns:
+        pk_name = names.truncate(composite["name"]) if composite else names.primary_key_name(name)
+        primary_key = model.PrimaryKey(name=pk_name, columns=pk_columns)
+    uniques = tuple(
+        model.UniqueConstraint(
+            name=names.truncate(u["name"]),
+            columns=tuple(u["columns"]),
+            nulls_not_distinct=bool(u.get("nullsNotDistinct")),
+        )
+        for u in (kit.get("uniqueConstraints") or {}).values()
+    )
+    policies = tuple(_policy(p) for p in (kit.get("policies") or {}).values())
+    return model.Table(
+        schema_=schema,
+        name=name,
+        columns=columns,
+        primary_key=primary_key,
+        foreign_keys=_sorted(_foreign_key(f) for f in (kit.get("foreignKeys") or {}).values()),
+        unique_constraints=_sorted(uniques),
+        check_constraints=_sorted(
+            model.CheckConstraint(
+                name=names.truncate(c["name"]), expression=f"CHECK ({c['value']})"
+            )
+            for c in (kit.get("checkConstraints") or {}).values()
+        ),
+        indexes=_sorted(
+            [
+                *(_index(i) for i in (kit.get("indexes") or {}).values()),
+                *_constraint_indexes(primary_key, uniques),
+            ]
+        ),
+        rls_enabled=bool(kit.get("isRLSEnabled")) or bool(policies),
+        policies=_sorted(policies),
+        presence=model.Presence(drizzle=True),
+        location=kit.get("_location"),
+    )
+
+
+def view_from_kit(kit: KitTable, enums: EnumSchemas) -> model.Table:
+    schema, name = kit.get("schema") or "public", kit["name"]
+    columns = tuple(
+        _column(c, schema, name, False, enums, []) for c in (kit.get("columns") or {}).values()
+    )
+    return model.Table(
+        schema_=schema,
+        name=name,
+        kind="materialized_view" if kit.get("materialized") else "view",
+        columns=columns,
+        view_definition=kit.get("definition"),
+        presence=model.Presence(drizzle=True),
+        location=kit.get("_location"),
+    )
+
+
+def _column(
+    kit: dict[str, Any],
+    schema: str,
+    table: str,
+    in_pk: bool,
+    enums: EnumSchemas,
+    unresolved: list[str],
+) -> model.Column:
+    kit_type = str(kit["type"])
+    spelled = pgtypes.pg_type(kit_type) if kit_type != "unresolved" else kit_type
+    type_schema = kit.get("typeSchema") or _enum_schema(kit_type, enums)
+    identity = kit.get("identity")
+    generated = kit.get("generated")
+    default: str | None
+    if identity or generated:
+        default = None
+    elif pgtypes.is_serial(kit_type):
+        default = pgtypes.serial_default(schema, table, kit["name"])
+    else:
+        default = pgtypes.pg_default(kit.get("default"), spelled, type_schema)
+    return model.Column(
+        name=kit["name"],
+        type=spelled,
+        nullable=not (kit.get("notNull") or kit.get("primaryKey") or in_pk),
+        default=default,
+        identity=None
+        if not identity
+        else ("always" if identity.get("type") == "always" else "by_default"),
+        generated=generated.get("as") if generated else None,
+        primary_key=bool(kit.get("primaryKey")) or in_pk,
+        type_schema=type_schema,
+        unresolved=tuple(sorted(unresolved)),
+    )
+
+
+def _enum_schema(kit_type: str, enums: EnumSchemas) -> str | None:
+    # drizzle-kit leaves typeSchema out for enums made from TypeScript enums/objects
+    schemas = enums.get(kit_type.split("[")[0].strip(), set())
+    return next(iter(schemas)) if len(schemas) == 1 else None
+
+
+def _foreign_key(kit: dict[str, Any]) -> model.ForeignKey:
+    return model.ForeignKey(
+        name=names.truncate(kit["name"]),
+        columns=tuple(kit["columnsFrom"]),
+        ref_schema=kit.get("schemaTo") or "public",
+        ref_table=kit["tableTo"],
+        ref_columns=tuple(kit["columnsTo"]),
+        on_delete=str(kit.get("onDelete") or "no action").upper(),
+        on_update=str(kit.get("onUpdate") or "no action").upper(),
+    )
+
+
+def _index(kit: dict[str, Any]) -> model.Index:
+    return model.Index(
+        name=names.truncate(kit["name"]),
+        columns=tuple(str(c["expression"]) for c in kit["columns"]),
+        method=kit.get("method") or "btree",
+        unique=bool(kit.get("isUnique")),
+        predicate=kit.get("where"),
+    )
+
+
+def _constraint_indexes(
+    primary_key: model.PrimaryKey | None, uniques: tuple[model.UniqueConstraint, ...]
+) -> list[model.Index]:
+    """The indexes PostgreSQL builds for the primary key and unique constraints."""
+    built = [
+        model.Index(name=u.name, columns=u.columns, unique=True, constraint=u.name) for u in uniques
+    ]
+    if primary_key is not None:
+        built.append(
+            model.Index(
+                name=primary_key.name,
+                columns=primary_key.columns,
+                unique=True,
+                primary=True,
+                constraint=primary_key.name,
+            )
+        )
+    return built
+
+
+def _policy(kit: dict[str, Any]) -> model.Policy:
+    return model.Policy(
+        name=kit["name"],
+        command=str(kit.get("for") or "ALL").upper(),
+        roles=tuple(sorted(kit.get("to") or ["public"])),
+        permissive=str(kit.get("as") or "PERMISSIVE").upper() == "PERMISSIVE",
+        using=kit.get("using"),
+        with_check=kit.get("withCheck"),
+    )
+
+
+def _sorted(items: Any) -> tuple[Any, ...]:
+    return tuple(sorted(items, key=lambda item: item.name))
+
+
+def _name(entry: dict[str, Any]) -> str:
+    return str(entry.get("name", ""))

@@ -1,0 +1,181 @@
+"""Behaviour of the Drizzle source beyond drizzle-kit fidelity: inputs, errors,
+unresolved values, snapshots. Fidelity itself is in test_sources_drizzle_fidelity.py."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from schema_catalog.errors import DrizzleError
+from schema_catalog.sources.drizzle import read, read_kit_snapshot
+
+OWN = Path(__file__).parent / "fixtures" / "drizzle"
+HEADER = "import { pgTable, uuid, text, integer, pgTableCreator } from 'drizzle-orm/pg-core';\n"
+
+
+def write(tmp_path: Path, name: str, body: str) -> Path:
+    path = tmp_path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(body)
+    return path
+
+
+def test_malformed_file_is_one_line_error_with_file_and_line(tmp_path: Path) -> None:
+    path = write(tmp_path, "bad.ts", HEADER + "export const t = pgTable('t', { id: uuid( });\n")
+    with pytest.raises(DrizzleError) as caught:
+        read([path])
+    message = str(caught.value)
+    assert "\n" not in message
+    assert "bad.ts:2" in message and "syntax error" in message
+
+
+def test_malformed_statement_is_skipped_with_a_finding(tmp_path: Path) -> None:
+    body = (
+        HEADER
+        + "export const good = pgTable('good', { id: uuid() });\nexport const bad = pgTable('bad', {{ );\n"
+    )
+    catalog = read([write(tmp_path, "mixed.ts", body)])
+    assert [t.name for t in catalog.tables] == ["good"]
+    assert [(f.code, f.target.rsplit("/", 1)[-1]) for f in catalog.findings] == [
+        ("DRZ004", "mixed.ts:3")
+    ]
+
+
+def test_unresolved_values_are_findings_never_guesses(tmp_path: Path) -> None:
+    body = HEADER + (
+        "import { createId } from '@paralleldrive/cuid2';\n"
+        "const make = (n: string) => { if (n) { return pgTable(n, { id: uuid() }); } return null; };\n"
+        "export const t = pgTable('t', {\n"
+        "  id: text().primaryKey().default(createId()),\n"
+        "  n: integer().notNull(),\n"
+        "});\n"
+        "export const fromFactory = make('x');\n"
+        "export const computed = pgTable(process.env.TABLE!, { id: uuid() });\n"
+    )
+    catalog = read([write(tmp_path, "s.ts", body)])
+    assert [t.name for t in catalog.tables] == ["t"]
+    table = catalog.tables[0]
+    assert table.column("id") is not None and table.column("id").unresolved == ("default",)  # type: ignore[union-attr]
+    assert table.column("id").default is None  # type: ignore[union-attr]
+    assert table.column("n").unresolved == ()  # type: ignore[union-attr]
+    messages = {(f.code, f.target.rsplit("/", 1)[-1]): f.message for f in catalog.findings}
+    assert "@paralleldrive/cuid2" in messages[("DRZ001", "s.ts:5")]
+    assert ("DRZ002", "s.ts:8") in messages  # helper factory with a complex body
+    assert ("DRZ001", "s.ts:9") in messages  # computed table name
+    assert all(f.severity in {"warning", "info"} for f in catalog.findings)
+
+
+def test_only_exported_entities_count_and_locations(tmp_path: Path) -> None:
+    body = (
+        HEADER
+        + "const hidden = pgTable('hidden', { id: uuid() });\nexport const shown = pgTable('shown', { id: uuid() });\n"
+    )
+    catalog = read([write(tmp_path, "s.ts", body)])
+    assert [t.name for t in catalog.tables] == ["shown"]
+    assert catalog.tables[0].presence.drizzle
+    assert catalog.tables[0].location is not None and catalog.tables[0].location.endswith("s.ts:3")
+    assert catalog.sources[0].kind == "drizzle"
+
+
+def test_creator_callback_columns_and_namespace_imports(tmp_path: Path) -> None:
+    body = (
+        "import * as p from 'drizzle-orm/pg-core';\n"
+        "const table = p.pgTableCreator((name) => `app_${name}`);\n"
+        "export const users = table('users', (t) => ({ id: t.uuid().primaryKey(), nick: t.varchar({ length: 20 }) }));\n"
+    )
+    catalog = read([write(tmp_path, "s.ts", body)])
+    table = catalog.tables[0]
+    assert table.name == "app_users"
+    assert [(c.name, c.type, c.nullable) for c in table.columns] == [
+        ("id", "uuid", False),
+        ("nick", "character varying(20)", True),
+    ]
+    assert table.primary_key is not None and table.primary_key.name == "app_users_pkey"
+
+
+def test_folder_glob_and_missing_paths(tmp_path: Path) -> None:
+    write(tmp_path, "db/a.ts", HEADER + "export const a = pgTable('a', { id: uuid() });\n")
+    write(tmp_path, "db/sub/b.ts", HEADER + "export const b = pgTable('b', { id: uuid() });\n")
+    assert [t.name for t in read([tmp_path / "db"]).tables] == ["a", "b"]
+    assert [t.name for t in read([tmp_path / "db" / "*.ts"]).tables] == ["a"]
+    with pytest.raises(DrizzleError, match="no such file"):
+        read([tmp_path / "nope.ts"])
+
+
+def test_missing_relative_import_is_a_finding(tmp_path: Path) -> None:
+    body = (
+        HEADER
+        + "import { other } from './missing';\nexport const a = pgTable('a', { id: uuid().references(() => other.id) });\n"
+    )
+    catalog = read([write(tmp_path, "s.ts", body)])
+    assert {f.code for f in catalog.findings} >= {"DRZ007", "DRZ001"}
+    assert catalog.tables[0].foreign_keys == ()
+
+
+def test_output_is_deterministic() -> None:
+    config = OWN / "saas/input/drizzle.config.ts"
+    assert read([config]).model_dump_json() == read([config]).model_dump_json()
+
+
+# --------------------------------------------------------------------------- snapshots
+
+
+def _meta(tmp_path: Path, snapshot: dict[str, object], number: str = "0000") -> Path:
+    meta = tmp_path / "drizzle" / "meta"
+    meta.mkdir(parents=True, exist_ok=True)
+    (meta / f"{number}_snapshot.json").write_text(json.dumps(snapshot))
+    return meta
+
+
+def test_latest_snapshot_is_read(tmp_path: Path) -> None:
+    data = json.loads((OWN / "legacy/snapshot.json").read_text())
+    meta = _meta(tmp_path, data, "0000")
+    newer = json.loads(json.dumps(data))
+    del newer["tables"]["public.book_tags"]
+    _meta(tmp_path, newer, "0010")
+    catalog = read_kit_snapshot(meta)
+    assert catalog.sources[0].kind == "drizzle_snapshot"
+    assert "book_tags" not in [t.name for t in catalog.tables]
+    assert read_kit_snapshot(tmp_path / "drizzle").tables == catalog.tables
+
+
+def test_snapshot_from_old_kit_without_newer_keys(tmp_path: Path) -> None:
+    data = json.loads((OWN / "supabase/snapshot.json").read_text())
+    for key in ("policies", "roles", "views", "sequences"):
+        data.pop(key, None)
+    for table in data["tables"].values():
+        for key in ("policies", "checkConstraints", "isRLSEnabled"):
+            table.pop(key, None)
+    catalog = read_kit_snapshot(_meta(tmp_path, data))
+    assert {t.name for t in catalog.tables} == {"notes", "profiles"}
+    assert all(t.policies == () and not t.rls_enabled for t in catalog.tables)
+
+
+def test_version_8_is_refused_clearly(tmp_path: Path) -> None:
+    meta = _meta(tmp_path, {"version": "8", "dialect": "postgres", "ddl": []})
+    with pytest.raises(DrizzleError, match=r"version 8.*not yet supported"):
+        read_kit_snapshot(meta)
+
+
+def test_config_out_snapshot_is_a_source_view_and_staleness_is_reported(tmp_path: Path) -> None:
+    project = tmp_path / "app"
+    shutil.copytree(OWN / "saas/input", project)
+    data = json.loads((OWN / "saas/snapshot.json").read_text())
+    _meta(project, data)
+    fresh = read([project / "drizzle.config.ts"])
+    assert [s.kind for s in fresh.sources] == ["drizzle", "drizzle_snapshot"]
+    assert fresh.source_view("drizzle_snapshot") is not None
+    assert not [f for f in fresh.findings if f.code == "DRZ010"]
+    data["tables"]["public.users"]["columns"]["display_name"]["notNull"] = True
+    del data["tables"]["public.audit_log"]
+    _meta(project, data)
+    stale = {
+        (f.target, f.message.split(":")[0])
+        for f in read([project / "drizzle.config.ts"]).findings
+        if f.code == "DRZ010"
+    }
+    assert ("public.users.display_name", "nullable") in stale
+    assert any(target == "public.audit_log" for target, _ in stale)

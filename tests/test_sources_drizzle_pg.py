@@ -1,0 +1,134 @@
+"""PostgreSQL as the oracle for the Drizzle reader's PostgreSQL spelling.
+
+drizzle-kit's DDL for each own fixture (schema.sql, committed next to its
+snapshot) is applied to a real PostgreSQL; the server's own view (format_type,
+pg_get_expr, constraint and index names, policies, RLS, enums) must equal what
+`read` says about the TypeScript. This checks the type/default/name conversion
+that the drizzle-kit comparison cannot: both sides of that one share it.
+Expressions PostgreSQL re-deparses (CHECK, USING, index predicates) are left to
+drift analysis and not compared here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from schema_catalog import model
+from schema_catalog.sources.drizzle import read
+from schema_catalog.sources.drizzle.names import qualified
+
+OWN = Path(__file__).parent / "fixtures" / "drizzle"
+CASES = {
+    "saas": ((OWN / "saas/input/drizzle.config.ts",), None, "schema.sql"),
+    "supabase": ((OWN / "supabase/input/schema/index.ts",), None, "schema.sql"),
+    "legacy": ((OWN / "legacy/input/schema.ts",), None, "schema.sql"),
+    "legacy.snake_case": ((OWN / "legacy/input/schema.ts",), "snake_case", "schema.snake_case.sql"),
+    "enums": ((OWN / "enums/input/db/schema.ts",), None, "schema.sql"),
+    "enums.snake_case": (
+        (OWN / "enums/input/db/schema.ts",),
+        "snake_case",
+        "schema.snake_case.sql",
+    ),
+}
+_SCHEMAS = "n.nspname not in ('pg_catalog', 'information_schema', 'auth', 'pg_toast')"
+
+COLUMNS = f"""
+select n.nspname || '.' || c.relname || '.' || a.attname,
+       format_type(a.atttypid, a.atttypmod), a.attnotnull,
+       case when a.attgenerated = '' then pg_get_expr(d.adbin, d.adrelid) end, a.attidentity
+from pg_attribute a join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace
+left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
+where c.relkind = 'r' and a.attnum > 0 and not a.attisdropped and {_SCHEMAS}
+"""
+NAMES = f"""
+select n.nspname || '.' || c.relname, x.conname, x.contype::text from pg_constraint x
+join pg_class c on c.oid = x.conrelid join pg_namespace n on n.oid = c.relnamespace where {_SCHEMAS}
+union all
+select n.nspname || '.' || t.relname, i.relname, 'i' from pg_index x join pg_class i on i.oid = x.indexrelid
+join pg_class t on t.oid = x.indrelid join pg_namespace n on n.oid = t.relnamespace where {_SCHEMAS}
+"""
+POLICIES = """
+select p.schemaname || '.' || p.tablename, p.policyname, p.cmd, p.permissive = 'PERMISSIVE',
+       array(select unnest(p.roles)::text order by 1)
+from pg_policies p where p.schemaname <> 'auth'
+"""
+TABLES = f"""
+select n.nspname || '.' || c.relname, c.relrowsecurity from pg_class c
+join pg_namespace n on n.oid = c.relnamespace where c.relkind = 'r' and {_SCHEMAS}
+"""
+ENUMS = f"""
+select n.nspname || '.' || t.typname, array_agg(e.enumlabel::text order by e.enumsortorder)
+from pg_enum e join pg_type t on t.oid = e.enumtypid join pg_namespace n on n.oid = t.typnamespace
+where {_SCHEMAS} group by 1
+"""
+
+
+def server_view(dsn: str) -> dict[str, object]:
+    with psycopg.connect(dsn) as conn:
+        conn.execute("select set_config('search_path', 'pg_catalog', true)")
+        columns = {r[0]: (r[1], not r[2], r[3], r[4] or None) for r in conn.execute(COLUMNS)}
+        names = sorted((r[0], r[1]) for r in conn.execute(NAMES))
+        policies = {(r[0], r[1]): (r[2], r[3], tuple(r[4])) for r in conn.execute(POLICIES)}
+        tables = {r[0]: r[1] for r in conn.execute(TABLES)}
+        enums = {r[0]: tuple(r[1]) for r in conn.execute(ENUMS)}
+    return {"columns": columns, "names": names, "policies": policies, "rls": tables, "enums": enums}
+
+
+def reader_view(catalog: model.Catalog) -> dict[str, object]:
+    tables = [t for t in catalog.tables if t.kind == "table"]
+    identity = {"always": "a", "by_default": "d", None: None}
+    columns = {
+        f"{t.qualified_name}.{c.name}": (
+            qualified(c.type_schema, c.type).replace('"', "") if c.type_schema else c.type,
+            c.nullable,
+            c.default,
+            identity[c.identity],
+        )
+        for t in tables
+        for c in t.columns
+    }
+    names = sorted(
+        (t.qualified_name, n)
+        for t in tables
+        for n in [
+            *([t.primary_key.name] if t.primary_key else []),
+            *(f.name for f in t.foreign_keys),
+            *(u.name for u in t.unique_constraints),
+            *(c.name for c in t.check_constraints),
+            *(i.name for i in t.indexes),
+        ]
+    )
+    policies = {
+        (t.qualified_name, p.name): (p.command, p.permissive, p.roles)
+        for t in tables
+        for p in t.policies
+    }
+    return {
+        "columns": columns,
+        "names": names,
+        "policies": policies,
+        "rls": {t.qualified_name: t.rls_enabled for t in tables},
+        "enums": {f"{e.schema_}.{e.name}": e.values for e in catalog.enums},
+    }
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_reader_agrees_with_postgresql(name: str, make_database: object) -> None:
+    inputs, casing, sql_file = CASES[name]
+    fixture = OWN / name.split(".")[0]
+    dsn = make_database((fixture / sql_file).read_text())  # type: ignore[operator]
+    server = server_view(dsn)
+    ours = reader_view(read(list(inputs), casing=casing))  # type: ignore[arg-type]
+    for aspect, expected in server.items():
+        if aspect == "columns":
+            assert isinstance(expected, dict)
+            got = ours["columns"]
+            assert isinstance(got, dict)
+            misses = {k: (got.get(k), v) for k, v in expected.items() if got.get(k) != v}
+            assert not misses, f"{aspect}: ours vs PostgreSQL: {misses}"
+            assert got.keys() == expected.keys()
+        else:
+            assert ours[aspect] == expected, aspect
