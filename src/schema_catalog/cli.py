@@ -118,7 +118,7 @@ def _diff(args: argparse.Namespace) -> int:
     new = snapshot.load(Path(args.new))
     from schema_catalog.analysis import diff
 
-    result = diff.diff(old, new)
+    result = diff.diff(old, new, config=_config(args))
     text = (
         result.model_dump_json(indent=2) + "\n" if args.format == "json" else result.to_markdown()
     )

@@ -230,6 +230,8 @@ class Table(Model):
     triggers: tuple[Trigger, ...] = ()
     grants: tuple[Grant, ...] = ()
     view_definition: str | None = None
+    options: tuple[str, ...] = ()
+    """``reloptions`` as PostgreSQL lists them, e.g. ``security_invoker=true`` on a view."""
     partition_key: str | None = None
     partitions: tuple[str, ...] = ()
     """Qualified names of partition children, folded under this parent."""

@@ -1,0 +1,34 @@
+"""Lint rules: `RULES` by code, run by `run`; one module per rule family.
+
+Importing this package registers every rule (keys, rls, splinter, tenancy,
+drift, docs); the registry module explains the rule contract.
+"""
+
+from __future__ import annotations
+
+from schema_catalog.analysis.lint import docs, drift, keys, rls, splinter, tenancy
+from schema_catalog.analysis.lint.registry import (
+    RULES,
+    Hit,
+    LintContext,
+    Rule,
+    resolve,
+    rules_as_markdown,
+    rules_table,
+    run,
+    sort_key,
+)
+
+__all__ = [
+    "RULES",
+    "Hit",
+    "LintContext",
+    "Rule",
+    "resolve",
+    "rules_as_markdown",
+    "rules_table",
+    "run",
+    "sort_key",
+]
+# The family modules register their rules on import; keep the names referenced.
+_FAMILIES = (docs, drift, keys, rls, splinter, tenancy)

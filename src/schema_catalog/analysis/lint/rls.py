@@ -1,0 +1,264 @@
+"""Rules about row level security: policies, their cost, and what they really allow."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from schema_catalog.analysis import rls
+from schema_catalog.analysis.lint.registry import Hit, LintContext, rule
+from schema_catalog.analysis.lint.scope import exposed_schema, quoted, user_tables
+from schema_catalog.model import Policy, Table
+
+
+@rule("RLS001", "rls_enabled_no_policy", "info", aliases=("0008_rls_enabled_no_policy",))
+def rls_enabled_no_policy(ctx: LintContext) -> Iterator[Hit]:
+    """RLS is enabled on a table but no policy exists.
+
+    *Anti-pattern*: ``ALTER TABLE notes ENABLE ROW LEVEL SECURITY`` and nothing
+    else: every API request sees zero rows, which is often a forgotten policy
+    rather than a decision.
+
+    *Best practice*: add the policies the table needs, or say in the table
+    comment that it is deliberately closed to the API (then exclude the rule
+    for it in catalog.yml).
+    """
+    for table in user_tables(ctx, "table"):
+        if table.rls_enabled and not table.policies:
+            yield Hit(
+                table.qualified_name, "RLS is enabled but no policy exists", table.qualified_name
+            )
+
+
+@rule("RLS002", "policy_exists_rls_disabled", "error", aliases=("0007_policy_exists_rls_disabled",))
+def policy_exists_rls_disabled(ctx: LintContext) -> Iterator[Hit]:
+    """A table has RLS policies but RLS is not enabled, so the policies do nothing.
+
+    *Anti-pattern*: ``CREATE POLICY own_rows ON notes USING (user_id = auth.uid())``
+    without ``ENABLE ROW LEVEL SECURITY``: everyone with a grant sees every row.
+
+    *Best practice*: ``ALTER TABLE notes ENABLE ROW LEVEL SECURITY``.
+    """
+    for table in user_tables(ctx, "table"):
+        if table.policies and not table.rls_enabled:
+            names = sorted(p.name for p in table.policies)
+            yield Hit(
+                table.qualified_name,
+                f"RLS is disabled, so its policies {quoted(names)} have no effect",
+                table.qualified_name,
+            )
+
+
+@rule("RLS003", "rls_disabled_in_public", "error", aliases=("0013_rls_disabled_in_public",))
+def rls_disabled_in_public(ctx: LintContext) -> Iterator[Hit]:
+    """A table in an API-exposed schema is selectable by ``anon`` or ``authenticated`` with RLS off.
+
+    *Anti-pattern*: a table in ``public`` with Supabase's default grants and no
+    RLS: anyone holding the public anon key reads (and often writes) every row
+    through the Data API.
+
+    *Best practice*: ``ALTER TABLE ... ENABLE ROW LEVEL SECURITY`` and add
+    policies, or revoke the grants from ``anon`` and ``authenticated``.
+    """
+    for table in user_tables(ctx, "table"):
+        roles = rls.selectable_by_api(table)
+        if not table.rls_enabled and roles and exposed_schema(table.schema_):
+            yield Hit(
+                table.qualified_name,
+                f"RLS is disabled and {quoted(roles)} can SELECT it through the API",
+                table.qualified_name,
+            )
+
+
+@rule("RLS004", "table_exposed_to_anon", "error")
+def table_exposed_to_anon(ctx: LintContext) -> Iterator[Hit]:
+    """``anon`` holds a privilege (read or write, table or column) on a table with RLS off.
+
+    *Anti-pattern*: ``GRANT INSERT ON feedback TO anon`` on a table without RLS:
+    signed-out visitors may write any row, not just read. Splinter's
+    ``rls_disabled_in_public`` only looks at SELECT.
+
+    *Best practice*: enable RLS and write a policy per command ``anon`` needs,
+    or revoke the grant.
+    """
+    for table in user_tables(ctx, "table", "partitioned_table"):
+        held = sorted(rls.column_privileges(table, "anon"))
+        if held and not table.rls_enabled:
+            yield Hit(
+                table.qualified_name,
+                f"RLS is disabled and `anon` holds {', '.join(held)}",
+                table.qualified_name,
+            )
+
+
+_INITPLAN = ("auth.uid()", "auth.jwt()", "auth.role()", "auth.email()")
+
+
+@rule("RLS005", "auth_rls_initplan", "warning", aliases=("0003_auth_rls_initplan",))
+def auth_rls_initplan(ctx: LintContext) -> Iterator[Hit]:
+    """A policy calls ``auth.uid()`` / ``auth.jwt()`` / ``current_setting()`` once per row.
+
+    *Anti-pattern*: ``USING (user_id = auth.uid())``: PostgreSQL evaluates the
+    function for every row it checks, which is slow on large tables.
+
+    *Best practice*: wrap the call in a sub-select so it runs once per
+    statement: ``USING (user_id = (select auth.uid()))``.
+    """
+    for table in user_tables(ctx):
+        if not table.rls_enabled:
+            continue
+        for policy in table.policies:
+            if any(_per_row_call(text) for text in (policy.using, policy.with_check)):
+                yield Hit(
+                    table.qualified_name,
+                    f"Policy `{policy.name}` re-evaluates auth.<function>() or "
+                    "current_setting() for each row: wrap it in (select ...)",
+                    table.qualified_name,
+                )
+
+
+def _per_row_call(text: str | None) -> bool:
+    # Splinter's test, literally: the call appears, and "select <call>" does not.
+    if not text:
+        return False
+    lowered = text.lower()
+    for call in _INITPLAN:
+        if call in text and f"select {call}" not in lowered:
+            return True
+    return bool(
+        re.search(r"current_setting\(.*\)", text, re.S)
+        and not re.search(r"select current_setting\(.*\)", lowered, re.S)
+    )
+
+
+@rule(
+    "RLS006",
+    "multiple_permissive_policies",
+    "warning",
+    aliases=("0006_multiple_permissive_policies",),
+)
+def multiple_permissive_policies(ctx: LintContext) -> Iterator[Hit]:
+    """Several permissive policies apply to the same role and command.
+
+    *Anti-pattern*: ``read_own`` and ``read_team`` both ``FOR SELECT TO
+    authenticated``: PostgreSQL evaluates every one of them for every row.
+
+    *Best practice*: merge them into one policy with ``OR``, or make the
+    narrowing ones ``AS RESTRICTIVE``.
+    """
+    for table in user_tables(ctx, "table"):
+        for command in rls.COMMANDS:
+            for role in _policy_subjects(ctx, table):
+                names = sorted(p.name for p in rls.permissive_for(table, command, role))
+                if len(names) > 1:
+                    yield Hit(
+                        table.qualified_name,
+                        f"Role `{role}` has several permissive {command} policies: {quoted(names)}",
+                        table.qualified_name,
+                    )
+
+
+# Supabase roles that bypass RLS, for snapshots that carry no role list.
+_BYPASS_ROLES = frozenset({"postgres", "service_role", "supabase_admin"})
+
+
+def _policy_subjects(ctx: LintContext, table: Table) -> list[str]:
+    """Roles splinter checks: all but pg_*, supabase*admin and roles bypassing RLS.
+
+    Splinter expands a PUBLIC policy to every such role; with no role list in
+    the snapshot, the API roles and the roles policies name stand in.
+    """
+    if ctx.catalog.roles:
+        return sorted(
+            r.name
+            for r in ctx.catalog.roles
+            if not (r.bypass_rls or r.superuser)
+            and not r.name.startswith("pg_")
+            and not re.fullmatch(r"supabase.*admin", r.name)
+        )
+    return sorted(set(rls.policy_roles(table)) - _BYPASS_ROLES)
+
+
+@rule(
+    "RLS007",
+    "rls_references_user_metadata",
+    "error",
+    aliases=("0015_rls_references_user_metadata",),
+)
+def rls_references_user_metadata(ctx: LintContext) -> Iterator[Hit]:
+    """A policy trusts ``user_metadata`` from the JWT, which every user can edit.
+
+    *Anti-pattern*: ``USING ((auth.jwt() -> 'user_metadata' ->> 'org') = org_id::text)``:
+    a user calls ``supabase.auth.updateUser({data: {org: ...}})`` and reads
+    another organization's rows.
+
+    *Best practice*: keep authorization data in ``app_metadata`` (only the
+    service role can set it) or, better, in a table the policy joins.
+    """
+    pattern = re.compile(
+        r"(auth\.jwt\(\).*user_metadata|current_setting\(.*request\.jwt\.claims.*\).*user_metadata)",
+        re.S,
+    )
+    for table in user_tables(ctx):
+        for policy in table.policies:
+            if any(text and pattern.search(text) for text in (policy.using, policy.with_check)):
+                yield Hit(
+                    table.qualified_name,
+                    f"Policy `{policy.name}` references Supabase Auth `user_metadata`",
+                    table.qualified_name,
+                )
+
+
+_ALWAYS_TRUE = {"true", "(true)", "1=1", "(1=1)"}
+
+
+@rule("RLS008", "rls_policy_always_true", "warning", aliases=("0024_rls_policy_always_true",))
+def rls_policy_always_true(ctx: LintContext) -> Iterator[Hit]:
+    """A permissive policy for ``anon`` / ``authenticated`` lets every row be written.
+
+    *Anti-pattern*: ``CREATE POLICY edit ON posts FOR UPDATE TO authenticated
+    USING (true)``, or an INSERT policy without WITH CHECK: RLS is on, yet any
+    signed-in user changes any row. (``FOR SELECT USING (true)`` is left
+    alone: public read access is often deliberate.)
+
+    *Best practice*: constrain by owner or tenant:
+    ``USING (author_id = (select auth.uid()))`` and the same in WITH CHECK.
+    """
+    for table in user_tables(ctx, "table"):
+        if not table.rls_enabled:
+            continue
+        for policy in table.policies:
+            if _api_policy(policy) and (part := _always_true_part(policy)):
+                yield Hit(
+                    table.qualified_name,
+                    f"Policy `{policy.name}` for {policy.command} allows unrestricted access"
+                    f" ({part} is always true)",
+                    table.qualified_name,
+                )
+
+
+def _api_policy(policy: Policy) -> bool:
+    public = any(rls.is_public(r) for r in policy.roles)
+    return policy.permissive and (public or bool(set(policy.roles) & set(rls.API_ROLES)))
+
+
+def _always_true_part(policy: Policy) -> str | None:
+    using, check = _squash(policy.using), _squash(policy.with_check)
+    writes = policy.command in ("UPDATE", "DELETE", "ALL")
+    open_using = writes and (using in _ALWAYS_TRUE or policy.using is None)
+    open_check = (
+        check in _ALWAYS_TRUE
+        or (policy.with_check is None and policy.command == "INSERT")
+        or (
+            policy.with_check is None
+            and policy.command in ("UPDATE", "ALL")
+            and using in _ALWAYS_TRUE
+        )
+    )
+    if open_using and open_check:
+        return "USING and WITH CHECK"
+    return "USING" if open_using else "WITH CHECK" if open_check else None
+
+
+def _squash(text: str | None) -> str:
+    return re.sub(r"[ \n\t]", "", (text or "").lower())

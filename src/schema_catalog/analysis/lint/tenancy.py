@@ -1,0 +1,195 @@
+"""Tenant-aware rules, which splinter cannot express: they need to know the tenant.
+
+They read the tenancy and RLS coverage `analyze` computed (`Table.tenancy`,
+`Table.rls`), so they agree with what the pages show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from schema_catalog.analysis.lint.registry import Hit, LintContext, rule
+from schema_catalog.analysis.lint.scope import quoted, user_tables
+from schema_catalog.analysis.tenancy import is_leading_indexed
+from schema_catalog.model import Table
+
+_TENANT = ("direct", "inherited")
+
+
+def _tenant_tables(ctx: LintContext) -> Iterator[Table]:
+    for table in user_tables(ctx, "table", "partitioned_table"):
+        if table.tenancy.status in _TENANT:
+            yield table
+
+
+@rule("TEN001", "tenant_table_without_rls", "error")
+def tenant_table_without_rls(ctx: LintContext) -> Iterator[Hit]:
+    """A tenant-owned table (direct or inherited) has RLS disabled.
+
+    *Anti-pattern*: ``books`` carries ``organization_id`` but has no RLS:
+    nothing in the database keeps one organization's books from another's, so
+    one missing ``WHERE`` in the app leaks data across tenants.
+
+    *Best practice*: ``ALTER TABLE books ENABLE ROW LEVEL SECURITY`` and a policy
+    per command that checks membership of ``organization_id``.
+    """
+    for table in _tenant_tables(ctx):
+        if not table.rls_enabled:
+            yield Hit(
+                table.qualified_name,
+                f"Tenant table ({table.tenancy.status}) has RLS disabled",
+                table.qualified_name,
+            )
+
+
+@rule("TEN002", "policies_ignore_tenant_key", "warning")
+def policies_ignore_tenant_key(ctx: LintContext) -> Iterator[Hit]:
+    """A tenant table's policies grant a command without mentioning the tenant key or its path.
+
+    *Anti-pattern*: ``CREATE POLICY read ON books FOR SELECT TO authenticated
+    USING (published)``: every signed-in user of any organization reads every
+    published book.
+
+    *Best practice*: tie each permissive policy to the tenant, e.g.
+    ``USING (organization_id IN (SELECT organization_id FROM organization_memberships
+    WHERE user_id = (select auth.uid())))``; for inherited tables, through the
+    foreign-key column (``book_id IN (SELECT id FROM books WHERE ...)``).
+    """
+    for table in _tenant_tables(ctx):
+        if not table.rls_enabled:
+            continue
+        loose = sorted({r.command for r in table.rls if r.policies and not r.tenant_scoped})
+        if loose:
+            yield Hit(
+                table.qualified_name,
+                f"Policies for {', '.join(loose)} never mention `{table.tenancy.column}`",
+                table.qualified_name,
+            )
+
+
+@rule("TEN003", "unscoped_table", "warning")
+def unscoped_table(ctx: LintContext) -> Iterator[Hit]:
+    """A table has no tenant key, no foreign-key path to a tenant, and is not declared platform-level.
+
+    *Anti-pattern*: ``analytics_events`` with only ``user_id``: which
+    organization owns a row is unknown, so neither policies nor exports can
+    scope it.
+
+    *Best practice*: add ``organization_id`` (NOT NULL, indexed, FK to the
+    root), or a foreign key to a tenant table; if the table is shared by all
+    tenants, list it under ``tenancy.platform`` in catalog.yml.
+    """
+    for table in user_tables(ctx, "table", "partitioned_table"):
+        if table.tenancy.status == "unscoped":
+            yield Hit(
+                table.qualified_name,
+                "Table is not tenant-scoped: needs audit",
+                table.qualified_name,
+            )
+
+
+@rule("TEN004", "nullable_tenant_key", "warning")
+def nullable_tenant_key(ctx: LintContext) -> Iterator[Hit]:
+    """A direct tenant table allows NULL in its tenant key.
+
+    *Anti-pattern*: ``organization_id uuid`` without NOT NULL: rows with NULL
+    belong to no tenant, and ``organization_id = ...`` policies hide them from
+    everyone but the service role.
+
+    *Best practice*: ``ALTER TABLE ... ALTER COLUMN organization_id SET NOT NULL``
+    (after backfilling), or declare the table platform-level.
+    """
+    for table in _tenant_tables(ctx):
+        column = table.column(table.tenancy.column or "")
+        if table.tenancy.status == "direct" and column is not None and column.nullable:
+            yield Hit(
+                f"{table.qualified_name}.{column.name}",
+                f"Tenant key `{column.name}` is nullable",
+                table.qualified_name,
+            )
+
+
+@rule("TEN005", "unindexed_tenant_key", "warning")
+def unindexed_tenant_key(ctx: LintContext) -> Iterator[Hit]:
+    """No index starts with a direct tenant table's tenant key.
+
+    *Anti-pattern*: every policy and query filters on ``organization_id``, but
+    no index leads with it: each request scans the table.
+
+    *Best practice*: ``CREATE INDEX ON books (organization_id)`` (or make it the
+    first column of a composite index the queries use).
+    """
+    for table in _tenant_tables(ctx):
+        key = table.tenancy.column
+        if table.tenancy.status == "direct" and key and not is_leading_indexed(table, key):
+            yield Hit(
+                f"{table.qualified_name}.{key}",
+                f"No index starts with tenant key `{key}`",
+                table.qualified_name,
+            )
+
+
+@rule("TEN006", "tenant_key_without_foreign_key", "warning")
+def tenant_key_without_foreign_key(ctx: LintContext) -> Iterator[Hit]:
+    """A direct tenant table's tenant key does not reference the tenant root.
+
+    *Anti-pattern*: ``organization_id uuid NOT NULL`` with no foreign key: rows
+    can point at organizations that never existed or were deleted.
+
+    *Best practice*: ``REFERENCES organizations (id) ON DELETE CASCADE`` (or
+    RESTRICT, as the data's lifecycle requires).
+    """
+    root = ctx.tenancy.root
+    for table in _tenant_tables(ctx):
+        key = table.tenancy.column
+        if root is None or table.tenancy.status != "direct" or key is None:
+            continue
+        if not any(
+            key in fk.columns and f"{fk.ref_schema}.{fk.ref_table}" == root
+            for fk in table.foreign_keys
+        ):
+            yield Hit(
+                f"{table.qualified_name}.{key}",
+                f"Tenant key `{key}` has no foreign key to `{root}`",
+                table.qualified_name,
+            )
+
+
+@rule("TEN007", "nullable_tenant_path", "info")
+def nullable_tenant_path(ctx: LintContext) -> Iterator[Hit]:
+    """An inherited table reaches its tenant through a nullable foreign key.
+
+    *Anti-pattern*: ``course_lessons.week_id`` is nullable and is the only way
+    to ``courses``: a lesson without a week belongs to no organization.
+
+    *Best practice*: make the hop NOT NULL, or add a direct ``organization_id``.
+    """
+    for table in _tenant_tables(ctx):
+        nullable = [h for h in table.tenancy.path if h.nullable]
+        if nullable:
+            hops = [f"{h.table}.{','.join(h.columns)}" for h in nullable]
+            yield Hit(
+                table.qualified_name,
+                f"Tenant path has nullable hop(s) {quoted(hops)}",
+                table.qualified_name,
+            )
+
+
+@rule("TEN008", "ambiguous_tenant_path", "info")
+def ambiguous_tenant_path(ctx: LintContext) -> Iterator[Hit]:
+    """An inherited table reaches tenants by several equally short foreign-key routes.
+
+    *Anti-pattern*: ``citations`` references both ``books`` and
+    ``content_items``: if they belong to different organizations, which one
+    owns the citation?
+
+    *Best practice*: add a direct ``organization_id`` (and check consistency
+    with a constraint or trigger), or drop the redundant route.
+    """
+    for table in _tenant_tables(ctx):
+        if table.tenancy.routes > 1 and table.tenancy.status == "inherited":
+            yield Hit(
+                table.qualified_name,
+                f"{table.tenancy.routes} equally short routes to a tenant",
+                table.qualified_name,
+            )

@@ -1,0 +1,81 @@
+"""`analyze`: one pass from a merged catalog to a catalog with every derived fact.
+
+Order matters and is fixed: config enrichment (descriptions, owners, domains)
+→ tenancy → RLS coverage → migration status and drift → lint findings → stats.
+The result is a new frozen catalog; analysing it again gives the same catalog,
+because derived facts are recomputed from scratch and only the sources' own
+findings (codes ``DRZ``/``MIG``/``SRC``) are carried over.
+"""
+
+from __future__ import annotations
+
+from schema_catalog.analysis import domains, drift, rls, stats, tenancy
+from schema_catalog.analysis.lint import LintContext, run, sort_key
+from schema_catalog.config import Config, TableConfig, check_tables, match_tables
+from schema_catalog.model import Catalog, SourceKind, Table, Tenancy
+
+SOURCE_FINDING_PREFIXES = ("DRZ", "MIG", "SRC")
+
+
+def analyze(catalog: Catalog, config: Config) -> Catalog:
+    """Fill domains, tenancy, RLS coverage, drift, migration status, findings and stats."""
+    names = known_table_names(catalog)
+    check_tables(config, names)
+    membership, domain_list = domains.assign(catalog, config)
+    settings = tenancy.TenancySettings.from_config(config, names)
+    statuses = tenancy.classify(catalog, settings)
+    views = drift.view_index(catalog)
+    tables = tuple(
+        _enrich(
+            t,
+            config,
+            membership[t.qualified_name],
+            statuses[t.qualified_name],
+            views.get(t.qualified_name, {}),
+        )
+        for t in catalog.tables
+    )
+    result = catalog.model_copy(update={"tables": tables, "domains": domain_list})
+    findings = [f for f in catalog.findings if f.code.startswith(SOURCE_FINDING_PREFIXES)]
+    findings += run(LintContext(result, config, settings))
+    ordered = tuple(sorted(set(findings), key=sort_key))
+    return result.model_copy(update={"findings": ordered, "stats": stats.compute(result, ordered)})
+
+
+def known_table_names(catalog: Catalog) -> list[str]:
+    """Every table any source knows (the merged tables and each source's own view)."""
+    names = {t.qualified_name for t in catalog.tables}
+    names |= {t.qualified_name for view in catalog.source_views for t in view.tables}
+    return sorted(names)
+
+
+def _enrich(
+    table: Table,
+    config: Config,
+    domain_names: tuple[str, ...],
+    status: Tenancy,
+    views: dict[SourceKind, Table],
+) -> Table:
+    extra = _table_config(config, table)
+    return table.model_copy(
+        update={
+            "domains": domain_names,
+            "tenancy": status,
+            "rls": rls.coverage(table, status),
+            "migration_status": drift.migration_status(table.presence),
+            "drift": drift.table_drift(table, views),
+            "description": extra.description if extra else table.description,
+            "owner": extra.owner if extra else table.owner,
+        }
+    )
+
+
+def _table_config(config: Config, table: Table) -> TableConfig | None:
+    # A key may be `public.books`, `books` or a glob; the most specific one wins.
+    for key in (table.qualified_name, table.name):
+        if key in config.tables:
+            return config.tables[key]
+    for key in sorted(config.tables):
+        if match_tables((key,), [table.qualified_name]):
+            return config.tables[key]
+    return None

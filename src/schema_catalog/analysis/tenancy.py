@@ -1,0 +1,194 @@
+"""Tenancy: which tenant each table's rows belong to, and how sure we can be.
+
+Statuses (DESIGN.md, "Semantics worth getting right"):
+
+- ``tenant_root``: the configured root table (e.g. ``organizations``);
+- ``platform``: declared shared in catalog.yml;
+- ``direct``: has a tenant key column; notes say when it is nullable, not the
+  leading column of any index, or has no foreign key to the root;
+- ``inherited``: reaches a direct table or the root through foreign keys; the
+  shortest path is recorded hop by hop, with nullable hops and the number of
+  equally short routes (more than one is ambiguous);
+- ``unscoped``: none of these, so it needs an audit.
+
+Foreign keys are read from each table's primary view, so live, Drizzle-only
+and proposed tables are classified alike (a proposed child of a live tenant
+table is inherited).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from schema_catalog.config import Config, match_tables
+from schema_catalog.model import Catalog, ForeignKey, Table, Tenancy, TenancyHop
+
+# Only relations that hold rows of their own can be tenant-owned.
+ROW_KINDS = ("table", "partitioned_table", "foreign_table")
+
+
+@dataclass(frozen=True)
+class TenancySettings:
+    """The tenancy section of catalog.yml, resolved against the catalog's table names."""
+
+    root: str | None
+    keys: tuple[str, ...]
+    platform: frozenset[str]
+
+    @classmethod
+    def from_config(cls, config: Config, names: list[str]) -> TenancySettings:
+        spec = config.tenancy
+        roots = match_tables((spec.root,), names) if spec.root else []
+        return cls(
+            root=roots[0] if roots else None,
+            keys=spec.key,
+            platform=frozenset(match_tables(spec.platform, names)),
+        )
+
+
+def classify(catalog: Catalog, settings: TenancySettings) -> dict[str, Tenancy]:
+    """Tenancy per qualified table name, for every table in the catalog."""
+    tables = {t.qualified_name: t for t in catalog.tables}
+    result: dict[str, Tenancy] = {}
+    for name, table in tables.items():
+        if name == settings.root:
+            result[name] = Tenancy(status="tenant_root")
+        elif name in settings.platform:
+            result[name] = Tenancy(status="platform")
+        elif key := tenant_key(table, settings.keys):
+            result[name] = _direct(table, key, settings.root)
+    for name, table in tables.items():
+        if name not in result:
+            result[name] = _inherited(table, tables, result, settings)
+    return result
+
+
+def tenant_key(table: Table, keys: tuple[str, ...]) -> str | None:
+    """The first configured tenant key column the table has."""
+    return next((k for k in keys if table.column(k) is not None), None)
+
+
+def _direct(table: Table, key: str, root: str | None) -> Tenancy:
+    notes: list[str] = []
+    column = table.column(key)
+    if column is not None and column.nullable:
+        notes.append(f"`{key}` is nullable: rows with NULL belong to no tenant")
+    if not is_leading_indexed(table, key):
+        notes.append(f"no index starts with `{key}`: tenant filters scan the table")
+    if root and not _references_root(table, key, root):
+        notes.append(f"`{key}` has no foreign key to `{root}`")
+    return Tenancy(status="direct", column=key, routes=1, notes=tuple(notes))
+
+
+def is_leading_indexed(table: Table, column: str) -> bool:
+    """Some index, primary key or unique constraint has ``column`` as its first column."""
+    leading = [i.columns[:1] for i in table.indexes if i.valid]
+    leading += [u.columns[:1] for u in table.unique_constraints]
+    if table.primary_key:
+        leading.append(table.primary_key.columns[:1])
+    return (column,) in leading
+
+
+def _references_root(table: Table, key: str, root: str) -> bool:
+    return any(
+        key in fk.columns and f"{fk.ref_schema}.{fk.ref_table}" == root for fk in table.foreign_keys
+    )
+
+
+def _inherited(
+    table: Table, tables: dict[str, Table], known: dict[str, Tenancy], settings: TenancySettings
+) -> Tenancy:
+    if table.kind not in ROW_KINDS:
+        return Tenancy(status="unscoped")
+    found = _shortest_routes(table, tables, known)
+    if found is None:
+        return Tenancy(status="unscoped")
+    path, routes = found
+    notes = [f"via {' → '.join(_hop_text(h) for h in path)}"]
+    if any(h.nullable for h in path):
+        nullable = ", ".join(f"`{h.table}.{','.join(h.columns)}`" for h in path if h.nullable)
+        notes.append(f"nullable hop {nullable}: rows with NULL belong to no tenant")
+    if routes > 1:
+        notes.append(f"{routes} equally short routes to a tenant: the owner is ambiguous")
+    return Tenancy(
+        status="inherited", column=path[0].columns[0], path=path, routes=routes, notes=tuple(notes)
+    )
+
+
+def _hop_text(hop: TenancyHop) -> str:
+    return f"{hop.table}.{','.join(hop.columns)} → {hop.ref_table}"
+
+
+def _shortest_routes(
+    start: Table, tables: dict[str, Table], known: dict[str, Tenancy]
+) -> tuple[tuple[TenancyHop, ...], int] | None:
+    """Breadth-first over foreign keys to the nearest direct table or root.
+
+    Returns the first shortest path (foreign keys tried NOT NULL first, then by
+    name, so the choice is stable) and how many shortest paths exist.
+    """
+    origin = start.qualified_name
+    parents: dict[str, tuple[str, TenancyHop] | None] = {origin: None}
+    counts: dict[str, int] = {origin: 1}
+    frontier = [origin]
+    while frontier:
+        reached: list[str] = []
+        next_level: dict[str, None] = {}
+        for name in frontier:
+            for hop, target in _hops(tables[name], tables, known):
+                if target in parents and target not in next_level:
+                    continue  # reached on an earlier level
+                if target not in next_level:
+                    parents[target] = (name, hop)
+                    counts[target] = 0
+                    next_level[target] = None
+                counts[target] += counts[name]
+        for target in next_level:
+            if known.get(target, Tenancy()).status in ("direct", "tenant_root"):
+                reached.append(target)
+        if reached:
+            routes = sum(counts[t] for t in reached)
+            return _path_to(reached[0], parents), routes
+        frontier = [t for t in next_level if t in tables and _traversable(t, known)]
+    return None
+
+
+def _hops(
+    table: Table, tables: dict[str, Table], known: dict[str, Tenancy]
+) -> list[tuple[TenancyHop, str]]:
+    hops = []
+    for fk in sorted(table.foreign_keys, key=lambda f: (_nullable(table, f), f.name)):
+        target = f"{fk.ref_schema}.{fk.ref_table}"
+        if target == table.qualified_name or target not in tables:
+            continue  # self-references never lead to a tenant; tables outside are unknown
+        hop = TenancyHop(
+            table=table.qualified_name,
+            columns=fk.columns,
+            ref_table=target,
+            foreign_key=fk.name,
+            nullable=_nullable(table, fk),
+        )
+        hops.append((hop, target))
+    return hops
+
+
+def _traversable(name: str, known: dict[str, Tenancy]) -> bool:
+    # Shared (platform) tables belong to no tenant: a path through them proves nothing.
+    return known.get(name, Tenancy()).status != "platform"
+
+
+def _nullable(table: Table, fk: ForeignKey) -> bool:
+    columns = [table.column(c) for c in fk.columns]
+    return any(c is None or c.nullable for c in columns)
+
+
+def _path_to(
+    target: str, parents: dict[str, tuple[str, TenancyHop] | None]
+) -> tuple[TenancyHop, ...]:
+    hops: list[TenancyHop] = []
+    step = parents[target]
+    while step is not None:
+        previous, hop = step
+        hops.append(hop)
+        step = parents[previous]
+    return tuple(reversed(hops))

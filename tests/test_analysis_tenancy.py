@@ -1,0 +1,209 @@
+"""Tenancy, RLS coverage, domains, drift and stats on small hand-built catalogs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from analysis_catalogs import catalog
+from schema_catalog.analysis import analyze
+from schema_catalog.config import Config
+from schema_catalog.errors import ConfigError
+from schema_catalog.model import Catalog, Finding
+
+CONFIG = Config.model_validate(
+    {
+        "tenancy": {"root": "organizations", "key": "organization_id", "platform": ["plans"]},
+        "domains": {"Books": ["books", "book_*"], "Orgs": {"tables": ["organizations"]}},
+        "tables": {"books": {"description": "All books", "owner": "content-team"}},
+    }
+)
+TABLES: list[dict[str, Any]] = [
+    {"name": "organizations", "columns": {"id": "uuid pk"}, "rls": True},
+    {"name": "plans", "columns": {"id": "uuid pk"}},
+    {
+        "name": "books",
+        "columns": {"id": "uuid pk", "organization_id": "uuid not null"},
+        "fks": ["organization_id -> organizations(id)"],
+        "indexes": ["organization_id"],
+        "rls": True,
+        "policies": [
+            {
+                "name": "read",
+                "command": "SELECT",
+                "roles": ["authenticated"],
+                "using": "(organization_id IN ( SELECT m.organization_id FROM public.members m))",
+            },
+            {"name": "public_read", "command": "SELECT", "roles": ["anon"], "using": "true"},
+            {
+                "name": "only_mine",
+                "command": "ALL",
+                "roles": ["authenticated"],
+                "permissive": False,
+                "using": "true",
+            },
+        ],
+    },
+    {
+        "name": "book_chapters",
+        "columns": {"id": "uuid pk", "book_id": "uuid not null"},
+        "fks": ["book_id -> books(id)"],
+    },
+    {
+        "name": "book_notes",
+        "columns": {"id": "uuid pk", "chapter_id": "uuid", "org_id": "uuid"},
+        "fks": ["chapter_id -> book_chapters(id)"],
+    },
+    {
+        "name": "plan_features",
+        "columns": {"id": "uuid pk", "plan_id": "uuid not null"},
+        "fks": ["plan_id -> plans(id)"],
+    },
+    {
+        "name": "drafts",
+        "columns": {"id": "uuid pk", "organization_id": "uuid"},
+        "presence": {"drizzle": True},
+    },
+    {
+        "name": "draft_pages",
+        "columns": {"id": "uuid pk", "draft_id": "uuid not null"},
+        "fks": ["draft_id -> drafts(id)"],
+        "presence": {"migrations": True},
+    },
+]
+
+
+@pytest.fixture
+def analysed() -> Catalog:
+    return analyze(catalog({"tables": TABLES}), CONFIG)
+
+
+def _t(c: Catalog, name: str) -> Any:
+    table = c.table(f"public.{name}")
+    assert table is not None
+    return table
+
+
+def test_statuses(analysed: Catalog) -> None:
+    statuses = {t.name: t.tenancy.status for t in analysed.tables}
+    assert statuses == {
+        "organizations": "tenant_root",
+        "plans": "platform",
+        "books": "direct",
+        "book_chapters": "inherited",
+        "book_notes": "inherited",
+        "plan_features": "unscoped",
+        "drafts": "direct",
+        "draft_pages": "inherited",
+    }
+
+
+def test_direct_table_notes(analysed: Catalog) -> None:
+    assert _t(analysed, "books").tenancy.notes == ()
+    notes = " ".join(_t(analysed, "drafts").tenancy.notes)
+    assert "nullable" in notes and "no index" in notes and "no foreign key" in notes
+
+
+def test_inherited_path_with_nullable_hop(analysed: Catalog) -> None:
+    tenancy = _t(analysed, "book_notes").tenancy
+    assert [(h.table, h.columns, h.ref_table, h.nullable) for h in tenancy.path] == [
+        ("public.book_notes", ("chapter_id",), "public.book_chapters", True),
+        ("public.book_chapters", ("book_id",), "public.books", False),
+    ]
+    assert tenancy.column == "chapter_id" and tenancy.routes == 1
+
+
+def test_proposed_table_inherits_from_drizzle_only_table(analysed: Catalog) -> None:
+    pages = _t(analysed, "draft_pages")
+    assert pages.migration_status == "proposed"
+    assert pages.tenancy.path[0].ref_table == "public.drafts"
+    assert _t(analysed, "drafts").migration_status == "drizzle_only"
+
+
+def test_rls_coverage(analysed: Catalog) -> None:
+    rows = {(r.command, r.role): r for r in _t(analysed, "books").rls}
+    assert rows["SELECT", "authenticated"].policies == ("read",)
+    assert rows["SELECT", "authenticated"].tenant_scoped
+    assert rows["SELECT", "anon"].policies == ("public_read",)
+    assert not rows["SELECT", "anon"].tenant_scoped
+    # The restrictive policy narrows but never grants.
+    assert rows["DELETE", "authenticated"].policies == ()
+    assert _t(analysed, "book_chapters").rls == ()
+
+
+def test_domains_and_config_enrichment(analysed: Catalog) -> None:
+    assert [(d.name, d.tables) for d in analysed.domains] == [
+        ("Books", ("public.book_chapters", "public.book_notes", "public.books")),
+        ("Orgs", ("public.organizations",)),
+    ]
+    books = _t(analysed, "books")
+    assert (books.domains, books.description, books.owner) == (
+        ("Books",),
+        "All books",
+        "content-team",
+    )
+
+
+def test_domain_suggestions_from_neighbours_then_name() -> None:
+    tables = [
+        *TABLES,
+        {"name": "invites", "columns": {"id": "uuid pk", "org": "uuid"},
+         "fks": ["org -> organizations(id)"]},
+        {"name": "bookshelf", "columns": {"id": "uuid pk"}},
+    ]  # fmt: skip
+    found = analyze(catalog({"tables": tables}), CONFIG).findings
+    messages = {f.target: f.message for f in found if f.rule == "table_without_domain"}
+    assert messages["public.invites"] == "Table is in no domain (suggested: Orgs)"
+    assert messages["public.bookshelf"] == "Table is in no domain (suggested: Books)"
+    assert messages["public.drafts"] == "Table is in no domain"
+
+
+def test_stats_are_computed(analysed: Catalog) -> None:
+    stats = analysed.stats
+    assert stats.tables == len(TABLES)
+    assert stats.columns == sum(len(t.columns) for t in analysed.tables)
+    assert stats.tenancy == {
+        "direct": 2,
+        "inherited": 3,
+        "platform": 1,
+        "tenant_root": 1,
+        "unscoped": 1,
+    }
+    assert stats.largest_tables[0].columns == 3
+    assert sum(stats.findings.values()) == len(analysed.findings)
+    assert {c.name: c.tables for c in stats.by_domain} == {"Books": 3, "Orgs": 1}
+
+
+def test_idempotent_and_keeps_source_findings() -> None:
+    source_finding = Finding(
+        code="DRZ001", severity="warning", target="db/schema.ts:3", message="x"
+    )
+    stale = Finding(code="TEN999", severity="error", target="public.gone", message="old run")
+    raw = catalog({"tables": TABLES}).model_copy(update={"findings": (source_finding, stale)})
+    once = analyze(raw, CONFIG)
+    assert analyze(once, CONFIG) == once
+    assert source_finding in once.findings and stale not in once.findings
+
+
+def test_findings_are_sorted(analysed: Catalog) -> None:
+    order = {"error": 0, "warning": 1, "info": 2}
+    keys = [(order[f.severity], f.code, f.target, f.message) for f in analysed.findings]
+    assert keys == sorted(keys)
+
+
+def test_config_naming_a_missing_table_is_an_error() -> None:
+    config = Config.model_validate({"tables": {"no_such_table": {"owner": "x"}}})
+    with pytest.raises(ConfigError, match="no_such_table"):
+        analyze(catalog({"tables": TABLES}), config)
+
+
+def test_ambiguous_routes_are_counted() -> None:
+    tables = [
+        *TABLES,
+        {"name": "citations", "columns": {"id": "uuid pk", "book_id": "uuid", "draft_id": "uuid"},
+         "fks": ["book_id -> books(id)", "draft_id -> drafts(id)"]},
+    ]  # fmt: skip
+    tenancy = _t(analyze(catalog({"tables": tables}), CONFIG), "citations").tenancy
+    assert tenancy.status == "inherited" and tenancy.routes == 2
+    assert any("ambiguous" in n for n in tenancy.notes)
