@@ -1,0 +1,173 @@
+"""ALTER TABLE subcommands replayed onto one table (a base class of `replay.Replayer`).
+
+Each modelled subcommand has a method ``_alter_<AlterTableType without AT_>``;
+subcommands in `SILENT_ALTERS` change nothing the catalog shows (owner,
+storage, statistics, trigger enabling...); any other becomes a MIG001 finding.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pglast import parse_sql
+
+from schema_catalog.sources.migrations import renames
+from schema_catalog.sources.migrations.exprs import coerce
+from schema_catalog.sources.migrations.state import CatalogState, ColumnState, TableState
+from schema_catalog.sources.migrations.tables import (
+    Pending,
+    TableBuilder,
+    column_refs,
+    reparse_index,
+)
+
+SILENT_ALTERS = frozenset(
+    [
+        "AT_ChangeOwner",
+        "AT_SetStatistics",
+        "AT_SetStorage",
+        "AT_SetCompression",
+        "AT_SetRelOptions",
+        "AT_ResetRelOptions",
+        "AT_ReplaceRelOptions",
+        "AT_ReplicaIdentity",
+        "AT_ClusterOn",
+        "AT_DropCluster",
+        "AT_SetLogged",
+        "AT_SetUnLogged",
+        "AT_SetOptions",
+        "AT_ResetOptions",
+        "AT_SetTableSpace",
+        "AT_SetIdentity",
+        "AT_EnableTrig",
+        "AT_EnableAlwaysTrig",
+        "AT_EnableReplicaTrig",
+        "AT_DisableTrig",
+        "AT_EnableTrigAll",
+        "AT_DisableTrigAll",
+        "AT_EnableTrigUser",
+        "AT_DisableTrigUser",
+        "AT_SetAccessMethod",
+    ]
+)
+
+
+class AlterTableCommands:
+    """The ALTER TABLE part of the replay; `replay.Replayer` supplies the helpers."""
+
+    catalog: CatalogState
+
+    def warn(self, message: str) -> None:
+        raise NotImplementedError
+
+    def builder(self, table: TableState) -> TableBuilder:
+        raise NotImplementedError
+
+    def _alter(self, table: TableState, cmd: Any, pending: Pending) -> None:
+        kind = cmd.subtype.name
+        handler = getattr(self, "_alter_" + kind.removeprefix("AT_"), None)
+        if handler is not None:
+            handler(table, cmd, pending)
+        elif kind not in SILENT_ALTERS:
+            self.warn(f"ALTER TABLE {table.name} {kind.removeprefix('AT_')} not modelled")
+
+    def _column(self, table: TableState, name: str) -> ColumnState | None:
+        column = table.columns.get(name)
+        if column is None:
+            self.warn(f"{table.schema}.{table.name} has no column {name}: change skipped")
+        return column
+
+    def _alter_AddColumn(self, table: TableState, cmd: Any, pending: Pending) -> None:  # noqa: N802
+        if cmd.def_.colname in table.columns:
+            if not cmd.missing_ok:
+                self.warn(f"column {cmd.def_.colname} already exists: ADD COLUMN skipped")
+            return
+        self.builder(table).add_column(cmd.def_, pending)
+
+    def _alter_DropColumn(self, table: TableState, cmd: Any, _: Pending) -> None:  # noqa: N802
+        if cmd.name not in table.columns:
+            if not cmd.missing_ok:
+                self.warn(f"{table.name} has no column {cmd.name}: DROP COLUMN skipped")
+            return
+        renames.drop_column(self.catalog, table, cmd.name)
+
+    def _alter_AlterColumnType(self, table: TableState, cmd: Any, _: Pending) -> None:  # noqa: N802
+        column = self._column(table, cmd.name)
+        if column is None:
+            return
+        column.type = self.catalog.resolve_type(cmd.def_.typeName)
+        # The server re-parses dependent CHECKs from their text against the new type.
+        for check in table.checks:
+            if isinstance(check.expr, str) and cmd.name in set(
+                column_refs(parse_check(check.expr))
+            ):
+                check.expr = parse_check(check.expr)
+        for index in table.indexes:
+            if index.text is not None and any(cmd.name in t for t in index.text[:-1]):
+                reparse_index(index)
+        if column.default is not None:
+            # The server keeps the analysed default and casts it to the new type.
+            column.default = coerce(column.default, column.type, implicit=True)
+
+    def _alter_ColumnDefault(self, table: TableState, cmd: Any, _: Pending) -> None:  # noqa: N802
+        column = self._column(table, cmd.name)
+        if column is not None:
+            self.builder(table).set_default(column, cmd.def_)
+
+    def _alter_SetNotNull(self, table: TableState, cmd: Any, _: Pending) -> None:  # noqa: N802
+        column = self._column(table, cmd.name)
+        if column is not None:
+            column.not_null = True
+
+    def _alter_DropNotNull(self, table: TableState, cmd: Any, _: Pending) -> None:  # noqa: N802
+        column = self._column(table, cmd.name)
+        if column is not None:
+            column.not_null = False
+
+    def _alter_AddConstraint(self, table: TableState, cmd: Any, pending: Pending) -> None:  # noqa: N802
+        if not pending.add(cmd.def_, None):
+            self.warn(f"ADD CONSTRAINT {cmd.def_.contype.name} not modelled")
+
+    def _alter_DropConstraint(self, table: TableState, cmd: Any, _: Pending) -> None:  # noqa: N802
+        if not renames.drop_constraint(table, cmd.name) and not cmd.missing_ok:
+            self.warn(f"{table.name} has no constraint {cmd.name}: DROP CONSTRAINT skipped")
+
+    def _alter_ValidateConstraint(self, table: TableState, cmd: Any, _: Pending) -> None:  # noqa: N802
+        for check in table.checks:
+            check.validated = check.validated or check.name == cmd.name
+        for fk in table.foreign_keys:
+            fk.validated = fk.validated or fk.name == cmd.name
+
+    def _alter_EnableRowSecurity(self, table: TableState, *_: object) -> None:  # noqa: N802
+        table.rls_enabled = True
+
+    def _alter_DisableRowSecurity(self, table: TableState, *_: object) -> None:  # noqa: N802
+        table.rls_enabled = False
+
+    def _alter_ForceRowSecurity(self, table: TableState, *_: object) -> None:  # noqa: N802
+        table.rls_forced = True
+
+    def _alter_NoForceRowSecurity(self, table: TableState, *_: object) -> None:  # noqa: N802
+        table.rls_forced = False
+
+    def _alter_AddIdentity(self, table: TableState, cmd: Any, _: Pending) -> None:  # noqa: N802
+        column = self._column(table, cmd.name)
+        if column is not None:
+            self.builder(table).add_identity(column, cmd.def_)
+
+    def _alter_DropIdentity(self, table: TableState, cmd: Any, _: Pending) -> None:  # noqa: N802
+        column = table.columns.get(cmd.name)
+        if column is not None:
+            column.identity = None
+
+    def _alter_DropExpression(self, table: TableState, cmd: Any, _: Pending) -> None:  # noqa: N802
+        column = table.columns.get(cmd.name)
+        if column is not None:
+            column.generated = None
+
+
+def parse_check(text: str) -> Any:
+    """A ``CHECK (...)`` definition from the live catalog as a parse tree."""
+    body = text.removesuffix(" NOT VALID").removeprefix("CHECK ")
+    select: Any = parse_sql(f"SELECT {body}")[0].stmt
+    return select.targetList[0].val

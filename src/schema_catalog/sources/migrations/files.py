@@ -1,0 +1,117 @@
+"""Finding migration files and putting them in the order they are applied.
+
+Accepted layouts (a path may be a file or a folder; folders are not searched
+recursively, except that a folder holding ``supabase/migrations`` or
+``migrations`` but no .sql of its own is followed into it):
+
+* Supabase: ``supabase/migrations/<timestamp>_<name>.sql``; the version the
+  CLI records in ``supabase_migrations.schema_migrations.version`` is the
+  leading digits.
+* drizzle-kit: ``<out>/NNNN_<name>.sql`` with ``meta/_journal.json`` (its order
+  wins when present); drizzle-orm records ``sha256(file text)`` in
+  ``drizzle.__drizzle_migrations.hash``.
+* Anything else: files in natural order of their names (``2_x`` before ``10_x``).
+
+Files given one by one keep the order given; each folder contributes its own
+files in the order above.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from schema_catalog.errors import MigrationError
+
+_VERSION = re.compile(r"^(\d+)")
+
+
+@dataclass(frozen=True)
+class MigrationFile:
+    path: Path
+    text: str
+
+    @property
+    def version(self) -> str:
+        """The leading digits of the name (Supabase timestamp, drizzle index), else the stem."""
+        match = _VERSION.match(self.path.name)
+        return match.group(1) if match else self.path.stem
+
+    @property
+    def sha256(self) -> str:
+        """What drizzle-orm's migrator stores as the migration ``hash``."""
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+    def is_applied(self, applied: frozenset[str]) -> bool:
+        return self.version in applied or self.sha256 in applied or self.path.stem in applied
+
+
+def discover(paths: Sequence[Path]) -> list[MigrationFile]:
+    """Every migration file under ``paths``, in apply order."""
+    ordered: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            ordered.extend(_folder(path))
+        elif path.is_file():
+            ordered.append(path)
+        else:
+            raise MigrationError("no such file or folder", where=str(path))
+    unique = list(dict.fromkeys(ordered))  # a file named twice is replayed once
+    return [MigrationFile(p, _read(p)) for p in unique]
+
+
+def natural_key(name: str) -> tuple[tuple[int, str], ...]:
+    """Sort key where digit runs compare as numbers: ``2_x`` < ``10_x``."""
+    return tuple(
+        (int(part), "") if part.isdigit() else (0, part) for part in re.split(r"(\d+)", name)
+    )
+
+
+def _folder(folder: Path) -> list[Path]:
+    files = [p for p in folder.iterdir() if p.is_file() and p.suffix == ".sql"]
+    if not files:
+        for nested in (folder / "supabase" / "migrations", folder / "migrations"):
+            if nested.is_dir():
+                return _folder(nested)
+        return []
+    journal = _journal_order(folder)
+    if journal:
+        by_stem = {p.stem: p for p in files}
+        listed = [by_stem[tag] for tag in journal if tag in by_stem]
+        rest = sorted(
+            (p for p in files if p.stem not in journal), key=lambda p: natural_key(p.name)
+        )
+        return listed + rest
+    return sorted(files, key=lambda p: natural_key(p.name))
+
+
+def _journal_order(folder: Path) -> list[str]:
+    """Tags in drizzle-kit's ``meta/_journal.json``, in journal order ([] if absent)."""
+    journal = folder / "meta" / "_journal.json"
+    if not journal.is_file():
+        return []
+    try:
+        entries = json.loads(journal.read_text(encoding="utf-8")).get("entries", [])
+    except (ValueError, AttributeError) as error:
+        raise MigrationError(f"unreadable drizzle journal: {error}", where=str(journal)) from None
+    ordered = sorted(_entries(entries), key=lambda e: e[0])
+    return [tag for _, tag in ordered]
+
+
+def _entries(entries: Iterable[object]) -> Iterable[tuple[int, str]]:
+    for entry in entries:
+        if isinstance(entry, dict) and isinstance(entry.get("tag"), str):
+            yield int(entry.get("idx", 0)), entry["tag"]
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise MigrationError(f"not UTF-8 text ({error.reason})", where=str(path)) from None
+    except OSError as error:
+        raise MigrationError(f"cannot read: {error.strerror}", where=str(path)) from None

@@ -1,0 +1,249 @@
+"""The catalog being replayed: mutable tables, enums and the names they take.
+
+Statements (see `replay`) edit this state in file order; `freeze` turns the
+tables the pending migrations touched into frozen `model.Table` values.
+Expressions whose text depends on column types and names (CHECKs, policies,
+index expressions, generated columns) are kept as parse trees and printed at
+freeze time, so later renames and type changes show as the server would show
+them. Defaults are analysed when set, because the server stores them analysed:
+an ``ALTER COLUMN ... TYPE`` only adds a hidden cast on top
+(``'x'::character varying`` stays so after a change to ``text``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pglast import ast
+
+from schema_catalog import model
+from schema_catalog.sources.migrations import deparse as d
+from schema_catalog.sources.migrations.types import UNKNOWN, SqlType, builtin
+
+
+def is_node(value: object, kind: type) -> bool:
+    """``isinstance`` without mypy's narrowing: pglast's stubs type every field Optional,
+    while the parser fills the ones each node kind always has."""
+    return isinstance(value, kind)
+
+
+# A stored expression: a parse tree (printed at freeze time) or final text from `base`.
+Stored = ast.Node | str
+
+
+@dataclass
+class ColumnState:
+    name: str
+    type: SqlType
+    not_null: bool = False
+    default: d.Expr | None = None
+    identity: str | None = None
+    generated: Stored | None = None
+    comment: str | None = None
+    collation: str | None = None
+
+
+@dataclass
+class ForeignKeyState:
+    name: str
+    columns: list[str]
+    ref_schema: str
+    ref_table: str
+    ref_columns: list[str]
+    on_delete: str = "NO ACTION"
+    on_update: str = "NO ACTION"
+    match: str = "SIMPLE"
+    deferrable: bool = False
+    initially_deferred: bool = False
+    validated: bool = True
+
+
+@dataclass
+class KeyState:
+    """A primary key, unique or exclusion constraint (each owns an index of the same name)."""
+
+    name: str
+    columns: list[str]
+    nulls_not_distinct: bool = False
+    deferrable: bool = False
+    definition: str | None = None
+
+
+@dataclass
+class CheckState:
+    name: str
+    expr: Stored
+    validated: bool = True
+
+
+@dataclass
+class IndexElement:
+    column: str | None = None
+    expr: Stored | None = None
+    suffix: str = ""
+    """`` DESC``, `` NULLS FIRST``, an operator class."""
+
+
+@dataclass
+class IndexState:
+    name: str
+    elements: list[IndexElement]
+    method: str = "btree"
+    unique: bool = False
+    primary: bool = False
+    include: list[str] = field(default_factory=list)
+    predicate: Stored | None = None
+    constraint: str | None = None
+    nulls_not_distinct: bool = False
+    text: tuple[str, ...] | None = None
+    """Column texts and definition as `base` gave them (used while untouched)."""
+
+
+@dataclass
+class PolicyState:
+    name: str
+    command: str = "ALL"
+    roles: list[str] = field(default_factory=lambda: ["public"])
+    permissive: bool = True
+    using: Stored | None = None
+    with_check: Stored | None = None
+
+
+@dataclass
+class TableState:
+    schema: str
+    name: str
+    kind: str = "table"
+    columns: dict[str, ColumnState] = field(default_factory=dict)
+    primary_key: KeyState | None = None
+    foreign_keys: list[ForeignKeyState] = field(default_factory=list)
+    uniques: list[KeyState] = field(default_factory=list)
+    exclusions: list[KeyState] = field(default_factory=list)
+    checks: list[CheckState] = field(default_factory=list)
+    indexes: list[IndexState] = field(default_factory=list)
+    policies: dict[str, PolicyState] = field(default_factory=dict)
+    grants: set[tuple[str, str, str | None]] = field(default_factory=set)
+    rls_enabled: bool = False
+    rls_forced: bool = False
+    comment: str | None = None
+    view_definition: str | None = None
+    location: str | None = None
+    touched: bool = False
+    original: model.Table | None = None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.schema, self.name)
+
+    def column_types(self) -> dict[str, SqlType]:
+        return {c.name: c.type for c in self.columns.values()}
+
+    def constraint_names(self) -> Iterator[str]:
+        if self.primary_key:
+            yield self.primary_key.name
+        yield from (k.name for k in [*self.uniques, *self.exclusions])
+        yield from (f.name for f in self.foreign_keys)
+        yield from (c.name for c in self.checks)
+
+
+@dataclass
+class EnumState:
+    schema: str
+    name: str
+    values: list[str]
+    comment: str | None = None
+    location: str | None = None
+    touched: bool = False
+
+
+@dataclass
+class CatalogState:
+    """Everything a replay knows: tables, enums, functions, sequences by schema."""
+
+    tables: dict[tuple[str, str], TableState] = field(default_factory=dict)
+    enums: dict[tuple[str, str], EnumState] = field(default_factory=dict)
+    functions: dict[tuple[str, str], SqlType] = field(default_factory=dict)
+    sequences: dict[tuple[str, str], tuple[str, str] | None] = field(default_factory=dict)
+    """Sequence → owning table (serial and identity columns), or None."""
+    default_schema: str = "public"
+
+    # -------------------------------------------------------------- name lookups
+
+    def relation_taken(self, schema: str, name: str, *, constraint: bool = False) -> bool:
+        """Is ``name`` a relation (table, view, index, sequence) in ``schema``?"""
+        if (schema, name) in self.tables or (schema, name) in self.sequences:
+            return True
+        for table in self.in_schema(schema):
+            if any(i.name == name for i in table.indexes):
+                return True
+        return constraint and self.constraint_taken(schema, name)
+
+    def constraint_taken(self, schema: str, name: str) -> bool:
+        return any(name in t.constraint_names() for t in self.in_schema(schema))
+
+    def in_schema(self, schema: str) -> Iterator[TableState]:
+        return (t for t in self.tables.values() if t.schema == schema)
+
+    def find_index(self, schema: str | None, name: str) -> tuple[TableState, IndexState] | None:
+        for table in self.tables.values():
+            if schema not in (None, table.schema):
+                continue
+            for index in table.indexes:
+                if index.name == name:
+                    return table, index
+        return None
+
+    # -------------------------------------------------------------- Resolver protocol
+
+    def relation_columns(
+        self, schema: str | None, name: str
+    ) -> tuple[str, str, Mapping[str, SqlType]] | None:
+        table = self.tables.get((schema or self.default_schema, name))
+        if table is None and schema is None:
+            table = self.tables.get(("auth", name)) if name == "users" else None
+        return (table.schema, table.name, table.column_types()) if table else None
+
+    def resolve_type(self, node: Any) -> SqlType:
+        from schema_catalog.sources.migrations.types import is_array, type_name_parts, typmods
+
+        schema, name = type_name_parts(node)
+        kind = self.named_type(schema, name)
+        kind = SqlType(kind.name, typmods(node) or kind.mods, kind.array, kind.schema, kind.enum)
+        return kind.as_array() if is_array(node) else kind
+
+    def named_type(self, schema: str | None, name: str) -> SqlType:
+        if schema in (None, "pg_catalog"):
+            known = builtin(name)
+            if known is not None:
+                return known
+        enum = self.enums.get((schema or self.default_schema, name))
+        if enum is not None:
+            return SqlType(enum.name, (), False, enum.schema, True)
+        return SqlType(name, (), False, schema or self.default_schema)
+
+    def function(self, schema: str | None, name: str) -> tuple[str, SqlType] | None:
+        key = (schema or self.default_schema, name)
+        return (key[0], self.functions[key]) if key in self.functions else None
+
+
+_DISPLAY = re.compile(
+    r"^(?P<name>[^(\[]+?)(?:\((?P<mods>[\d,]+)\))?(?P<zone> with(?:out)? time zone)?(?P<array>(?:\[\])*)$"
+)
+
+
+def parse_display(text: str, enums: Mapping[tuple[str, str], EnumState]) -> SqlType:
+    """A ``format_type`` string (from a live catalog) back into a `SqlType`."""
+    match = _DISPLAY.match(text)
+    if match is None:
+        return SqlType(text)
+    name = match["name"] + (match["zone"] or "")
+    mods = tuple(int(m) for m in match["mods"].split(",")) if match["mods"] else ()
+    array = bool(match["array"])
+    if builtin(name) is not None or name == UNKNOWN.name:
+        return SqlType(name, mods, array)
+    schema, _, bare = name.rpartition(".")
+    schema = schema or "public"
+    return SqlType(bare, mods, array, schema, (schema, bare) in enums)
