@@ -104,11 +104,12 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     from schema_catalog import analysis
+    from schema_catalog.analysis.report import Format
 
     config = _config(args)
     catalog = snapshot.load(pipeline.catalog_path(config, args.catalog))
     catalog = analysis.analyze(catalog, config)
-    fmt = args.format or ("rich" if sys.stdout.isatty() else "plain")
+    fmt: Format = args.format or ("rich" if sys.stdout.isatty() else "plain")
     print(analysis.format_findings(catalog.findings, fmt), end="")
     return analysis.check_exit_code(catalog.findings, args.fail_on)
 

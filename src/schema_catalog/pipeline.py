@@ -8,6 +8,7 @@ the three there is nothing to catalog, which is an error.
 from __future__ import annotations
 
 import glob
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -91,7 +92,20 @@ def save(catalog: Catalog, out: Path) -> Catalog:
 
 
 def catalog_path(config: Config, out: str | None = None) -> Path:
-    return Path(out) if out else config.resolve(config.output)
+    return Path(out) if out else shown(config.resolve(config.output))
+
+
+def shown(path: Path) -> Path:
+    """``path`` relative to the working directory when it lies below it.
+
+    Sources record where they read from; relative paths keep the catalog the
+    same bytes whichever folder the checkout sits in.
+    """
+    absolute = Path(os.path.normpath(path.absolute()))
+    try:
+        return absolute.relative_to(Path.cwd())
+    except ValueError:
+        return absolute
 
 
 def _database_dsn(config: Config, options: ExtractOptions) -> str | None:
@@ -125,7 +139,7 @@ def _paths(cli: Sequence[str], configured: Sequence[str], config: Config) -> lis
             raise SourceError("no such file or folder", where=str(path), fix="check the path")
         else:
             found.append(path)
-    return found
+    return [shown(p) for p in found]
 
 
 def _read_drizzle(paths: Sequence[Path]) -> list[Catalog]:
