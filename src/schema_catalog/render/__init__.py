@@ -1,0 +1,189 @@
+"""Render a catalog into Markdown pages in ``docs/``: `render` is the entry point.
+
+The pipeline: `pages` computes every page's rows, links and badges; the Jinja
+environment (`environment`) lays them out through thin templates; this module
+writes the result. Writing is careful, because ``docs/`` is where users keep
+their own pages too and where ``mkdocs serve`` watches:
+
+1. Every page is rendered in memory first: a failing template or an interrupt
+   here leaves ``docs/`` untouched.
+2. Changed files are written into a staging folder inside ``docs/`` (a dot
+   folder, which MkDocs ignores): the slow part, still with ``docs/`` untouched.
+3. The staged files are renamed into place, stale generated pages are removed,
+   and the manifest (``docs/.schema-catalog-manifest``) is replaced last. Renames
+   are atomic per file, so the window where old and new pages mix is this
+   one quick step; the next run completes it.
+
+Unchanged pages are not rewritten (their mtimes stay). Only files listed in the
+manifest are ever deleted, and a generated page never overwrites a file the
+manifest does not know.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jinja2 import Environment, TemplateError
+
+from schema_catalog import atomic
+from schema_catalog.config import Config
+from schema_catalog.errors import RenderError
+from schema_catalog.model import Catalog
+from schema_catalog.render.environment import environment
+from schema_catalog.render.nav import NAV_FILE, nav_yaml
+from schema_catalog.render.pages import Page, all_pages, page_paths
+
+__all__ = ["MANIFEST", "RenderResult", "render", "render_pages"]
+
+MANIFEST = ".schema-catalog-manifest"
+STAGING = ".schema-catalog-staging"
+ASSETS = Path(__file__).resolve().parent / "assets"
+# Package files copied into docs/ as they are (the site must load nothing from a CDN).
+ASSET_FILES = {"assets/javascripts/mermaid.min.js": "mermaid.min.js"}
+
+
+@dataclass
+class RenderResult:
+    """What a render did to ``docs/``."""
+
+    written: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {k: len(v) for k, v in vars(self).items()}
+
+    def __str__(self) -> str:
+        return (
+            f"pages: {len(self.written)} written, {len(self.unchanged)} unchanged, "
+            f"{len(self.removed)} removed"
+        )
+
+
+def render(
+    catalog: Catalog,
+    config: Config,
+    docs_dir: Path,
+    *,
+    changelog: str | None = None,
+    on_staged: Callable[[], None] | None = None,
+) -> RenderResult:
+    """Write the catalog's pages into ``docs_dir``; only changed files are rewritten.
+
+    ``changelog`` is Markdown for the changelog page (from `diff` against the
+    previous snapshot, when one is kept). ``on_staged`` runs after staging and
+    before anything in ``docs_dir`` changes (tests interrupt a render there).
+    """
+    files = render_pages(catalog, config, changelog)
+    files.update({path: (ASSETS / name).read_bytes() for path, name in ASSET_FILES.items()})
+    return _commit(files, docs_dir, on_staged)
+
+
+def render_pages(
+    catalog: Catalog, config: Config, changelog: str | None = None
+) -> dict[str, bytes]:
+    """Every generated page, path relative to ``docs/`` → bytes, nothing written."""
+    templates = config.resolve(config.site.templates) if config.site.templates else None
+    if templates is not None and not templates.is_dir():
+        raise RenderError(
+            "template folder not found",
+            where=f"{config.where}: site.templates",
+            fix=f"create {templates} or remove the key",
+        )
+    env = environment(templates)
+    pages = page_paths(catalog)
+    files = {
+        page.path: _render_one(env, page).encode("utf-8")
+        for page in all_pages(catalog, config, pages, changelog)
+    }
+    files[NAV_FILE] = nav_yaml(catalog, pages).encode("utf-8")
+    return files
+
+
+def _render_one(env: Environment, page: Page) -> str:
+    try:
+        return env.get_template(page.template).render(page.context)
+    except TemplateError as error:
+        where = getattr(error, "filename", None) or page.template
+        line = getattr(error, "lineno", None)
+        raise RenderError(
+            f"template error while rendering {page.path}: {error.message or error}",
+            where=f"{where}:{line}" if line else where,
+        ) from None
+
+
+def _read_manifest(docs_dir: Path) -> set[str]:
+    try:
+        text = (docs_dir / MANIFEST).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return set()
+    return {line for line in text.splitlines() if line and not line.startswith("#")}
+
+
+def _commit(
+    files: dict[str, bytes], docs_dir: Path, on_staged: Callable[[], None] | None
+) -> RenderResult:
+    previous = _read_manifest(docs_dir)
+    result = RenderResult()
+    changed = _changed(files, docs_dir, previous, result)
+    staging = docs_dir / STAGING
+    if staging.exists():
+        shutil.rmtree(staging)  # left by an interrupted run: never committed
+    for path in changed:
+        atomic.write_bytes(staging / path, files[path])
+    if on_staged is not None:
+        on_staged()
+    for path in changed:
+        target = docs_dir / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        (staging / path).replace(target)
+    result.removed = _remove_stale(docs_dir, previous - set(files))
+    manifest = "# Pages generated by schema-catalog; do not edit them by hand.\n"
+    atomic.write_text(docs_dir / MANIFEST, manifest + "".join(f"{p}\n" for p in sorted(files)))
+    shutil.rmtree(staging, ignore_errors=True)
+    return result
+
+
+def _changed(
+    files: dict[str, bytes], docs_dir: Path, previous: set[str], result: RenderResult
+) -> list[str]:
+    changed: list[str] = []
+    for path in sorted(files):
+        target = docs_dir / path
+        try:
+            current: bytes | None = target.read_bytes()
+        except FileNotFoundError:
+            current = None
+        if current == files[path]:
+            result.unchanged.append(path)
+            continue
+        if current is not None and path not in previous:
+            raise RenderError(
+                "a file schema-catalog would generate already exists and was not generated by it",
+                where=str(target),
+                fix="move your page elsewhere in docs/ or delete it",
+            )
+        changed.append(path)
+    result.written = changed
+    return changed
+
+
+def _remove_stale(docs_dir: Path, stale: set[str]) -> list[str]:
+    removed = []
+    for path in sorted(stale):
+        target = docs_dir / path
+        if target.is_file():
+            target.unlink()
+            removed.append(path)
+            _prune_empty(target.parent, docs_dir)
+    return removed
+
+
+def _prune_empty(folder: Path, docs_dir: Path) -> None:
+    while folder != docs_dir and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent

@@ -1,0 +1,154 @@
+"""The one place where untrusted database text is made safe for a page.
+
+Every name, comment, default, expression and definition comes from a database,
+a Drizzle file or a migration, so it is untrusted: it may hold HTML, Markdown
+(``|`` breaks a table row, ``*`` starts emphasis, ``{: }`` sets attributes),
+Jinja syntax or characters that break a Mermaid diagram. The Jinja environment
+passes every printed value through `finalize`, which escapes plain strings with
+`text`; only `Safe` values (built here, from escaped parts) pass unchanged. So a
+template cannot forget to escape, and Jinja syntax inside data is never parsed:
+it is a value, not template source.
+
+Contexts:
+
+- `text`: Markdown inline text (paragraphs, table cells, headings). Characters
+  Markdown or HTML could read as syntax become numeric character references,
+  which the browser and the search index turn back into the same characters.
+- `code`: the same text in a ``<code>`` element (types, defaults, expressions).
+- `fence`: a whole block shown verbatim in a fenced code block (definitions).
+- `mermaid_label` / `mermaid_id`: text inside an ER diagram.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+from markupsafe import Markup
+
+
+class Safe(str):
+    """Text already safe for a Markdown page: printed as is."""
+
+    __slots__ = ()
+
+
+# Characters with a meaning in Markdown, its extensions (tables, attr_list,
+# admonitions, tilde/caret, emoji, abbreviations) or HTML.
+_ALWAYS = frozenset("\\`*[](){}<>&|~^!\"'$:=#+@%?")
+# Characters that only matter at the start of a block: "1. " starts a list.
+_LEADING_NUMBER = re.compile(r"^(\d+)(\.)")
+_NEWLINES = re.compile(r"\r\n|\r|\n|\u2028|\u2029")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _entity(char: str) -> str:
+    return f"&#{ord(char)};"
+
+
+def _escape_line(line: str) -> str:
+    out: list[str] = []
+    for i, char in enumerate(line):
+        if char in _ALWAYS or (char == "_" and not _inside_word(line, i)):
+            out.append(_entity(char))
+        elif char == "-" and (i == 0 or line[i - 1] == "-"):
+            # "- x" starts a list, "---" a rule; a lone hyphen inside text is plain.
+            out.append(_entity(char))
+        else:
+            out.append(char)
+    escaped = "".join(out)
+    # Leading spaces could start an indented code block.
+    stripped = escaped.lstrip(" \t")
+    return "&#32;" * (len(escaped) - len(stripped)) + stripped
+
+
+def _inside_word(line: str, i: int) -> bool:
+    # Markdown never reads an underscore between two word characters as emphasis,
+    # so `organization_id` stays readable in the Markdown source.
+    return 0 < i < len(line) - 1 and line[i - 1].isalnum() and line[i + 1].isalnum()
+
+
+def text(value: object) -> Safe:
+    """Untrusted text as literal Markdown inline content (newlines become ``<br>``)."""
+    if isinstance(value, Safe | Markup):
+        return Safe(value)
+    if value is None:
+        return Safe("")
+    raw = _CONTROL.sub("\ufffd", str(value))
+    escaped = "<br>".join(_escape_line(line) for line in _NEWLINES.split(raw))
+    return Safe(_LEADING_NUMBER.sub(lambda m: m.group(1) + _entity(m.group(2)), escaped))
+
+
+def code(value: object) -> Safe:
+    """Untrusted text as inline code; empty for ``None``."""
+    if value is None or value == "":
+        return Safe("")
+    return Safe(f"<code>{text(value)}</code>")
+
+
+def message(value: object) -> Safe:
+    """A finding message: text, with `backquoted` parts shown as code."""
+    if value is None:
+        return Safe("")
+    parts = str(value).split("`")
+    if len(parts) % 2 == 0:  # an unpaired backtick: show it all as plain text
+        return text(value)
+    return Safe("".join(code(p) if i % 2 else text(p) for i, p in enumerate(parts)))
+
+
+def fence(value: object, language: str = "sql") -> Safe:
+    """A verbatim block: the fence is longer than any backtick run inside it."""
+    body = _CONTROL.sub("\ufffd", str(value)).replace("\r\n", "\n").replace("\r", "\n")
+    longest = max((len(run) for run in re.findall(r"`+", body)), default=0)
+    ticks = "`" * max(3, longest + 1)
+    return Safe(f"{ticks}{language}\n{body.rstrip()}\n{ticks}")
+
+
+def link(label: object, href: str) -> Safe:
+    """A Markdown link to one of our own pages; ``href`` is built by `paths`."""
+    return Safe(f"[{text(label)}]({quote(href, safe='/#.-_~')})")
+
+
+def anchor(anchor_id: str) -> Safe:
+    """An empty element carrying an id (ids come from `paths.slug`, never raw text)."""
+    return Safe(f'<span id="{quote(anchor_id, safe="-_")}"></span>')
+
+
+def badge(label: str, css: str, title: str | None = None) -> Safe:
+    """A badge: our own label and class, escaped all the same (labels may hold names)."""
+    cls = re.sub(r"[^a-z0-9-]", "-", css.lower())
+    hint = f' title="{text(title)}"' if title else ""
+    return Safe(f'<span class="sc-badge sc-badge--{cls}"{hint}>{text(label)}</span>')
+
+
+def finalize(value: object) -> object:
+    """Jinja's ``finalize``: every ``{{ }}`` output passes through here."""
+    if isinstance(value, Safe | Markup):
+        return value
+    if value is None:
+        return ""
+    if isinstance(value, bool | int | float):
+        return value
+    return text(value)
+
+
+# --------------------------------------------------------------------------- Mermaid
+
+# Mermaid's ER grammar accepts only a few characters in names and attribute types,
+# and its quoted labels end at a quote: everything else becomes "_".
+_MERMAID_UNSAFE = re.compile(r"[^A-Za-z0-9_.\- ]")
+_MERMAID_TOKEN_UNSAFE = re.compile(r"[^A-Za-z0-9_]")
+
+
+def mermaid_label(value: object, limit: int = 60) -> str:
+    """Text for a quoted Mermaid label (entity alias, relationship label)."""
+    label = _MERMAID_UNSAFE.sub("_", str(value)).strip() or "_"
+    return label if len(label) <= limit else label[: limit - 1] + "_"
+
+
+def mermaid_token(value: object, limit: int = 40) -> str:
+    """A bare Mermaid word (attribute name or type): letters, digits, underscores."""
+    token = _MERMAID_TOKEN_UNSAFE.sub("_", str(value)) or "_"
+    if not (token[0].isalpha() or token[0] == "_"):
+        token = "_" + token
+    return token[:limit]

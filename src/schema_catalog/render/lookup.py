@@ -1,0 +1,73 @@
+"""Lookups over one catalog, built once per render.
+
+`Catalog.table()` and `Catalog.referenced_by()` scan every table on each call,
+which is fine for one question and quadratic for a site of thousands of pages:
+a render asks them for every table, so it builds these maps once.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from schema_catalog.model import Catalog, Finding, ForeignKey, Table
+
+
+class Lookup:
+    """Tables by name, incoming foreign keys, domains and findings per table."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.tables: dict[str, Table] = {t.qualified_name: t for t in catalog.tables}
+        incoming: dict[str, list[tuple[Table, ForeignKey]]] = defaultdict(list)
+        for table in catalog.tables:
+            for fk in table.foreign_keys:
+                incoming[f"{fk.ref_schema}.{fk.ref_table}"].append((table, fk))
+        self._incoming = {k: tuple(v) for k, v in incoming.items()}
+        self.domains_of = _domains_of(catalog)
+        self._findings = _findings_by_table(catalog, self.tables)
+        # Derived fields keep their defaults until analysis runs; pages say so then.
+        self.analysed = bool(catalog.stats.tenancy) or any(
+            t.tenancy.status != "unscoped" or t.migration_status for t in catalog.tables
+        )
+
+    def table(self, name: str) -> Table | None:
+        return self.tables.get(name)
+
+    def referenced_by(self, name: str) -> tuple[tuple[Table, ForeignKey], ...]:
+        return self._incoming.get(name, ())
+
+    def findings(self, name: str) -> tuple[Finding, ...]:
+        return self._findings.get(name, ())
+
+    def table_of_target(self, target: str) -> str | None:
+        """The table a finding's target is about (``public.books.col`` → ``public.books``)."""
+        parts = target.split(".")
+        for end in range(len(parts), 0, -1):
+            candidate = ".".join(parts[:end])
+            if candidate in self.tables:
+                return candidate
+        return None
+
+
+def _domains_of(catalog: Catalog) -> dict[str, tuple[str, ...]]:
+    found: dict[str, set[str]] = defaultdict(set)
+    for domain in catalog.domains:
+        for name in domain.tables:
+            found[name].add(domain.name)
+    for table in catalog.tables:
+        found[table.qualified_name].update(table.domains)
+    return {name: tuple(sorted(domains)) for name, domains in found.items()}
+
+
+def _findings_by_table(
+    catalog: Catalog, tables: dict[str, Table]
+) -> dict[str, tuple[Finding, ...]]:
+    found: dict[str, list[Finding]] = defaultdict(list)
+    for finding in catalog.findings:
+        parts = finding.target.split(".")
+        for end in range(len(parts), 0, -1):
+            candidate = ".".join(parts[:end])
+            if candidate in tables:
+                found[candidate].append(finding)
+                break
+    return {name: tuple(items) for name, items in found.items()}

@@ -1,0 +1,171 @@
+"""Mermaid ER diagrams: a table's neighbourhood and a domain's tables.
+
+Mermaid refuses diagrams over 50,000 characters or 500 edges, and a diagram of
+hundreds of boxes is unreadable anyway, so both kinds are capped: a table
+diagram draws its foreign-key neighbourhood (``site.diagram_hops`` hops, 1 by
+default) and a domain diagram a few dozen of its most connected tables, with
+one stub per other domain its tables point to. Entities get synthetic ids
+(``t0``, ``t1``...) and every name from the database goes through
+`escape.mermaid_label` / `escape.mermaid_token`, so no name can break the
+diagram. What was left out is returned, so the page can say so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from schema_catalog.model import ForeignKey, Table
+from schema_catalog.render.escape import mermaid_label, mermaid_token
+from schema_catalog.render.lookup import Lookup
+
+MAX_ENTITIES = 30
+MAX_EDGES = 120
+MAX_ATTRIBUTES = 25
+MAX_KEY_ATTRIBUTES = 8
+# Words Mermaid's ER grammar reads as keywords when they stand alone.
+_KEYWORDS = frozenset({"pk", "fk", "uk", "erdiagram", "direction", "style", "classdef", "class"})
+
+
+@dataclass
+class Diagram:
+    """Mermaid source plus what did not fit."""
+
+    source: str
+    omitted_tables: int = 0
+    stubs: list[str] = field(default_factory=list)
+    """Names of other domains the diagram shows as stubs."""
+
+
+def _fk_target(fk: ForeignKey) -> str:
+    return f"{fk.ref_schema}.{fk.ref_table}"
+
+
+def _neighbours(catalog: Lookup, name: str) -> set[str]:
+    table = catalog.table(name)
+    out = {_fk_target(fk) for fk in table.foreign_keys} if table else set()
+    out |= {t.qualified_name for t, _ in catalog.referenced_by(name)}
+    return out
+
+
+def neighbourhood(catalog: Lookup, table: Table, hops: int) -> list[str]:
+    """Qualified names within ``hops`` foreign keys of ``table``, nearest first."""
+    seen = [table.qualified_name]
+    frontier = [table.qualified_name]
+    for _ in range(hops):
+        found = sorted({n for name in frontier for n in _neighbours(catalog, name)} - set(seen))
+        seen += found
+        frontier = found
+    return seen
+
+
+def _token(value: str) -> str:
+    token = mermaid_token(value)
+    return f"{token}_" if token.casefold() in _KEYWORDS else token
+
+
+def _attribute(table: Table, column_name: str, fk_columns: set[str]) -> str:
+    column = table.column(column_name)
+    kind = _token(column.type.split("(")[0]) if column else "unknown"
+    keys = [
+        k
+        for k, on in (
+            ("PK", column is not None and column.primary_key),
+            ("FK", column_name in fk_columns),
+        )
+        if on
+    ]
+    suffix = f" {', '.join(keys)}" if keys else ""
+    return f"    {kind} {_token(column_name)}{suffix}"
+
+
+def _attributes(table: Table, everything: bool) -> list[str]:
+    fk_columns = {c for fk in table.foreign_keys for c in fk.columns}
+    if everything:
+        names = [c.name for c in table.columns][:MAX_ATTRIBUTES]
+    else:
+        keyed = [c.name for c in table.columns if c.primary_key or c.name in fk_columns]
+        names = keyed[:MAX_KEY_ATTRIBUTES]
+    return [_attribute(table, name, fk_columns) for name in names]
+
+
+def _entity(entity_id: str, label: str, table: Table | None, everything: bool) -> list[str]:
+    head = f'  {entity_id}["{mermaid_label(label)}"]'
+    body = _attributes(table, everything) if table else []
+    return [head + " {", *body, "  }"] if body else [head]
+
+
+def _edge(child: str, parent: str, fk: ForeignKey, table: Table) -> str:
+    nullable = any((c := table.column(n)) is None or c.nullable for n in fk.columns)
+    unique = {tuple(u.columns) for u in table.unique_constraints}
+    if table.primary_key:
+        unique.add(tuple(table.primary_key.columns))
+    left = "|o" if tuple(fk.columns) in unique else "}o"
+    right = "o|" if nullable else "||"
+    return f'  {child} {left}--{right} {parent} : "{mermaid_label(", ".join(fk.columns))}"'
+
+
+def _edges(catalog: Lookup, ids: dict[str, str]) -> list[str]:
+    lines: list[str] = []
+    for name in sorted(ids):
+        table = catalog.table(name)
+        for fk in table.foreign_keys if table else ():
+            target = _fk_target(fk)
+            if table and target in ids and len(lines) < MAX_EDGES:
+                lines.append(_edge(ids[name], ids[target], fk, table))
+    return lines
+
+
+def table_diagram(catalog: Lookup, table: Table, hops: int) -> Diagram:
+    """The table and everything within ``hops`` foreign keys of it."""
+    names = neighbourhood(catalog, table, hops)
+    shown, omitted = names[:MAX_ENTITIES], max(0, len(names) - MAX_ENTITIES)
+    ids = {name: f"t{i}" for i, name in enumerate(shown)}
+    lines = ["erDiagram"]
+    for name in shown:
+        lines += _entity(ids[name], name, catalog.table(name), everything=name == shown[0])
+    lines += _edges(catalog, ids)
+    return Diagram("\n".join(lines), omitted_tables=omitted)
+
+
+def _degree(catalog: Lookup, name: str, members: set[str]) -> int:
+    return len(_neighbours(catalog, name) & members)
+
+
+def domain_diagram(catalog: Lookup, members: Iterable[str]) -> Diagram:
+    """A domain's most connected tables, with stubs for the domains they point to."""
+    member_set = set(members)
+    ranked = sorted(member_set, key=lambda n: (-_degree(catalog, n, member_set), n))
+    shown = sorted(ranked[:MAX_ENTITIES])
+    ids = {name: f"t{i}" for i, name in enumerate(shown)}
+    lines = ["erDiagram"]
+    for name in shown:
+        lines += _entity(ids[name], name, catalog.table(name), everything=False)
+    lines += _edges(catalog, ids)
+    stub_lines, stubs = _stubs(catalog, shown, member_set, ids)
+    return Diagram("\n".join(lines + stub_lines), len(member_set) - len(shown), stubs)
+
+
+def _stubs(
+    catalog: Lookup, shown: list[str], members: set[str], ids: dict[str, str]
+) -> tuple[list[str], list[str]]:
+    """One stub entity per other domain the shown tables point to.
+
+    A target in no domain gets a stub of its own, named after the table.
+    """
+    pairs: set[tuple[str, str]] = set()
+    for name in shown:
+        table = catalog.table(name)
+        for fk in table.foreign_keys if table else ():
+            target = _fk_target(fk)
+            if target not in members:
+                pairs |= {(name, other) for other in catalog.domains_of.get(target) or (target,)}
+    stubs = sorted({other for _, other in pairs})[:MAX_ENTITIES]
+    stub_ids = {stub: f"s{i}" for i, stub in enumerate(stubs)}
+    lines = [f'  {stub_ids[s]}["{mermaid_label(s)}"]' for s in stubs]
+    edges = [(name, other) for name, other in sorted(pairs) if other in stub_ids]
+    lines += [f'  {ids[n]} }}o..o| {stub_ids[o]} : "{mermaid_label(o)}"' for n, o in edges][
+        :MAX_EDGES
+    ]
+    domain_names = {d for ds in catalog.domains_of.values() for d in ds}
+    return lines, [s for s in stubs if s in domain_names]

@@ -1,0 +1,359 @@
+"""Every page of the site as (template, path, context): rows, links and figures computed here.
+
+Figures come from ``catalog.stats`` (computed by analysis) or are counted here
+from the catalog: a template never holds a literal figure.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from schema_catalog.config import Config
+from schema_catalog.model import Catalog, Count, Finding, Table
+from schema_catalog.render import badges, paths
+from schema_catalog.render.escape import Safe, badge, fence
+from schema_catalog.render.escape import code as code_
+from schema_catalog.render.lookup import Lookup
+from schema_catalog.render.mermaid import domain_diagram
+from schema_catalog.render.table_page import PageLinks, finding_rows, table_context
+
+TOP_FINDINGS = 10
+EXAMPLES = 3
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+@dataclass(frozen=True)
+class Page:
+    template: str
+    path: str
+    context: dict[str, Any]
+
+
+def page_paths(catalog: Catalog) -> paths.PagePaths:
+    return paths.PagePaths(
+        ((t.schema, t.name) for t in catalog.tables), (d.name for d in catalog.domains)
+    )
+
+
+def all_pages(
+    catalog: Catalog, config: Config, pages: paths.PagePaths, changelog: str | None = None
+) -> list[Page]:
+    lookup = Lookup(catalog)
+    site = {"title": config.site.title, "analysed": lookup.analysed}
+
+    def links(page: str) -> PageLinks:
+        return PageLinks(lookup, pages, page)
+
+    out = [
+        Page("home.md.jinja", "index.md", home_context(catalog, links("index.md"))),
+        Page(
+            "tables.md.jinja", "tables/index.md", tables_context(catalog, links("tables/index.md"))
+        ),
+        Page("domains.md.jinja", "domains/index.md", domains_context(links("domains/index.md"))),
+        Page("tenancy.md.jinja", "tenancy.md", tenancy_context(catalog, links("tenancy.md"))),
+        Page(
+            "migrations.md.jinja",
+            "migrations.md",
+            migrations_context(catalog, links("migrations.md")),
+        ),
+        Page("findings.md.jinja", "findings.md", findings_context(catalog, links("findings.md"))),
+        Page("rules.md.jinja", "rules.md", {"rules": rules_markdown()}),
+        Page("changelog.md.jinja", "changelog.md", {"changelog": _changelog(changelog)}),
+        Page("views.md.jinja", "views.md", views_context(catalog, links("views.md"))),
+        Page("enums.md.jinja", "enums.md", {"catalog": catalog}),
+        Page("functions.md.jinja", "functions.md", functions_context(catalog)),
+        Page("tags.md.jinja", "tags.md", {}),
+    ]
+    for schema in pages.schemas():
+        page = pages.schema(schema)
+        rows = table_rows([t for t in catalog.tables if t.schema == schema], links(page))
+        out.append(Page("schema.md.jinja", page, {"schema": schema, "tables": rows}))
+    for table in catalog.tables:
+        page = pages.table(table.qualified_name) or ""
+        context = table_context(table, links(page), config.site.diagram_hops)
+        out.append(Page("table.md.jinja", page, context))
+    for domain in catalog.domains:
+        page = pages.domain(domain.name) or ""
+        out.append(Page("domain.md.jinja", page, domain_context(domain.name, links(page))))
+    for page_ in out:
+        page_.context.setdefault("site", site)
+    return out
+
+
+# --------------------------------------------------------------------------- shared rows
+
+
+def table_row(table: Table, links: PageLinks) -> dict[str, Any]:
+    name = table.qualified_name
+    domains = links.lookup.domains_of.get(name, ())
+    return {
+        "link": links.table(name),
+        "columns": len(table.columns),
+        "badges": badges.table_badges(
+            table, domains, links.page, links.pages, links.lookup.analysed
+        ),
+        "comment": _first_line(table.description or table.comment),
+    }
+
+
+def table_rows(tables: list[Table], links: PageLinks) -> list[dict[str, Any]]:
+    return [table_row(t, links) for t in sorted(tables, key=lambda t: t.qualified_name)]
+
+
+def _first_line(text: str | None) -> str | None:
+    return text.strip().splitlines()[0] if text and text.strip() else None
+
+
+def _counts(rows: tuple[Count, ...]) -> list[dict[str, Any]]:
+    return [{"name": c.name, "tables": c.tables, "columns": c.columns} for c in rows]
+
+
+_SECRET_IN_URL = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://[^/@:\s]*):[^@/\s]*@", re.I)
+_SECRET_PARAM = re.compile(r"(password|passwd|sslpassword|secret|token)=[^&\s]*", re.I)
+
+
+def scrub_location(location: str) -> str:
+    """A source location without any password, in case a source let one through."""
+    text = _SECRET_IN_URL.sub(r"\g<scheme>@", location)
+    return _SECRET_PARAM.sub(r"\1=***", text)
+
+
+# --------------------------------------------------------------------------- home
+
+
+def home_context(catalog: Catalog, links: PageLinks) -> dict[str, Any]:
+    stats = catalog.stats
+    return {
+        "catalog": catalog,
+        "sources": [
+            {"kind": s.kind, "location": scrub_location(s.location)} for s in catalog.sources
+        ],
+        "stats": stats,
+        "stats_missing": stats.tables == 0 and bool(catalog.tables),
+        "by_source": _counts(stats.by_source),
+        "by_domain": [
+            {**row, "link": links.domain(row["name"])} for row in _counts(stats.by_domain)
+        ],
+        "by_kind": _counts(stats.by_kind),
+        "largest": [
+            {**row, "link": links.table(row["name"])} for row in _counts(stats.largest_tables)
+        ],
+        "tenancy": sorted(stats.tenancy.items()),
+        "migration": [
+            (badges.MIGRATION_LABELS.get(k, k), v)
+            for k, v in sorted(stats.migration_status.items())
+        ],
+        "findings_by_level": sorted(
+            stats.findings.items(), key=lambda kv: SEVERITY_ORDER.get(kv[0], 9)
+        ),
+        "actions": action_items(catalog.findings, links),
+        "findings_total": len(catalog.findings),
+    }
+
+
+def action_items(findings: tuple[Finding, ...], links: PageLinks) -> list[dict[str, Any]]:
+    """One row per rule that fired, most severe and most frequent first."""
+    by_code: dict[str, list[Finding]] = {}
+    for finding in findings:
+        by_code.setdefault(finding.code, []).append(finding)
+    ranked = sorted(
+        by_code.items(), key=lambda kv: (SEVERITY_ORDER[kv[1][0].severity], -len(kv[1]), kv[0])
+    )
+    rows = []
+    for code, items in ranked[:TOP_FINDINGS]:
+        ordered = sorted(items, key=lambda f: f.target)
+        examples = linked_findings(tuple(ordered[:EXAMPLES]), links)
+        rows.append(
+            {
+                "severity": badge(items[0].severity, f"severity-{items[0].severity}"),
+                "code": code,
+                "rule": items[0].rule,
+                "count": len(items),
+                "message": ordered[0].message,
+                "examples": Safe(", ".join(r["link"] or code_(r["target"]) for r in examples)),
+                "more": len(items) - len(examples),
+            }
+        )
+    return rows
+
+
+def linked_findings(findings: tuple[Finding, ...], links: PageLinks) -> list[dict[str, Any]]:
+    rows = finding_rows(findings)
+    for row in rows:
+        table = links.lookup.table_of_target(row["target"])
+        row["link"] = links.table(table, label=row["target"]) if table else None
+    return rows
+
+
+# --------------------------------------------------------------------------- lists
+
+
+def tables_context(catalog: Catalog, links: PageLinks) -> dict[str, Any]:
+    schemas = sorted({t.schema for t in catalog.tables})
+    return {
+        "schemas": [
+            {
+                "name": s,
+                "link": links.to(links.pages.schema(s), s),
+                "tables": table_rows([t for t in catalog.tables if t.schema == s], links),
+            }
+            for s in schemas
+        ],
+        "total": len(catalog.tables),
+    }
+
+
+def domains_context(links: PageLinks) -> dict[str, Any]:
+    catalog = links.lookup.catalog
+    rows = []
+    for domain in catalog.domains:
+        members = [links.lookup.tables[n] for n in domain.tables if n in links.lookup.tables]
+        rows.append(
+            {
+                "link": links.domain(domain.name),
+                "tables": len(members),
+                "columns": sum(len(t.columns) for t in members),
+                "description": _first_line(domain.description),
+            }
+        )
+    unassigned = [t for t in catalog.tables if not links.lookup.domains_of.get(t.qualified_name)]
+    return {"domains": rows, "unassigned": table_rows(unassigned, links)}
+
+
+def domain_context(name: str, links: PageLinks) -> dict[str, Any]:
+    lookup = links.lookup
+    domain = next(d for d in lookup.catalog.domains if d.name == name)
+    members = [lookup.tables[n] for n in domain.tables if n in lookup.tables]
+    diagram = domain_diagram(lookup, [t.qualified_name for t in members])
+    findings = tuple(f for t in members for f in lookup.findings(t.qualified_name))
+    return {
+        "domain": domain,
+        "tables": table_rows(members, links),
+        "columns": sum(len(t.columns) for t in members),
+        "tenancy": sorted(Counter(t.tenancy.status for t in members).items()),
+        "rls_on": sum(1 for t in members if t.rls_enabled),
+        "rls_off": sum(1 for t in members if not t.rls_enabled and t.kind != "view"),
+        "not_applied": sum(1 for t in members if badges.not_applied(t)),
+        "diagram": diagram,
+        "connected": [links.domain(stub) for stub in diagram.stubs],
+        "findings": linked_findings(findings, links),
+    }
+
+
+def tenancy_context(catalog: Catalog, links: PageLinks) -> dict[str, Any]:
+    from schema_catalog.render.table_page import tenancy_path
+
+    groups = []
+    for status, label in badges.TENANCY_LABELS.items():
+        members = sorted(
+            (t for t in catalog.tables if t.tenancy.status == status),
+            key=lambda t: t.qualified_name,
+        )
+        rows = [
+            {
+                **table_row(t, links),
+                "column": t.tenancy.column,
+                "path": tenancy_path(t, links),
+                "notes": "; ".join(t.tenancy.notes),
+                "routes": t.tenancy.routes,
+            }
+            for t in members
+        ]
+        groups.append({"status": status, "label": label, "tables": rows})
+    return {"groups": groups, "analysed": links.lookup.analysed}
+
+
+def migrations_context(catalog: Catalog, links: PageLinks) -> dict[str, Any]:
+    groups = []
+    for status, label in badges.MIGRATION_LABELS.items():
+        members = [t for t in catalog.tables if t.migration_status == status]
+        groups.append({"status": status, "label": label, "tables": table_rows(members, links)})
+    drifted = [
+        {"link": links.table(t.qualified_name), "drift": list(t.drift)}
+        for t in sorted(catalog.tables, key=lambda t: t.qualified_name)
+        if t.drift
+    ]
+    unknown = [t for t in catalog.tables if t.migration_status is None]
+    return {"groups": groups, "drifted": drifted, "unknown": len(unknown)}
+
+
+def findings_context(catalog: Catalog, links: PageLinks) -> dict[str, Any]:
+    groups = []
+    for severity in ("error", "warning", "info"):
+        found = tuple(f for f in catalog.findings if f.severity == severity)
+        by_code: dict[str, list[Finding]] = {}
+        for finding in found:
+            by_code.setdefault(finding.code, []).append(finding)
+        codes = [
+            {
+                "code": code,
+                "rule": items[0].rule,
+                "findings": linked_findings(tuple(items), links),
+            }
+            for code, items in sorted(by_code.items())
+        ]
+        groups.append(
+            {
+                "severity": severity,
+                "badge": badge(severity, f"severity-{severity}"),
+                "count": len(found),
+                "codes": codes,
+            }
+        )
+    return {"groups": groups, "total": len(catalog.findings)}
+
+
+def views_context(catalog: Catalog, links: PageLinks) -> dict[str, Any]:
+    views = [t for t in catalog.tables if t.kind in ("view", "materialized_view")]
+    return {
+        "views": [
+            {**table_row(t, links), "definition": fence(t.view_definition or "-- (unknown)")}
+            for t in sorted(views, key=lambda t: t.qualified_name)
+        ]
+    }
+
+
+def functions_context(catalog: Catalog) -> dict[str, Any]:
+    return {
+        "functions": [
+            {
+                "function": f,
+                "signature": f.signature,
+                "security": "security definer" if f.security_definer else "security invoker",
+                "executable_by": ", ".join(f.executable_by),
+                "config": ", ".join(f.config),
+                "definition": fence(f.definition) if f.definition else None,
+            }
+            for f in catalog.functions
+        ]
+    }
+
+
+# --------------------------------------------------------------------------- rules
+
+
+def _changelog(markdown: str | None) -> Safe | None:
+    """`diff`'s Markdown (escaped by the diff), under this page's own title."""
+    if not markdown:
+        return None
+    lines = markdown.splitlines()
+    if lines and lines[0].startswith("# "):
+        lines = lines[1:]
+    return Safe("\n".join(lines).strip() + "\n")
+
+
+def rules_markdown() -> Safe | None:
+    """The rules page body, from the rule registry's docstrings (our own text)."""
+    for module_name in ("schema_catalog.analysis", "schema_catalog.analysis.lint"):
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        to_markdown = getattr(module, "rules_as_markdown", None)
+        if callable(to_markdown):
+            return Safe(str(to_markdown()))
+    return None

@@ -1,0 +1,271 @@
+"""The context of one table's page: every row, link, anchor and badge, computed.
+
+Templates only lay these out. Strings taken from the catalog stay raw here: the
+template environment escapes them on output (`escape.finalize`); what is built
+here from escaped parts (links, badges, code) is `Safe`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from schema_catalog.model import Column, ForeignKey, Table
+from schema_catalog.render import badges, paths
+from schema_catalog.render.escape import Safe, badge, code, fence, link
+from schema_catalog.render.lookup import Lookup
+from schema_catalog.render.mermaid import table_diagram
+
+API_ROLES = ("anon", "authenticated")
+
+
+@dataclass(frozen=True)
+class PageLinks:
+    """Everything a page needs to link to other pages."""
+
+    lookup: Lookup
+    pages: paths.PagePaths
+    page: str
+    """This page's path relative to ``docs/``."""
+
+    def table(self, name: str, label: str | None = None, column: str | None = None) -> Safe:
+        target = self.pages.table(name)
+        text = label if label is not None else name
+        if target is None:
+            return code(text)
+        fragment = column_anchor(column) if column else None
+        return link(Safe(code(text)), paths.relative(self.page, target, fragment))
+
+    def domain(self, name: str) -> Safe:
+        target = self.pages.domain(name)
+        return link(name, paths.relative(self.page, target)) if target else code(name)
+
+    def to(self, target: str, label: str) -> Safe:
+        return link(label, paths.relative(self.page, target))
+
+
+def column_anchor(name: str) -> str:
+    return f"column-{paths.stable_slug(name)}"
+
+
+def table_context(table: Table, links: PageLinks, hops: int) -> dict[str, Any]:
+    lookup = links.lookup
+    name = table.qualified_name
+    domains = lookup.domains_of.get(name, ())
+    return {
+        "table": table,
+        "qualified_name": name,
+        "tags": badges.table_tags(table, domains, lookup.analysed),
+        "badges": badges.table_badges(table, domains, links.page, links.pages, lookup.analysed),
+        "not_applied": badges.not_applied(table),
+        "tenancy_path": tenancy_path(table, links),
+        "tenancy_notes": table.tenancy.notes,
+        "columns": [column_row(table, c, links) for c in table.columns],
+        "constraints": constraint_rows(table),
+        "indexes": index_rows(table),
+        "foreign_keys": [fk_row(fk, links) for fk in table.foreign_keys],
+        "referenced_by": referenced_by_rows(table, links),
+        "policies": policy_rows(table),
+        "coverage": coverage_rows(table),
+        "triggers": [_trigger_row(t) for t in table.triggers],
+        "grants": grant_rows(table),
+        "exposure": exposure_rows(table),
+        "drift": drift_rows(table),
+        "findings": finding_rows(lookup.findings(name)),
+        "diagram": table_diagram(lookup, table, hops),
+        "definition": fence(table.view_definition) if table.view_definition else None,
+        "partitions": [links.table(p) for p in table.partitions],
+        "inherits": [links.table(p) for p in table.inherits],
+    }
+
+
+def tenancy_path(table: Table, links: PageLinks) -> Safe | None:
+    """``book_chapters.book_id → books.organization_id → organizations``, with links."""
+    hops = table.tenancy.path
+    if not hops:
+        return None
+    steps = [links.table(h.table, column=h.columns[0] if h.columns else None) for h in hops]
+    steps.append(links.table(hops[-1].ref_table))
+    nullable = any(h.nullable for h in hops)
+    note = " (a nullable hop: some rows may belong to no tenant)" if nullable else ""
+    return Safe(" → ".join(steps) + note)
+
+
+def _column_extras(column: Column) -> Safe:
+    parts: list[str] = []
+    if column.primary_key:
+        parts.append(badge("PK", "pk"))
+    if column.identity:
+        parts.append(badge(f"identity {column.identity.replace('_', ' ')}", "identity"))
+    if column.generated:
+        parts.append(Safe(f"generated {code(column.generated)}"))
+    if column.unresolved:
+        parts.append(badge("unresolved: " + ", ".join(column.unresolved), "unresolved"))
+    return Safe(" ".join(parts))
+
+
+def column_row(table: Table, column: Column, links: PageLinks) -> dict[str, Any]:
+    targets = [fk for fk in table.foreign_keys if column.name in fk.columns]
+    return {
+        "anchor": column_anchor(column.name),
+        "name": column.name,
+        "type": column.type,
+        "nullable": column.nullable,
+        "default": column.default,
+        "extras": _column_extras(column),
+        "references": Safe(", ".join(_reference(fk, column.name, links) for fk in targets)),
+        "comment": column.comment,
+    }
+
+
+def _reference(fk: ForeignKey, column: str, links: PageLinks) -> Safe:
+    ref_column = fk.ref_columns[fk.columns.index(column)] if fk.ref_columns else None
+    target = f"{fk.ref_schema}.{fk.ref_table}"
+    label = f"{target}.{ref_column}" if ref_column else target
+    return links.table(target, label=label, column=ref_column)
+
+
+def constraint_rows(table: Table) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    if table.primary_key:
+        pk = table.primary_key
+        rows.append({"kind": "primary key", "name": pk.name, "definition": ", ".join(pk.columns)})
+    rows += [
+        {"kind": "unique", "name": u.name, "definition": ", ".join(u.columns)}
+        for u in table.unique_constraints
+    ]
+    rows += [
+        {"kind": "check", "name": c.name, "definition": c.expression}
+        for c in table.check_constraints
+    ]
+    rows += [
+        {"kind": "exclusion", "name": x.name, "definition": x.definition}
+        for x in table.exclusion_constraints
+    ]
+    return rows
+
+
+def index_rows(table: Table) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": ix.name,
+            "columns": ", ".join(ix.columns),
+            "method": ix.method,
+            "unique": ix.unique,
+            "predicate": ix.predicate,
+            "valid": ix.valid,
+            "include": ", ".join(ix.include),
+        }
+        for ix in table.indexes
+    ]
+
+
+def fk_row(fk: ForeignKey, links: PageLinks) -> dict[str, Any]:
+    target = f"{fk.ref_schema}.{fk.ref_table}"
+    return {
+        "name": fk.name,
+        "columns": ", ".join(fk.columns),
+        "target": links.table(target, label=f"{target} ({', '.join(fk.ref_columns)})"),
+        "on_delete": fk.on_delete,
+        "on_update": fk.on_update,
+    }
+
+
+def referenced_by_rows(table: Table, links: PageLinks) -> list[dict[str, Any]]:
+    incoming = links.lookup.referenced_by(table.qualified_name)
+    return [
+        {
+            "table": links.table(child.qualified_name),
+            "columns": ", ".join(fk.columns),
+            "name": fk.name,
+        }
+        for child, fk in sorted(incoming, key=lambda p: (p[0].qualified_name, p[1].name))
+    ]
+
+
+def policy_rows(table: Table) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": p.name,
+            "command": p.command,
+            "roles": ", ".join(p.roles),
+            "mode": "permissive" if p.permissive else "restrictive",
+            "using": p.using,
+            "with_check": p.with_check,
+        }
+        for p in table.policies
+    ]
+
+
+def coverage_rows(table: Table) -> list[dict[str, Any]]:
+    return [
+        {
+            "command": c.command,
+            "role": c.role,
+            "policies": ", ".join(c.policies),
+            "tenant_scoped": c.tenant_scoped,
+        }
+        for c in table.rls
+    ]
+
+
+def _trigger_row(trigger: Any) -> dict[str, Any]:
+    return {
+        "name": trigger.name,
+        "when": f"{trigger.timing} {' OR '.join(trigger.events)} FOR EACH {trigger.level.upper()}",
+        "function": trigger.function,
+        "enabled": trigger.enabled,
+    }
+
+
+def grant_rows(table: Table) -> list[dict[str, Any]]:
+    by_grantee: dict[str, list[str]] = {}
+    for grant in table.grants:
+        label = f"{grant.privilege}({grant.column})" if grant.column else grant.privilege
+        by_grantee.setdefault(grant.grantee, []).append(label)
+    return [
+        {"grantee": g, "privileges": ", ".join(sorted(p))} for g, p in sorted(by_grantee.items())
+    ]
+
+
+def exposure_rows(table: Table) -> list[dict[str, Any]]:
+    """What Supabase's API roles can do: grants, filtered by RLS when it is on."""
+    rows = []
+    for role in API_ROLES:
+        privileges = sorted({g.privilege for g in table.grants if g.grantee in (role, "PUBLIC")})
+        if not privileges:
+            access = "no access (no grant)"
+        elif table.rls_enabled:
+            access = "rows allowed by RLS policies"
+        else:
+            access = "every row (RLS off)"
+        rows.append({"role": role, "privileges": ", ".join(privileges) or "none", "access": access})
+    return rows
+
+
+def drift_rows(table: Table) -> list[dict[str, Any]]:
+    return [
+        {
+            "kind": d.kind.replace("_", " "),
+            "object": d.object,
+            "left_source": d.left_source,
+            "left": d.left,
+            "right_source": d.right_source,
+            "right": d.right,
+        }
+        for d in table.drift
+    ]
+
+
+def finding_rows(findings: tuple[Any, ...]) -> list[dict[str, Any]]:
+    order = {"error": 0, "warning": 1, "info": 2}
+    return [
+        {
+            "severity": badge(f.severity, f"severity-{f.severity}"),
+            "code": f.code,
+            "rule": f.rule,
+            "target": f.target,
+            "message": f.message,
+        }
+        for f in sorted(findings, key=lambda f: (order[f.severity], f.code, f.target))
+    ]

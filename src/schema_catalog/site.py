@@ -1,0 +1,215 @@
+"""The site: a real MkDocs (Material) build of the rendered pages, and `serve`.
+
+Only this module imports mkdocs. `build` builds into a staging folder beside
+``site_dir`` and swaps it in, so a failed build leaves the previous site; MkDocs
+warnings (a broken link, a missing page) fail the build, reported as one line.
+`serve` runs MkDocs' own live-reload server on the pages and re-renders them
+whenever the catalog snapshot or the config changes (``rerender``), so the
+browser reloads after ``schema-catalog extract``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import signal
+import tempfile
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from schema_catalog import atomic
+from schema_catalog.config import Config
+from schema_catalog.errors import CatalogError, RenderError
+from schema_catalog.render.nav import NAV_FILE
+
+__all__ = ["build", "serve"]
+
+POLL_SECONDS = 1.0
+
+
+class _Warnings(logging.Handler):
+    """Collects MkDocs warnings so the first one can be reported."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage().splitlines()[0])
+
+
+@contextmanager
+def _collect_warnings() -> Iterator[_Warnings]:
+    handler = _Warnings()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+
+
+def _site_name(config: Config) -> dict[str, Any]:
+    # catalog.yml's `site.title` wins over mkdocs.yml's site_name only when it is set.
+    return {"site_name": config.site.title} if "title" in config.site.model_fields_set else {}
+
+
+_INHERIT = re.compile(r"^INHERIT:.*$", re.MULTILINE)
+
+
+@contextmanager
+def _config_file(mkdocs_yml: Path, docs_dir: Path) -> Iterator[Path]:
+    """mkdocs.yml, pointed at the nav file of ``docs_dir``.
+
+    The project's mkdocs.yml inherits the generated nav from its own docs folder
+    (``INHERIT: docs/.schema-catalog-nav.yml``, resolved by MkDocs relative to
+    the file). Building another docs folder needs that line changed, so a copy
+    is written beside the original, where its other relative paths still hold.
+    """
+    if not mkdocs_yml.is_file():
+        raise RenderError("mkdocs.yml not found", where=str(mkdocs_yml), fix="pass --mkdocs-yml")
+    text = mkdocs_yml.read_text(encoding="utf-8")
+    nav = (docs_dir / NAV_FILE).resolve()
+    line = _INHERIT.search(text)
+    if line is None or (mkdocs_yml.parent / line.group(0)[8:].strip()).resolve() == nav:
+        yield mkdocs_yml
+        return
+    replacement = f"INHERIT: {json.dumps(str(nav))}" if nav.is_file() else ""
+    fd, name = tempfile.mkstemp(dir=mkdocs_yml.parent, prefix=".mkdocs-", suffix=".yml")
+    os.close(fd)
+    copy = Path(name)
+    try:
+        copy.write_text(_INHERIT.sub(replacement, text, count=1), encoding="utf-8")
+        yield copy
+    finally:
+        copy.unlink(missing_ok=True)
+
+
+def _load(config_file: Path, docs_dir: Path, site_dir: Path, config: Config) -> object:
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import ConfigurationError
+
+    try:
+        return load_config(
+            config_file=str(config_file),
+            docs_dir=str(docs_dir.resolve()),
+            site_dir=str(site_dir.resolve()),
+            **_site_name(config),
+        )
+    except ConfigurationError as error:
+        raise RenderError(
+            f"invalid MkDocs configuration: {error}", where=str(config_file)
+        ) from None
+
+
+def build(config: Config, docs_dir: Path, site_dir: Path, *, mkdocs_yml: Path) -> None:
+    """Build the site from ``docs_dir`` into ``site_dir`` with the real MkDocs."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.exceptions import MkDocsException
+
+    staging = site_dir.with_name(f".{site_dir.name}.building")
+    with _config_file(mkdocs_yml, docs_dir) as config_file, _collect_warnings() as warnings:
+        mkdocs_config = _load(config_file, docs_dir, staging, config)
+        try:
+            mkdocs_build(mkdocs_config)  # type: ignore[arg-type]
+        except MkDocsException as error:
+            raise RenderError(f"MkDocs build failed: {error}", where=str(mkdocs_yml)) from None
+    if warnings.messages:
+        first = warnings.messages[0]
+        more = f" (and {len(warnings.messages) - 1} more)" if len(warnings.messages) > 1 else ""
+        raise RenderError(f"MkDocs build warning: {first}{more}", where=str(docs_dir))
+    atomic.swap_directory(staging, site_dir)
+
+
+def _stamp(paths: Iterable[Path]) -> tuple[float, ...]:
+    return tuple(p.stat().st_mtime if p.exists() else -1.0 for p in paths)
+
+
+def watch_sources(paths: list[Path], rerender: Callable[[], object], stop: threading.Event) -> None:
+    """Call ``rerender`` whenever one of ``paths`` changes, until ``stop`` is set.
+
+    Polling (once a second) keeps this independent of the platform's file events;
+    a failing re-render is logged and the last good pages stay in place.
+    """
+    seen = _stamp(paths)
+    while not stop.wait(POLL_SECONDS):
+        now = _stamp(paths)
+        if now == seen:
+            continue
+        seen = now
+        try:
+            rerender()
+        except CatalogError as error:
+            logging.getLogger("schema_catalog").error("re-render failed: %s", error)
+
+
+def _default_rerender(config: Config, docs_dir: Path, catalog_path: Path) -> Callable[[], object]:
+    """What `schema-catalog render` does: reload config and snapshot, render."""
+
+    def rerender() -> object:
+        from schema_catalog import config as config_module
+        from schema_catalog import render, snapshot
+
+        fresh = config_module.load(config.path) if config.path else config
+        return render.render(snapshot.load(catalog_path), fresh, docs_dir)
+
+    return rerender
+
+
+def _stop_on_sigterm() -> None:
+    """Let SIGTERM stop the server like Ctrl-C, so the temporary config is removed."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, interrupt)
+
+
+def serve(
+    config: Config,
+    docs_dir: Path,
+    *,
+    mkdocs_yml: Path,
+    catalog_path: Path | None = None,
+    watch: list[Path] | None = None,
+    rerender: Callable[[], object] | None = None,
+    dev_addr: str = "127.0.0.1:8000",
+) -> None:
+    """Serve the site with live reload; re-render when the snapshot or config changes.
+
+    Blocks until interrupted (Ctrl-C). By default the catalog snapshot at
+    ``catalog_path`` and the config file are watched, and a change re-renders the
+    pages (MkDocs then rebuilds and the browser reloads); ``watch`` and
+    ``rerender`` replace those defaults.
+    """
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    if rerender is None:
+        if catalog_path is None:
+            raise RenderError("serve needs the catalog snapshot to watch (catalog_path)")
+        rerender = _default_rerender(config, docs_dir, catalog_path)
+    if watch is None:
+        watch = [p for p in (catalog_path, config.path) if p is not None]
+    _stop_on_sigterm()
+    stop = threading.Event()
+    watcher = threading.Thread(
+        target=watch_sources, args=(watch, rerender, stop), name="schema-catalog-watch", daemon=True
+    )
+    watcher.start()
+    try:
+        with _config_file(mkdocs_yml, docs_dir) as config_file:
+            mkdocs_serve(
+                config_file=str(config_file),
+                docs_dir=str(docs_dir.resolve()),
+                dev_addr=dev_addr,
+                **_site_name(config),
+            )
+    finally:
+        stop.set()
+        watcher.join(timeout=POLL_SECONDS * 2)

@@ -1,0 +1,133 @@
+"""escape: database text reads as written after Markdown, and breaks nothing (property tests).
+
+The property runs the same Markdown extensions as the site's mkdocs.yml and
+reads the text back out of the HTML, so it checks what a reader sees.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import markdown
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from schema_catalog.render import escape
+from schema_catalog.render.environment import environment
+
+EXTENSIONS = [
+    "admonition",
+    "attr_list",
+    "tables",
+    "toc",
+    "pymdownx.highlight",
+    "pymdownx.superfences",
+]
+# Printable text plus the characters that matter; no control characters or surrogates
+# (escape replaces control characters on purpose, tested separately).
+TEXT = st.text(
+    alphabet=st.one_of(
+        st.characters(blacklist_categories=("Cs", "Cc")),
+        st.sampled_from(list("<>&|`*_[](){}#!:=+-.~^\"'\\$%@?\n ")),
+    ),
+    max_size=80,
+)
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        if tag == "br":
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def _read(html: str) -> tuple[str, list[str]]:
+    parser = _Text()
+    parser.feed(html)
+    return "".join(parser.parts), parser.tags
+
+
+def _normal(text: str) -> str:
+    return "\n".join(" ".join(line.split()) for line in text.split("\n")).strip()
+
+
+def _cell_html(value: str) -> str:
+    page = f"| a | b |\n| --- | --- |\n| {escape.text(value)} | x |\n"
+    return markdown.markdown(page, extensions=EXTENSIONS)
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXT)
+def test_text_in_a_table_cell_reads_as_written(value: str) -> None:
+    html = _cell_html(value)
+    text, tags = _read(html)
+    cells = text.split("\n", 3)
+    assert "x" in text  # the row kept its second cell: no `|` broke it
+    assert _normal(value) in _normal(text), (value, html)
+    assert set(tags) <= {"table", "thead", "tbody", "tr", "th", "td", "br"}, (value, html, cells)
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXT)
+def test_text_as_a_paragraph_reads_as_written(value: str) -> None:
+    html = markdown.markdown(str(escape.text(value)), extensions=EXTENSIONS)
+    text, tags = _read(html)
+    assert _normal(text) == _normal(value), (value, html)
+    assert set(tags) <= {"p", "br"}, (value, html)
+
+
+@settings(max_examples=200, deadline=None)
+@given(TEXT)
+def test_code_shows_the_text_in_one_code_element(value: str) -> None:
+    html = markdown.markdown(f"x {escape.code(value)}", extensions=EXTENSIONS)
+    text, tags = _read(html)
+    assert _normal(text) == _normal("x " + value) or not value.strip()
+    assert set(tags) <= {"p", "code", "br"}, (value, html)
+
+
+@settings(max_examples=200, deadline=None)
+@given(TEXT)
+def test_fence_keeps_a_block_verbatim(value: str) -> None:
+    html = markdown.markdown(escape.fence(value, "text"), extensions=EXTENSIONS)
+    text, _ = _read(html)
+    assert text.strip("\n") == value.rstrip().strip("\n"), (value, html)
+
+
+@given(TEXT)
+def test_mermaid_text_uses_only_safe_characters(value: str) -> None:
+    assert re.fullmatch(r"[A-Za-z0-9_.\- ]+", escape.mermaid_label(value))
+    assert re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", escape.mermaid_token(value))
+
+
+def test_control_characters_are_replaced() -> None:
+    assert "\x00" not in escape.text("a\x00b") and "\ufffd" in escape.text("a\x00b")
+
+
+def test_jinja_syntax_in_data_is_never_evaluated() -> None:
+    env = environment()
+    template = env.from_string("{{ value }}|{{ value | code }}")
+    out = template.render(value="{{ 7*7 }}{% if true %}x{% endif %}")
+    assert "49" not in out
+    assert out.count("&#123;&#123;") == 2  # shown literally (as entities) twice
+
+
+def test_finalize_escapes_plain_strings_but_not_safe_ones() -> None:
+    env = environment()
+    out = env.from_string("{{ raw }} {{ safe }} {{ none }} {{ number }}").render(
+        raw="<b>", safe=escape.Safe("<b>"), none=None, number=42
+    )
+    assert out == "&#60;b&#62; <b>  42"
+
+
+def test_message_shows_backquoted_parts_as_code() -> None:
+    assert escape.message("grant to `anon`") == "grant to <code>anon</code>"
+    assert escape.message("odd ` tick") == escape.text("odd ` tick")
