@@ -65,12 +65,14 @@ def _extract(args: argparse.Namespace) -> int:
 
 def _render(args: argparse.Namespace) -> int:
     config = _config(args)
-    catalog = snapshot.load(pipeline.catalog_path(config, args.catalog))
+    path = pipeline.catalog_path(config, args.catalog)
+    catalog = snapshot.load(path)
     from schema_catalog import render
 
     progress = Progress(quiet=args.quiet)
     with progress.phase("Rendering pages"):
-        result = render.render(catalog, config, _docs_dir(config, args))
+        changes = pipeline.changelog(catalog, path, config)
+        result = render.render(catalog, config, _docs_dir(config, args), changelog=changes)
     progress.note(str(result))
     return 0
 

@@ -51,7 +51,7 @@ def run(
 
     docs = config.resolve(config.docs_dir)
     with progress.phase("Rendering pages"):
-        render.render(catalog, config, docs)
+        render.render(catalog, config, docs, changelog=pipeline.changelog(catalog, out, config))
     if build_site:
         from schema_catalog import site
 

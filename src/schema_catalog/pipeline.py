@@ -81,7 +81,7 @@ def extract(config: Config, options: ExtractOptions, progress: Progress = SILENT
 
 def save(catalog: Catalog, out: Path) -> Catalog:
     """Save ``catalog``; keep the replaced snapshot beside it for the changelog."""
-    previous = out.with_name(out.stem + ".previous.json")
+    previous = previous_path(out)
     if out.exists():
         old = out.read_bytes()
         written = snapshot.save(catalog, out)
@@ -89,6 +89,21 @@ def save(catalog: Catalog, out: Path) -> Catalog:
             previous.write_bytes(old)
         return written
     return snapshot.save(catalog, out)
+
+
+def previous_path(out: Path) -> Path:
+    """Where `save` keeps the snapshot that ``out`` replaced."""
+    return out.with_name(out.stem + ".previous.json")
+
+
+def changelog(catalog: Catalog, out: Path, config: Config) -> str | None:
+    """The changelog page's Markdown: ``diff`` against the kept previous snapshot."""
+    previous = previous_path(out)
+    if not previous.exists():
+        return None
+    from schema_catalog.analysis import diff
+
+    return diff.diff(snapshot.load(previous), catalog, config=config).to_markdown()
 
 
 def catalog_path(config: Config, out: str | None = None) -> Path:
