@@ -179,3 +179,116 @@ def test_config_out_snapshot_is_a_source_view_and_staleness_is_reported(tmp_path
     }
     assert ("public.users.display_name", "nullable") in stale
     assert any(target == "public.audit_log" for target, _ in stale)
+
+
+# ---------------------------------------------------------------------- hostile input (fuzz finds)
+
+
+@pytest.mark.parametrize("spec", ["/", "./" + "x" * 5000, "./a\\u0000b"])
+def test_impossible_import_paths_are_findings(tmp_path: Path, spec: str) -> None:
+    """`import '/'` raised ValueError (a root has no name), a 5,000-character specifier
+    OSError (name too long)."""
+    body = (
+        HEADER
+        + f"import {{ a }} from '{spec}';\nexport const t = pgTable('t', {{ id: uuid().default(a) }});\n"
+    )
+    catalog = read([write(tmp_path, "s.ts", body)])
+    assert [t.name for t in catalog.tables] == ["t"]
+    assert any(f.code == "DRZ001" for f in catalog.findings)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "(" * 5000 + "1" + ")" * 5000,
+        "a" + ".b" * 5000,
+        "[" * 5000 + "1" + "]" * 5000,
+    ],
+)
+def test_absurd_nesting_is_a_finding_not_a_recursion_error(tmp_path: Path, value: str) -> None:
+    body = HEADER + f"export const t = pgTable('t', {{ id: integer().default({value}) }});\n"
+    catalog = read([write(tmp_path, "s.ts", body)])
+    assert [t.name for t in catalog.tables] == ["t"]
+    assert [f.code for f in catalog.findings] == ["DRZ001"]
+
+
+def test_long_const_chains_stop_at_the_depth_limit(tmp_path: Path) -> None:
+    chain = "".join(f"const c{i + 1} = c{i};\n" for i in range(3000))
+    body = HEADER + "const c0 = 1;\n" + chain
+    body += "export const t = pgTable('t', { id: integer().default(c3000) });\n"
+    catalog = read([write(tmp_path, "s.ts", body)])
+    assert "nested too deeply" in catalog.findings[0].message
+
+
+def test_deeply_unclosed_brackets_are_one_line_errors(tmp_path: Path) -> None:
+    """Looking for the syntax error recursed once per nesting level; past ~50 levels
+    tree-sitter gives up on the file, and its ERROR root used to read as an empty schema."""
+    body = HEADER + "export const t = pgTable('t', {" + "{" * 5000 + "\n"
+    with pytest.raises(DrizzleError) as caught:
+        read([write(tmp_path, "bad.ts", body)])
+    assert str(caught.value).endswith("bad.ts:2: syntax error, nothing could be read")
+
+
+def test_policy_with_an_unknown_command_is_skipped_with_a_finding(tmp_path: Path) -> None:
+    """`for: 'delet'` reached the model and failed its validation."""
+    body = (
+        "import { pgTable, uuid, pgPolicy } from 'drizzle-orm/pg-core';\n"
+        "export const t = pgTable('t', { id: uuid() }, () => [\n"
+        "  pgPolicy('p', { for: 'delet' }),\n"
+        "  pgPolicy('q', { for: 'delete', as: 'restrictive' }),\n"
+        "]);\n"
+    )
+    catalog = read([write(tmp_path, "s.ts", body)])
+    assert [p.name for p in catalog.tables[0].policies] == ["q"]
+    assert [f.target.rsplit("/", 1)[-1] for f in catalog.findings] == ["s.ts:3"]
+    assert "`for`" in catalog.findings[0].message
+
+
+def test_broken_config_points_at_its_syntax_error(tmp_path: Path) -> None:
+    config = (
+        "import { defineConfig } from 'drizzle-kit';\nexport default defineConfig({ schema: ( });\n"
+    )
+    with pytest.raises(DrizzleError) as caught:
+        read([write(tmp_path, "drizzle.config.ts", config)])
+    assert str(caught.value).endswith(
+        "drizzle.config.ts:2: cannot read drizzle config: syntax error"
+    )
+
+
+def test_tsconfig_with_impossible_paths_is_ignored(tmp_path: Path) -> None:
+    """A NUL byte in baseUrl made Path.resolve raise ValueError; a deeply nested value
+    recursed once per level."""
+    deep = "[" * 3000 + "]" * 3000
+    write(
+        tmp_path,
+        "tsconfig.json",
+        f'{{"extends": "./../../../../../..", "x": {deep}, "compilerOptions": {{"baseUrl": "a\\u0000"}}}}',
+    )
+    body = HEADER + "import { a } from '@/x';\nexport const t = pgTable('t', { id: uuid() });\n"
+    catalog = read([write(tmp_path, "s.ts", body)])
+    assert [t.name for t in catalog.tables] == ["t"]
+
+
+@pytest.mark.parametrize(
+    ("snapshot", "expected"),
+    [
+        ('{\n "version": "7",\n "tables": {,}\n}', "0000_snapshot.json:3: not a JSON snapshot"),
+        (
+            '{"version": "7", "dialect": "postgresql", "tables": {"t": {"columns": {}}}}',
+            "an entry lacks the key 'name'",
+        ),
+        (
+            '{"version": "7", "dialect": "postgresql", "tables": ["x"]}',
+            "an entry has an unexpected type",
+        ),
+        ("[1]", "an entry has an unexpected type"),
+    ],
+)
+def test_malformed_kit_snapshots_are_one_line_errors(
+    tmp_path: Path, snapshot: str, expected: str
+) -> None:
+    """JSON of the wrong shape raised KeyError / AttributeError from the converter."""
+    write(tmp_path, "meta/0000_snapshot.json", snapshot)
+    with pytest.raises(DrizzleError) as caught:
+        read_kit_snapshot(tmp_path / "meta")
+    assert expected in str(caught.value) and "\n" not in str(caught.value)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -75,12 +77,14 @@ def test_applied_supabase_versions_are_skipped() -> None:
 
 
 def test_applied_drizzle_hashes_are_skipped() -> None:
+    """drizzle-orm records sha256 of the raw file bytes (real drizzle-kit output here)."""
     folder = FIXTURES / "drizzle"
-    text = (folder / "0000_wild_sentinel.sql").read_text(encoding="utf-8")
-    digest = hashlib.sha256(text.encode()).hexdigest()
+    digest = hashlib.sha256((folder / "0000_init.sql").read_bytes()).hexdigest()
     catalog = migrations.read([folder], applied=frozenset({digest}))
-    assert catalog.sources[0].details == {"files": "2", "pending": "1"}
-    assert [t.name for t in catalog.tables] == ["payments"]
+    assert catalog.sources[0].details == {"files": "3", "pending": "2"}
+    # 0001 creates payments, 0002 renames it; ALTERs of 0000's tables need the database
+    assert [t.name for t in catalog.tables] == ["invoice_payments"]
+    assert any("public.invoices is not known here" in f.message for f in catalog.findings)
 
 
 # ---------------------------------------------------------------------- errors and findings
@@ -106,7 +110,7 @@ def test_unmodelled_statements_are_findings_and_harmless_ones_are_silent(tmp_pat
             "create table t (id serial primary key);",
             "insert into t default values;",
             "do $$ begin perform 1; end $$;",
-            "create trigger touch before update on t for each row execute function f();",
+            "create domain positive as int check (value > 0);",
             "create table copy as select * from t;",
             "alter table elsewhere add column x int;",
             "commit;",
@@ -159,3 +163,94 @@ def test_multibyte_names_are_clipped_on_a_character_boundary() -> None:
 def test_taken_names_get_a_counter() -> None:
     taken = {"t_a_key", "t_a_key1"}
     assert names.unique_name("t", ["a"], taken.__contains__) == "t_a_key2"
+
+
+# ---------------------------------------------------------------------- hostile input (fuzz finds)
+
+
+def test_absurdly_nested_sql_is_an_error_not_a_crash(tmp_path: Path) -> None:
+    """pglast's tree conversion overflowed the C stack (the process died) on ~25,000
+    chained operators; the JSON parse fails cleanly first. Run in a child process so a
+    regression cannot take the test run down with it."""
+    path = write(
+        tmp_path, "1.sql", "create table t (id int default " + "+".join(["1"] * 40_000) + ");"
+    )
+    code = (
+        "import sys; from pathlib import Path; from schema_catalog.sources import migrations\n"
+        "from schema_catalog.errors import MigrationError\n"
+        "try: migrations.read([Path(sys.argv[1])])\n"
+        "except MigrationError as e: print(e)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"{path}:1: stack depth limit exceeded"
+
+
+def test_deeply_nested_statements_are_findings(tmp_path: Path) -> None:
+    """Analysis and printing recurse per level: 500 chained operators raised RecursionError."""
+    deep = "create table deep (id int default " + "+".join(["1"] * 500) + ");"
+    path = write(tmp_path, "1.sql", f"create table ok (id int);\n{deep}\n")
+    catalog = migrations.read([path])
+    assert [t.name for t in catalog.tables] == ["ok"]
+    assert [(f.target, f.message) for f in catalog.findings] == [
+        (f"{path}:2", "Create statement nested too deeply to model: skipped")
+    ]
+
+
+def test_invalid_utf8_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "1.sql"
+    path.write_bytes(b"create table a (id int);\n-- caf\xe9\n")
+    with pytest.raises(MigrationError) as caught:
+        migrations.read([path])
+    assert str(caught.value) == f"{path}:2: not UTF-8 text (invalid continuation byte)"
+
+
+@pytest.mark.parametrize(
+    ("journal", "expected"),
+    [
+        (
+            '{\n  "entries": [\n    {"idx": 0,, "tag": "0000_a"}\n  ]\n}',
+            ":3: unreadable drizzle journal: Expecting property name",
+        ),
+        ('{"entries": 7}', ": unreadable drizzle journal: no `entries` list"),
+        ("[]", ": unreadable drizzle journal: no `entries` list"),
+    ],
+)
+def test_broken_drizzle_journals_are_one_line_errors(
+    tmp_path: Path, journal: str, expected: str
+) -> None:
+    """A list or number where drizzle-kit writes an object used to raise TypeError."""
+    write(tmp_path, "0000_a.sql")
+    write(tmp_path, "meta/_journal.json", journal)
+    with pytest.raises(MigrationError) as caught:
+        discover([tmp_path])
+    assert str(caught.value).startswith(f"{tmp_path / 'meta' / '_journal.json'}{expected}")
+    assert "\n" not in str(caught.value)
+
+
+def test_journal_entries_without_numeric_idx_keep_their_place(tmp_path: Path) -> None:
+    """``int("x")`` on a hand-edited idx raised ValueError."""
+    write(tmp_path, "0000_a.sql")
+    write(tmp_path, "0001_b.sql")
+    journal = {"entries": [{"idx": "x", "tag": "0001_b"}, {"idx": [1], "tag": "0000_a"}]}
+    write(tmp_path, "meta/_journal.json", json.dumps(journal))
+    assert [f.path.stem for f in discover([tmp_path])] == ["0001_b", "0000_a"]
+
+
+def test_triggers_on_unknown_tables_and_names_are_findings(tmp_path: Path) -> None:
+    sql = (
+        "create table t (id int);\n"
+        "create trigger a after insert on elsewhere for each row execute function f();\n"
+        "alter table t disable trigger missing;\n"
+        "create trigger b after insert on t for each row execute function f();\n"
+        "create trigger b after insert on t for each row execute function f();\n"
+    )
+    catalog = migrations.read([write(tmp_path, "1.sql", sql)])
+    assert [f.target.rsplit(":", 1)[-1] for f in catalog.findings] == ["2", "3", "5"]
+    assert [t.name for t in catalog.tables[0].triggers] == ["b"]

@@ -4,7 +4,8 @@ Each fixture under fixtures/migrations/ is applied to a fresh Supabase-like
 database, the database is read back with the live PostgreSQL source, and the
 replayed catalog must say the same thing: tables, columns (type, nullability,
 default, identity, generated), constraint and index names and definitions,
-RLS flags, policies, grants, comments and enums. Nothing here is a literal
+RLS flags, policies, grants, comments, triggers (with ``pg_get_triggerdef``'s
+text) and enums. Nothing here is a literal
 copied from the replay's output.
 """
 
@@ -25,9 +26,10 @@ CASES = {
     "supabase": FIXTURES / "supabase",
     "drizzle": FIXTURES / "drizzle",
     "naming": FIXTURES / "naming_edge_cases.sql",
+    "triggers": FIXTURES / "triggers.sql",
 }
 # What a replay cannot know and the live source reports: sizes, row estimates, presence.
-_LIVE_ONLY = {"estimated_rows", "size_bytes", "presence", "location", "triggers", "publications"}
+_LIVE_ONLY = {"estimated_rows", "size_bytes", "presence", "location", "publications"}
 _INDEX_LIVE_ONLY = {"valid", "comment"}
 
 

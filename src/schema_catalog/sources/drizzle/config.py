@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from schema_catalog.errors import DrizzleError
-from schema_catalog.sources.drizzle.parse import display_path, is_node_modules
+from schema_catalog.sources.drizzle.parse import display_path, is_dir, is_node_modules
 from schema_catalog.sources.drizzle.resolve import Project
 from schema_catalog.sources.drizzle.values import Unresolved
 
@@ -76,6 +76,11 @@ def _add_config(path: Path, project: Project, inputs: Inputs) -> None:
     config = module.export("default", module.source.display)
     where = module.source.display
     if not isinstance(config, dict):
+        if module.broken:  # the likely reason: point at the syntax error, not the whole file
+            raise DrizzleError(
+                "cannot read drizzle config: syntax error",
+                where=module.source.where(module.broken[0]),
+            )
         reason = (
             config.reason
             if isinstance(config, Unresolved)
@@ -103,5 +108,5 @@ def _add_config(path: Path, project: Project, inputs: Inputs) -> None:
     if isinstance(casing, str) and casing in CASINGS:
         inputs.casing = casing
     out = config.get("out", "drizzle")
-    if isinstance(out, str) and (path.parent / out / "meta").is_dir():
+    if isinstance(out, str) and is_dir(path.parent / out / "meta"):
         inputs.meta_dirs.append(path.parent / out / "meta")

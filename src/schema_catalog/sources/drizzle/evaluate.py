@@ -55,6 +55,10 @@ _FUNCTIONS = {
     "function_declaration",
     "method_definition",
 }
+# Real schemas nest a dozen levels (a column's builder chain, an index's `sql` where);
+# each level costs up to ~8 Python frames through imports and scopes, so this bound
+# keeps hostile nesting (`((((...`, `const a1 = a0` chains) far from RecursionError.
+MAX_DEPTH = 64
 _TABLE_METHODS = {"enableRLS"}
 _SCHEMA_METHODS = {"table", "enum", "view", "materializedView", "sequence"}
 
@@ -64,6 +68,8 @@ class Evaluator:
 
     def __init__(self, project: Project) -> None:
         self.project = project
+        self.depth = 0
+        """Expressions being evaluated, one inside the other (see `MAX_DEPTH`)."""
 
     # ----------------------------------------------------------------- declarations and nodes
 
@@ -73,6 +79,15 @@ class Evaluator:
         return self.eval(node, scope)
 
     def eval(self, node: Node, scope: Scope) -> Value:
+        if self.depth >= MAX_DEPTH:
+            return Unresolved("expression nested too deeply to evaluate", _where(node, scope))
+        self.depth += 1
+        try:
+            return self._eval(node, scope)
+        finally:
+            self.depth -= 1
+
+    def _eval(self, node: Node, scope: Scope) -> Value:
         handler = _HANDLERS.get(node.type)
         if handler is not None:
             return handler(self, node, scope)

@@ -18,6 +18,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from schema_catalog import model
 from schema_catalog.errors import DrizzleError
 from schema_catalog.sources.drizzle import names, pgtypes
@@ -33,11 +35,39 @@ def read_kit_snapshot(meta_dir: Path) -> model.Catalog:
     path = latest_snapshot(meta_dir)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
+    except json.JSONDecodeError as error:
+        where = f"{display_path(path)}:{error.lineno}"
+        raise DrizzleError(f"not a JSON snapshot: {error.msg}", where=where) from None
+    except UnicodeDecodeError as error:
+        where = f"{display_path(path)}:{_line_of_byte(path, error.start)}"
+        raise DrizzleError(f"not UTF-8 text ({error.reason})", where=where) from None
+    except OSError as error:
         raise DrizzleError(
-            f"cannot read drizzle-kit snapshot: {error}", where=display_path(path)
+            f"cannot read drizzle-kit snapshot: {error.strerror}", where=display_path(path)
         ) from None
-    return catalog_from_kit(data, display_path(path))
+    try:
+        return catalog_from_kit(data, display_path(path))
+    except (KeyError, TypeError, AttributeError, ValidationError) as error:
+        # A hand-edited or truncated-then-repaired file: the JSON parses but is not
+        # drizzle-kit's shape. Say which part, in one line.
+        raise DrizzleError(
+            f"not a drizzle-kit snapshot: {_shape_problem(error)}",
+            where=display_path(path),
+            fix="regenerate it with `drizzle-kit generate`",
+        ) from None
+
+
+def _shape_problem(error: Exception) -> str:
+    if isinstance(error, KeyError):
+        return f"an entry lacks the key {error.args[0]!r}"
+    if isinstance(error, ValidationError):
+        first = error.errors()[0]
+        return f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
+    return "an entry has an unexpected type"
+
+
+def _line_of_byte(path: Path, offset: int) -> int:
+    return path.read_bytes().count(b"\n", 0, offset) + 1
 
 
 def latest_snapshot(meta_dir: Path) -> Path:

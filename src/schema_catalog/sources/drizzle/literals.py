@@ -18,6 +18,7 @@ WRAPPERS = {
     "non_null_expression",
     "type_assertion",
 }
+MAX_LITERAL_DEPTH = 64
 _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
 
 
@@ -48,9 +49,14 @@ def ts_enum(node: Node) -> Value:
     return result
 
 
-def literal(node: Node) -> Value:
-    """A node holding only literals (JSON-like), without any scope: tsconfig, enum members."""
+def literal(node: Node, depth: int = 0) -> Value:
+    """A node holding only literals (JSON-like), without any scope: tsconfig, enum members.
+
+    Values nested deeper than `MAX_LITERAL_DEPTH` read as ``None`` (no tsconfig or enum
+    member is that deep; a hostile file must not exhaust the stack)."""
     kind = node.type
+    if depth > MAX_LITERAL_DEPTH:
+        return None
     if kind == "string":
         return string_value(node)
     if kind == "number":
@@ -58,17 +64,19 @@ def literal(node: Node) -> Value:
     if kind in {"true", "false", "null"}:
         return {"true": True, "false": False, "null": None}[kind]
     if kind == "array":
-        return [literal(child) for child in named(node)]
+        return [literal(child, depth + 1) for child in named(node)]
     if kind == "object":
         result: dict[str, Value] = {}
         for pair in (c for c in named(node) if c.type == "pair"):
             key, value = pair.child_by_field_name("key"), pair.child_by_field_name("value")
             if key is not None and value is not None:
-                result[string_value(key) if key.type == "string" else text(key)] = literal(value)
+                result[string_value(key) if key.type == "string" else text(key)] = literal(
+                    value, depth + 1
+                )
         return result
     if kind in WRAPPERS or kind in {"expression_statement", "unary_expression"}:
         inner = named(node)
-        value = literal(inner[-1]) if inner else None
+        value = literal(inner[-1], depth + 1) if inner else None
         if (
             kind == "unary_expression"
             and isinstance(value, int | float)

@@ -72,12 +72,13 @@ def first_error(node: Node) -> Node | None:
     """The first ERROR or MISSING node under ``node`` (``None`` when it parsed cleanly)."""
     if not node.has_error:
         return None
-    if node.type == "ERROR" or node.is_missing:
-        return node
-    for child in node.children:
-        found = first_error(child)
-        if found is not None:
-            return found
+    # Iterative, depth first: a file of ten thousand unclosed brackets nests that deep.
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        if current.type == "ERROR" or current.is_missing:
+            return current
+        pending.extend(reversed([c for c in current.children if c.has_error or c.is_missing]))
     return node
 
 
@@ -88,3 +89,20 @@ def named(node: Node) -> list[Node]:
 
 def is_node_modules(path: Path) -> bool:
     return "node_modules" in path.parts or os.path.basename(path).endswith(".d.ts")
+
+
+def is_file(path: Path) -> bool:
+    """``path.is_file()``, but False for names the OS refuses (too long, NUL bytes):
+    import specifiers and config paths are text from the file being read."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
+def is_dir(path: Path) -> bool:
+    """``path.is_dir()``, False for names the OS refuses (see `is_file`)."""
+    try:
+        return path.is_dir()
+    except (OSError, ValueError):
+        return False

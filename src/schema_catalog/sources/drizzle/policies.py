@@ -27,6 +27,11 @@ SUPABASE_ROLES = {
     "supabaseAuthAdminRole": "supabase_auth_admin",
 }
 
+# What PostgreSQL accepts (and drizzle-kit writes as is): anything else is skipped
+# with a finding rather than guessed.
+_COMMANDS = ("ALL", "SELECT", "INSERT", "UPDATE", "DELETE")
+_KINDS = ("PERMISSIVE", "RESTRICTIVE")
+
 Render = Callable[[Value], "str | Unresolved"]
 
 
@@ -55,6 +60,10 @@ def kit_policy(builder: Builder, render: Render) -> tuple[dict[str, Value], list
         "for": str(config.get("for", "all")).upper(),
         "to": [],
     }
+    if entry["for"] not in _COMMANDS:
+        problems.append("`for` is not a static all, select, insert, update or delete")
+    if entry["as"] not in _KINDS:
+        problems.append("`as` is not a static permissive or restrictive")
     for role in roles if isinstance(roles, list) else [roles]:
         spelled = role_name(role)
         if isinstance(spelled, Unresolved):

@@ -20,6 +20,7 @@ from tree_sitter import Node
 from schema_catalog.sources.drizzle.parse import (
     SourceFile,
     first_error,
+    is_file,
     named,
     parse_bytes,
     parse_file,
@@ -72,6 +73,11 @@ class Module:
         self.star_exports: list[str] = []
         self.broken: list[Node] = []
         self._values: dict[str, object] = {}
+        if source.root.type == "ERROR":
+            # tree-sitter gave up on the whole file (deep unclosed brackets): the root is
+            # one ERROR node holding loose tokens. Point at the first loose token.
+            loose = [c for c in source.root.children if not c.type.endswith("statement")]
+            self.broken.append(loose[0] if loose else source.root)
         for statement in named(source.root):
             if first_error(statement) is not None:
                 self.broken.append(first_error(statement) or statement)
@@ -264,7 +270,7 @@ class Project:
         """The nearest tsconfig.json at or above ``directory``."""
         if directory not in self._tsconfigs:
             candidate = directory / "tsconfig.json"
-            if candidate.is_file():
+            if is_file(candidate):
                 self._tsconfigs[directory] = TsConfig.load(candidate)
             elif directory.parent == directory:
                 self._tsconfigs[directory] = None
@@ -297,23 +303,24 @@ class TsConfig:
                 if isinstance(vs, list)
             }
             # TypeScript resolves `paths` against baseUrl, or against this file's folder.
-            return cls((base or path.parent).resolve(), paths, base is not None)
+            return cls(_absolute(base or path.parent), paths, base is not None)
         if parent is not None:
             return cls(
-                base.resolve() if base else parent.base,
+                _absolute(base) if base else parent.base,
                 parent.paths,
                 base is not None or parent.has_base_url,
             )
-        return cls((base or path.parent).resolve(), {}, base is not None)
+        return cls(_absolute(base or path.parent), {}, base is not None)
 
     @classmethod
     def _parent(cls, path: Path, data: object, depth: int) -> TsConfig | None:
         extends = data.get("extends") if isinstance(data, dict) else None
         if not isinstance(extends, str) or not extends.startswith(".") or depth > 5:
             return None  # package-provided bases (@tsconfig/...) carry no project paths
-        target = (path.parent / extends).resolve()
-        target = target if target.suffix == ".json" else target.with_name(target.name + ".json")
-        return cls.load(target, depth + 1) if target.is_file() else None
+        target = _absolute(path.parent / extends)
+        if target.suffix != ".json" and target.name:
+            target = target.with_name(target.name + ".json")
+        return cls.load(target, depth + 1) if is_file(target) else None
 
     def candidates(self, spec: str) -> Iterator[Path]:
         for pattern, targets in self.paths.items():
@@ -338,21 +345,30 @@ def _match(pattern: str, spec: str) -> str | None:
     return None
 
 
+def _absolute(path: Path) -> Path:
+    """``path.resolve()``; a name the OS refuses (a NUL byte) stays as written and finds no file."""
+    try:
+        return path.resolve()
+    except (OSError, ValueError):
+        return path.absolute()
+
+
 def _find_file(base: Path) -> Path | None:
     """The file an import of ``base`` loads: as is, with a TS suffix, ``.js`` → ``.ts``, or index."""
-    if base.suffix in _SUFFIXES and base.is_file():
+    if base.suffix in _SUFFIXES and is_file(base):
         return base
     if base.suffix in {".js", ".mjs", ".cjs", ".jsx"}:
         for suffix in _SUFFIXES:
-            if base.with_suffix(suffix).is_file():
+            if is_file(base.with_suffix(suffix)):
                 return base.with_suffix(suffix)
-    for suffix in _SUFFIXES:
+    # `import '/'` names the root folder, which has no name to add a suffix to.
+    for suffix in _SUFFIXES if base.name else ():
         candidate = base.with_name(base.name + suffix)
-        if candidate.is_file():
+        if is_file(candidate):
             return candidate
     for suffix in _SUFFIXES:
         candidate = base / f"index{suffix}"
-        if candidate.is_file():
+        if is_file(candidate):
             return candidate
     return None
 

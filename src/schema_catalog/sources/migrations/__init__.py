@@ -8,7 +8,7 @@ catalog holds only what the *pending* files create or change:
 * files whose version is in ``applied`` are skipped (they are already in
   ``base``). A file matches by its leading digits (the Supabase timestamp, as
   ``supabase_migrations.schema_migrations.version`` stores it; the drizzle-kit
-  ``NNNN`` index), its file stem (``0001_brave_hulk``: drizzle's tag), or the
+  ``NNNN`` index), its file stem (``0001_payments``: drizzle's tag), or the
   sha256 of its text (drizzle-orm's ``__drizzle_migrations.hash``);
 * with ``base`` (the live catalog), replay starts from it, so an ``ALTER`` on a
   live table works; live tables and enums the pending files leave alone are
@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pglast import parse_sql
-from pglast.parser import ParseError
+from pglast.parser import ParseError, parse_sql_json
 
 from schema_catalog import model
 from schema_catalog.errors import MigrationError
@@ -81,6 +81,11 @@ def read(
 def _replay_file(replayer: Replayer, migration: MigrationFile) -> None:
     text = migration.text
     try:
+        # libpg_query's JSON output checks the C stack and fails cleanly on absurd
+        # nesting; pglast's direct tree conversion (`parse_sql`) overflows it on
+        # ~25,000 chained operators (`1+1+...`) and kills the process. So check
+        # first (a few ms), then build the tree.
+        parse_sql_json(text)
         statements = parse_sql(text)
     except ParseError as error:
         message, offset = _parse_error(error)

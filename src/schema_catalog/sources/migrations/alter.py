@@ -2,7 +2,7 @@
 
 Each modelled subcommand has a method ``_alter_<AlterTableType without AT_>``;
 subcommands in `SILENT_ALTERS` change nothing the catalog shows (owner,
-storage, statistics, trigger enabling...); any other becomes a MIG001 finding.
+storage, statistics...); any other becomes a MIG001 finding.
 """
 
 from __future__ import annotations
@@ -39,14 +39,6 @@ SILENT_ALTERS = frozenset(
         "AT_ResetOptions",
         "AT_SetTableSpace",
         "AT_SetIdentity",
-        "AT_EnableTrig",
-        "AT_EnableAlwaysTrig",
-        "AT_EnableReplicaTrig",
-        "AT_DisableTrig",
-        "AT_EnableTrigAll",
-        "AT_DisableTrigAll",
-        "AT_EnableTrigUser",
-        "AT_DisableTrigUser",
         "AT_SetAccessMethod",
     ]
 )
@@ -149,6 +141,35 @@ class AlterTableCommands:
 
     def _alter_NoForceRowSecurity(self, table: TableState, *_: object) -> None:  # noqa: N802
         table.rls_forced = False
+
+    # ENABLE [ALWAYS | REPLICA] / DISABLE TRIGGER name | ALL | USER: pg_trigger.tgenabled,
+    # which the catalog shows as enabled unless it is 'D'. ALL also covers the internal
+    # (foreign key) triggers, which the catalog does not list.
+    def _alter_EnableTrig(self, table: TableState, cmd: Any, _: Pending) -> None:  # noqa: N802
+        self._trigger_enabled(table, cmd.name, enabled=True)
+
+    def _alter_DisableTrig(self, table: TableState, cmd: Any, _: Pending) -> None:  # noqa: N802
+        self._trigger_enabled(table, cmd.name, enabled=False)
+
+    _alter_EnableAlwaysTrig = _alter_EnableTrig  # noqa: N815
+    _alter_EnableReplicaTrig = _alter_EnableTrig  # noqa: N815
+
+    def _alter_EnableTrigAll(self, table: TableState, *_: object) -> None:  # noqa: N802
+        self._trigger_enabled(table, None, enabled=True)
+
+    def _alter_DisableTrigAll(self, table: TableState, *_: object) -> None:  # noqa: N802
+        self._trigger_enabled(table, None, enabled=False)
+
+    _alter_EnableTrigUser = _alter_EnableTrigAll  # noqa: N815
+    _alter_DisableTrigUser = _alter_DisableTrigAll  # noqa: N815
+
+    def _trigger_enabled(self, table: TableState, name: str | None, *, enabled: bool) -> None:
+        if name is not None and name not in table.triggers:
+            self.warn(f"{table.name} has no trigger {name}: change skipped")
+            return
+        for trigger in table.triggers.values():
+            if name is None or trigger.name == name:
+                trigger.enabled = enabled
 
     def _alter_AddIdentity(self, table: TableState, cmd: Any, _: Pending) -> None:  # noqa: N802
         column = self._column(table, cmd.name)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from schema_catalog import model
 from schema_catalog.sources.migrations import deparse as d
+from schema_catalog.sources.migrations import triggers
 from schema_catalog.sources.migrations.state import (
     CatalogState,
     CheckState,
@@ -73,6 +74,7 @@ def _table(table: model.Table, state: CatalogState) -> TableState:
         p.name: PolicyState(p.name, p.command, list(p.roles), p.permissive, p.using, p.with_check)
         for p in table.policies
     }
+    result.triggers = {t.name: triggers.from_model(t) for t in table.triggers}
     result.grants = {(g.grantee, g.privilege, g.column) for g in table.grants}
     result.rls_enabled, result.rls_forced = table.rls_enabled, table.rls_forced
     result.comment, result.view_definition = table.comment, table.view_definition

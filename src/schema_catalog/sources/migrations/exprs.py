@@ -228,6 +228,15 @@ class Analyzer:
             return d.BoolOp(BOOLEAN, "AND", parts)
         if kind == "AEXPR_DISTINCT" and _is_null(node.rexpr):
             return d.Test(BOOLEAN, self.expr(node.lexpr), " IS NOT NULL")
+        if kind in ("AEXPR_DISTINCT", "AEXPR_NOT_DISTINCT") and op == "=":
+            # A DistinctExpr: the `=` operator's coercions, printed `(a IS DISTINCT FROM b)`;
+            # NOT DISTINCT is a NOT over it.
+            compared = operator("=", self.expr(node.lexpr), self.expr(node.rexpr))
+            if isinstance(compared, d.Op):
+                distinct = replace(compared, op="IS DISTINCT FROM")
+                if kind == "AEXPR_DISTINCT":
+                    return distinct
+                return d.BoolOp(BOOLEAN, "NOT", (distinct,))
         return raw(node)
 
     def _in_list(self, node: Any, op: str) -> d.Expr:

@@ -95,23 +95,37 @@ def _journal_order(folder: Path) -> list[str]:
     if not journal.is_file():
         return []
     try:
-        entries = json.loads(journal.read_text(encoding="utf-8")).get("entries", [])
-    except (ValueError, AttributeError) as error:
-        raise MigrationError(f"unreadable drizzle journal: {error}", where=str(journal)) from None
+        data = json.loads(_read(journal))
+    except json.JSONDecodeError as error:
+        raise MigrationError(
+            f"unreadable drizzle journal: {error.msg}", where=f"{journal}:{error.lineno}"
+        ) from None
+    entries = data.get("entries") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        raise MigrationError(
+            "unreadable drizzle journal: no `entries` list",
+            where=str(journal),
+            fix="regenerate it with `drizzle-kit generate`",
+        )
     ordered = sorted(_entries(entries), key=lambda e: e[0])
     return [tag for _, tag in ordered]
 
 
 def _entries(entries: Iterable[object]) -> Iterable[tuple[int, str]]:
-    for entry in entries:
+    for position, entry in enumerate(entries):
         if isinstance(entry, dict) and isinstance(entry.get("tag"), str):
-            yield int(entry.get("idx", 0)), entry["tag"]
+            idx = entry.get("idx")
+            # A hand-edited entry without a numeric idx keeps its place in the list.
+            yield (idx if isinstance(idx, int) else position), entry["tag"]
 
 
 def _read(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        raise MigrationError(f"not UTF-8 text ({error.reason})", where=str(path)) from None
+        data = path.read_bytes()
     except OSError as error:
         raise MigrationError(f"cannot read: {error.strerror}", where=str(path)) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise MigrationError(f"not UTF-8 text ({error.reason})", where=f"{path}:{line}") from None

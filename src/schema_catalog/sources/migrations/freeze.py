@@ -8,6 +8,7 @@ from pglast import ast
 
 from schema_catalog import model
 from schema_catalog.sources.migrations import deparse as d
+from schema_catalog.sources.migrations import triggers
 from schema_catalog.sources.migrations.exprs import Analyzer, Relation, assigned
 from schema_catalog.sources.migrations.state import (
     CatalogState,
@@ -67,6 +68,9 @@ def table(state: TableState, catalog: CatalogState) -> model.Table:
         "rls_forced": state.rls_forced,
         "policies": tuple(
             sorted((_policy(p, analyzer) for p in state.policies.values()), key=_name)
+        ),
+        "triggers": tuple(
+            sorted((triggers.freeze(t, state, catalog) for t in state.triggers.values()), key=_name)
         ),
         "grants": tuple(
             sorted(

@@ -31,11 +31,14 @@ def rename_table(catalog: CatalogState, table: TableState, new: str) -> None:
     del catalog.tables[table.key]
     table.name = new
     catalog.tables[table.key] = table
+    on_old = f" ON {quote_ident(table.schema)}.{quote_ident(old)} "
+    on_new = f" ON {quote_ident(table.schema)}.{quote_ident(new)} "
     for index in table.indexes:
         if index.text is not None:
-            on_old = f" ON {quote_ident(table.schema)}.{quote_ident(old)} "
-            on_new = f" ON {quote_ident(table.schema)}.{quote_ident(new)} "
             index.text = (*index.text[:-1], index.text[-1].replace(on_old, on_new, 1))
+    for trigger in table.triggers.values():
+        if trigger.text is not None:
+            trigger.text = trigger.text.replace(on_old, on_new, 1)
     for other in catalog.tables.values():
         for fk in other.foreign_keys:
             if (fk.ref_schema, fk.ref_table) == (table.schema, old):
@@ -62,6 +65,13 @@ def rename_column(catalog: CatalogState, table: TableState, old: str, new: str) 
             index.text = tuple(_replace_word(t, old, new) for t in index.text)
         if isinstance(index.predicate, str):
             index.predicate = _replace_word(index.predicate, old, new)
+    for trigger in table.triggers.values():
+        trigger.columns = [new if c == old else c for c in trigger.columns]
+        if trigger.text is not None:
+            trigger.text = _replace_word(trigger.text, old, new)
+        if trigger.when is not None and not isinstance(trigger.when, str):
+            for row in ("old", "new"):  # WHEN names columns through the row variables
+                _rewrite_column(trigger.when, row, old, new, unqualified=False)
     for other in catalog.tables.values():
         for fk in other.foreign_keys:
             if (fk.ref_schema, fk.ref_table) == table.key:

@@ -15,14 +15,16 @@ from pglast import ast
 from pglast.stream import RawStream
 
 from schema_catalog import model
-from schema_catalog.sources.migrations import renames
+from schema_catalog.sources.migrations import renames, triggers
 from schema_catalog.sources.migrations.alter import AlterTableCommands
 from schema_catalog.sources.migrations.state import (
+    MAX_NESTING,
     CatalogState,
     EnumState,
     PolicyState,
     TableState,
     is_node,
+    nesting,
 )
 from schema_catalog.sources.migrations.tables import (
     Pending,
@@ -77,7 +79,6 @@ _UNMODELLED_OBJECTS = frozenset(
         "OBJECT_ROUTINE",
         "OBJECT_EXTENSION",
         "OBJECT_SEQUENCE",
-        "OBJECT_TRIGGER",
         "OBJECT_ROLE",
         "OBJECT_SCHEMA",
         "OBJECT_POLICY",
@@ -102,6 +103,9 @@ class Replayer(AlterTableCommands):
     def statement(self, node: Any, where: str) -> None:
         self.where = where
         name = type(node).__name__
+        if nesting(node) > MAX_NESTING:
+            self.warn(f"{_words(name)} statement nested too deeply to model: skipped")
+            return
         handler: Callable[[ast.Node], None] | None = getattr(self, "_" + name, None)
         if handler is not None:
             handler(node)
@@ -180,6 +184,8 @@ class Replayer(AlterTableCommands):
                 self._drop_policy(_names(obj))
             elif kind == "OBJECT_TYPE":
                 self._drop_type(obj)
+            elif kind == "OBJECT_TRIGGER":
+                self._drop_trigger(_names(obj))
             elif kind not in _UNMODELLED_OBJECTS:
                 self.warn(f"DROP {kind.removeprefix('OBJECT_')} not modelled")
 
@@ -212,6 +218,11 @@ class Replayer(AlterTableCommands):
             (parts[-3] if len(parts) > 2 else self.catalog.default_schema, parts[-2])
         )
         if table is not None and table.policies.pop(parts[-1], None) is not None:
+            self.touch(table)
+
+    def _drop_trigger(self, parts: list[str]) -> None:
+        table = self.catalog.tables.get(_qualify(parts[:-1], self.catalog.default_schema))
+        if table is not None and table.triggers.pop(parts[-1], None) is not None:
             self.touch(table)
 
     def _drop_type(self, obj: Any) -> None:
@@ -268,6 +279,10 @@ class Replayer(AlterTableCommands):
             renames.rename_column(self.catalog, table, node.subname, node.newname)
         elif kind == "OBJECT_TABCONSTRAINT":
             renames.rename_constraint(table, node.subname, node.newname)
+        elif kind == "OBJECT_TRIGGER" and node.subname in table.triggers:
+            trigger = table.triggers.pop(node.subname)
+            trigger.name = node.newname
+            table.triggers[trigger.name] = trigger
         elif kind == "OBJECT_POLICY" and node.subname in table.policies:
             policy = table.policies.pop(node.subname)
             policy.name = node.newname
@@ -340,6 +355,10 @@ class Replayer(AlterTableCommands):
             table = self.catalog.tables.get(_qualify(parts[:-1], self.catalog.default_schema))
             if table is not None and parts[-1] in table.columns:
                 self.touch(table).columns[parts[-1]].comment = node.comment
+        elif kind == "OBJECT_TRIGGER":
+            table = self.catalog.tables.get(_qualify(parts[:-1], self.catalog.default_schema))
+            if table is not None and parts[-1] in table.triggers:
+                self.touch(table).triggers[parts[-1]].comment = node.comment
         elif kind == "OBJECT_TYPE":
             enum = self.catalog.enums.get(
                 _qualify(_names(node.object), self.catalog.default_schema)
@@ -374,7 +393,13 @@ class Replayer(AlterTableCommands):
         self.catalog.sequences.setdefault(self.key(node.sequence), None)
 
     def _CreateTrigStmt(self, node: Any) -> None:  # noqa: N802
-        self.warn(f"trigger {node.trigname} not modelled")
+        table = self.existing(node.relation)
+        if table is None:
+            return
+        if node.trigname in table.triggers and not node.replace:
+            self.warn(f"trigger {node.trigname} on {table.name} already exists: skipped")
+            return
+        self.touch(table).triggers[node.trigname] = triggers.from_statement(node, self.catalog)
 
     def _GrantStmt(self, node: Any) -> None:  # noqa: N802
         if node.objtype.name != "OBJECT_TABLE":

@@ -30,6 +30,25 @@ def is_node(value: object, kind: type) -> bool:
     return isinstance(value, kind)
 
 
+MAX_NESTING = 100
+"""Parse-tree depth beyond which a statement is not replayed: analysis and printing
+recurse once per level (a few Python frames each), and real DDL stays under ~40."""
+
+
+def nesting(root: object) -> int:
+    """The depth of a pglast parse tree, measured without recursion."""
+    deepest, pending = 0, [(root, 1)]
+    while pending:
+        node, depth = pending.pop()
+        if isinstance(node, tuple | list):
+            pending.extend((child, depth) for child in node)
+        elif isinstance(node, ast.Node):
+            deepest = max(deepest, depth)
+            slots: Any = getattr(node, "__slots__", ())  # every pglast node class lists its fields
+            pending.extend((getattr(node, slot), depth + 1) for slot in slots)
+    return deepest
+
+
 # A stored expression: a parse tree (printed at freeze time) or final text from `base`.
 Stored = ast.Node | str
 
@@ -113,6 +132,29 @@ class PolicyState:
 
 
 @dataclass
+class TriggerState:
+    """A ``CREATE TRIGGER`` as replayed (see `triggers`); ``text`` is a live definition from
+    `base`, shown as is while no pending statement recreates the trigger."""
+
+    name: str
+    timing: str
+    events: list[str]
+    row: bool
+    function: tuple[str, str]
+    args: list[str] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)
+    """``UPDATE OF`` columns."""
+    when: Stored | None = None
+    transitions: list[tuple[str, str]] = field(default_factory=list)
+    """``REFERENCING`` tables: (``OLD`` or ``NEW``, name)."""
+    constraint: str | None = None
+    """``FROM`` relation and deferrability of a constraint trigger, as printed."""
+    enabled: bool = True
+    comment: str | None = None
+    text: str | None = None
+
+
+@dataclass
 class TableState:
     schema: str
     name: str
@@ -125,6 +167,7 @@ class TableState:
     checks: list[CheckState] = field(default_factory=list)
     indexes: list[IndexState] = field(default_factory=list)
     policies: dict[str, PolicyState] = field(default_factory=dict)
+    triggers: dict[str, TriggerState] = field(default_factory=dict)
     grants: set[tuple[str, str, str | None]] = field(default_factory=set)
     rls_enabled: bool = False
     rls_forced: bool = False
