@@ -159,3 +159,21 @@ def test_diff_reports_security_impact(
     assert "public.books" in security and "public.scratch_notes" in security
     assert any(t.table == "public.scratch_notes" and t.status == "added" for t in result.tables)
     assert diff.CatalogDiff.model_validate_json(result.model_dump_json()) == result
+
+
+def test_stats_count_what_the_inventory_counts(example: Catalog) -> None:
+    """The reference's figures (44 tables, its rows summing to 841 columns), computed."""
+    by_source = {c.name: c for c in example.stats.by_source}
+    assert (by_source["database"].tables, by_source["database"].columns) == (44, 841)
+    assert (by_source["drizzle"].tables, by_source["drizzle"].columns) == (2, 7 + 39)
+    largest = [(c.name, c.columns) for c in example.stats.largest_tables[:3]]
+    assert largest == [
+        ("public.books", 73),
+        ("public.content_items", 63),
+        ("public.user_assessments", 51),
+    ]
+    by_kind = {c.name: c.tables for c in example.stats.by_kind}
+    assert by_kind["view"] == 1  # published_books: listed by kind, not among the tables
+    assert example.stats.tables == sum(
+        by_kind[k] for k in ("table", "partitioned_table") if k in by_kind
+    )
