@@ -1,0 +1,337 @@
+"""The catalog queries of the PostgreSQL source: one query per object kind.
+
+Each query reads ``pg_catalog`` (never ``information_schema``, which hides what
+the role has no privilege on and is several times slower) for all requested
+schemas at once, so an extraction costs the same number of round trips for 10
+tables or 10,000. Parameters: ``%(schemas)s``, a ``text[]`` of schema names.
+
+The session runs with ``search_path = pg_catalog``, so every ``pg_get_*def`` and
+``regclass`` output is schema-qualified. Expressions and definitions are printed
+with PostgreSQL's default (not "pretty") flags, as ``pg_views``, ``pg_indexes``
+and ``pg_policies`` show them and as the migrations source deparses its SQL. Objects owned by an extension
+(``pg_depend.deptype = 'e'``) are skipped: they are the extension's, not the
+schema's. Partitions are folded under their root (``pg_partition_root``) when
+the root is documented too; their cloned constraints, indexes and triggers are
+then never read. Requires PostgreSQL 15 or newer (``indnullsnotdistinct``,
+``confdelsetcols``); PostgreSQL 18's ``contype 'n'`` rows are left out because
+nullability comes from ``attnotnull``.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+MIN_SERVER_VERSION: Final = 150000
+
+# "Not owned by an extension", for an object of catalog `klass` with oid `oid_expr`.
+_NOT_EXTENSION_MEMBER = """not exists (
+    select from pg_depend dep
+    where dep.classid = '{klass}'::regclass and dep.objid = {oid_expr} and dep.deptype = 'e')"""
+
+
+def not_extension_member(klass: str, oid_expr: str) -> str:
+    return _NOT_EXTENSION_MEMBER.format(klass=klass, oid_expr=oid_expr)
+
+
+# The relations the catalog documents: tables, partitioned tables, views,
+# materialized views and foreign tables of the requested schemas, minus
+# extension members and minus partitions whose root is documented (folded).
+_RELATIONS_CTE = f"""
+rel as (
+  select c.oid, n.nspname as schema, c.relname as name, c.relkind, c.relowner
+  from pg_class c
+  join pg_namespace n on n.oid = c.relnamespace
+  where n.nspname = any(%(schemas)s)
+    and c.relkind in ('r', 'p', 'v', 'm', 'f')
+    and {not_extension_member("pg_class", "c.oid")}
+    and (not c.relispartition or not exists (
+      select from pg_class root
+      join pg_namespace rn on rn.oid = root.relnamespace
+      where root.oid = pg_partition_root(c.oid) and rn.nspname = any(%(schemas)s)))
+)"""
+
+
+def _with_relations(body: str) -> str:
+    return f"with {_RELATIONS_CTE}\n{body}"
+
+
+SERVER: Final = """
+select current_setting('server_version_num')::int as version_num,
+       current_setting('server_version') as version,
+       current_database() as database,
+       array(select nspname::text from pg_namespace
+             where nspname !~ '^pg_' and nspname <> 'information_schema'
+             order by 1) as schemas
+"""
+
+RELATIONS: Final = _with_relations("""
+select rel.oid, rel.schema, rel.name, rel.relkind,
+       c.relrowsecurity as rls_enabled, c.relforcerowsecurity as rls_forced,
+       d.description as comment,
+       case when rel.relkind in ('v', 'm') then pg_get_viewdef(rel.oid) end as view_definition,
+       case when rel.relkind = 'p' then pg_get_partkeydef(rel.oid) end as partition_key,
+       case when rel.relkind = 'p' then array(
+         select pn.nspname || '.' || pc.relname
+         from pg_partition_tree(rel.oid) t
+         join pg_class pc on pc.oid = t.relid
+         join pg_namespace pn on pn.oid = pc.relnamespace
+         where t.level > 0) else '{}' end as partitions,
+       array(select pn.nspname || '.' || pc.relname
+             from pg_inherits i
+             join pg_class pc on pc.oid = i.inhparent
+             join pg_namespace pn on pn.oid = pc.relnamespace
+             where i.inhrelid = rel.oid and not c.relispartition
+             order by i.inhseqno) as inherits,
+       case
+         when rel.relkind = 'p' then (
+           select sum(greatest(pc.reltuples, 0))::bigint
+           from pg_partition_tree(rel.oid) t join pg_class pc on pc.oid = t.relid
+           where t.isleaf having bool_or(pc.reltuples >= 0))
+         when rel.relkind in ('r', 'm', 'f') and c.reltuples >= 0 then c.reltuples::bigint
+       end as estimated_rows,
+       case
+         when rel.relkind = 'p' then (
+           select sum(pg_total_relation_size(t.relid))::bigint from pg_partition_tree(rel.oid) t)
+         when rel.relkind in ('r', 'm') then pg_total_relation_size(rel.oid)
+       end as size_bytes
+from rel
+join pg_class c on c.oid = rel.oid
+left join pg_description d
+  on d.objoid = rel.oid and d.classoid = 'pg_class'::regclass and d.objsubid = 0
+""")
+
+# Domains that are NOT NULL themselves or through a base domain.
+_NOT_NULL_DOMAINS_CTE = """
+not_null_domain(oid) as (
+  select oid from pg_type where typtype = 'd' and typnotnull
+  union
+  select t.oid from pg_type t join not_null_domain b on t.typbasetype = b.oid
+  where t.typtype = 'd'
+)"""
+
+COLUMNS: Final = f"""
+with recursive {_RELATIONS_CTE.strip()},
+{_NOT_NULL_DOMAINS_CTE.strip()}
+select a.attrelid as rel, a.attname as name,
+       format_type(a.atttypid, a.atttypmod) as type,
+       a.attnotnull or a.atttypid in (select oid from not_null_domain) as not_null,
+       a.attidentity as identity, a.attgenerated as generated,
+       pg_get_expr(ad.adbin, ad.adrelid) as expression,
+       case when a.attcollation <> 0 and a.attcollation <> t.typcollation then
+         case when co.collnamespace = 'pg_catalog'::regnamespace then co.collname::text
+              else con.nspname || '.' || co.collname end
+       end as collation,
+       d.description as comment,
+       case when tn.nspname not in ('pg_catalog', 'information_schema') then tn.nspname::text
+       end as type_schema
+from rel
+join pg_attribute a on a.attrelid = rel.oid and a.attnum > 0 and not a.attisdropped
+join pg_type t on t.oid = a.atttypid
+-- for an array column, the schema of its element type (enum[] -> the enum's schema)
+left join pg_type et
+  on et.oid = t.typelem and t.typsubscript = 'array_subscript_handler'::regproc
+join pg_namespace tn on tn.oid = coalesce(et.typnamespace, t.typnamespace)
+left join pg_attrdef ad on ad.adrelid = a.attrelid and ad.adnum = a.attnum
+left join pg_collation co on co.oid = a.attcollation
+left join pg_namespace con on con.oid = co.collnamespace
+left join pg_description d
+  on d.objoid = a.attrelid and d.classoid = 'pg_class'::regclass and d.objsubid = a.attnum
+order by a.attrelid, a.attnum
+"""
+
+_ATTNAMES = """array(select a.attname::text from unnest({keys}) with ordinality k(num, pos)
+             join pg_attribute a on a.attrelid = {rel} and a.attnum = k.num
+             order by k.pos)"""
+
+CONSTRAINTS: Final = _with_relations(f"""
+select con.conrelid as rel, con.conname as name, con.contype as type,
+       {_ATTNAMES.format(keys="con.conkey", rel="con.conrelid")} as columns,
+       fn.nspname as ref_schema, fc.relname as ref_table,
+       {_ATTNAMES.format(keys="con.confkey", rel="con.confrelid")} as ref_columns,
+       {_ATTNAMES.format(keys="con.confdelsetcols", rel="con.conrelid")} as delete_set_columns,
+       con.confupdtype as on_update, con.confdeltype as on_delete,
+       con.confmatchtype as match,
+       con.condeferrable as deferrable, con.condeferred as deferred,
+       con.convalidated as validated,
+       pg_get_constraintdef(con.oid) as definition,
+       coalesce(ix.indnullsnotdistinct, false) as nulls_not_distinct
+from pg_constraint con
+join rel on rel.oid = con.conrelid
+left join pg_class fc on fc.oid = con.confrelid
+left join pg_namespace fn on fn.oid = fc.relnamespace
+left join pg_index ix on ix.indexrelid = con.conindid and con.contype = 'u'
+where con.contype in ('p', 'f', 'u', 'c', 'x')
+  -- a foreign key into a partitioned table gets one hidden clone per referenced
+  -- partition on the same referencing table: keep only the original
+  and not exists (select from pg_constraint parent
+                  where parent.oid = con.conparentid and parent.conrelid = con.conrelid)
+""")
+
+INDEXES: Final = _with_relations("""
+select ix.indrelid as rel, ic.relname as name, am.amname as method,
+       ix.indisunique as unique, ix.indisprimary as primary, ix.indisvalid as valid,
+       ix.indnkeyatts as key_count,
+       array(select case when ix.indkey[k - 1] <> 0
+                         then (select a.attname::text from pg_attribute a
+                               where a.attrelid = ix.indrelid and a.attnum = ix.indkey[k - 1])
+                         else pg_get_indexdef(ix.indexrelid, k, false) end
+             from generate_series(1, ix.indnatts) k order by k) as keys,
+       pg_get_expr(ix.indpred, ix.indrelid) as predicate,
+       pg_get_indexdef(ix.indexrelid) as definition,
+       con.conname as constraint, d.description as comment
+from pg_index ix
+join rel on rel.oid = ix.indrelid
+join pg_class ic on ic.oid = ix.indexrelid
+join pg_am am on am.oid = ic.relam
+left join pg_constraint con
+  on con.conindid = ix.indexrelid and con.conrelid = ix.indrelid and con.contype in ('p', 'u', 'x')
+left join pg_description d
+  on d.objoid = ix.indexrelid and d.classoid = 'pg_class'::regclass and d.objsubid = 0
+""")
+
+POLICIES: Final = _with_relations("""
+select pol.polrelid as rel, pol.polname as name, pol.polcmd as command,
+       pol.polpermissive as permissive,
+       array(select case when r = 0 then 'public' else pg_get_userbyid(r)::text end
+             from unnest(pol.polroles) r) as roles,
+       pg_get_expr(pol.polqual, pol.polrelid) as using,
+       pg_get_expr(pol.polwithcheck, pol.polrelid) as with_check
+from pg_policy pol
+join rel on rel.oid = pol.polrelid
+""")
+
+TRIGGERS: Final = _with_relations("""
+select tg.tgrelid as rel, tg.tgname as name, tg.tgtype as type,
+       fn.nspname || '.' || p.proname as function,
+       pg_get_triggerdef(tg.oid) as definition,
+       tg.tgenabled <> 'D' as enabled,
+       d.description as comment
+from pg_trigger tg
+join rel on rel.oid = tg.tgrelid
+join pg_proc p on p.oid = tg.tgfoid
+join pg_namespace fn on fn.oid = p.pronamespace
+left join pg_description d
+  on d.objoid = tg.oid and d.classoid = 'pg_trigger'::regclass and d.objsubid = 0
+-- internal triggers implement foreign keys and deferred uniqueness. Partition
+-- clones (tgparentid <> 0) never get here: their partitions are folded away.
+where not tg.tgisinternal
+""")
+
+# Table and column privileges from the ACLs. The owner's own entry is left out:
+# an owner holds every privilege implicitly, and a NULL ACL means just that.
+GRANTS: Final = _with_relations("""
+select rel.oid as rel, null::text as column,
+       case when acl.grantee = 0 then 'PUBLIC' else pg_get_userbyid(acl.grantee)::text end as grantee,
+       acl.privilege_type as privilege
+from rel join pg_class c on c.oid = rel.oid
+cross join lateral aclexplode(c.relacl) acl
+where acl.grantee <> c.relowner
+union all
+select rel.oid, a.attname::text,
+       case when acl.grantee = 0 then 'PUBLIC' else pg_get_userbyid(acl.grantee)::text end,
+       acl.privilege_type
+from rel
+join pg_attribute a on a.attrelid = rel.oid and a.attnum > 0 and not a.attisdropped
+cross join lateral aclexplode(a.attacl) acl
+where acl.grantee <> rel.relowner
+""")
+
+_TYPES_OF_SCHEMAS = f"""
+from pg_type t
+join pg_namespace n on n.oid = t.typnamespace
+left join pg_description d
+  on d.objoid = t.oid and d.classoid = 'pg_type'::regclass and d.objsubid = 0
+where n.nspname = any(%(schemas)s) and {not_extension_member("pg_type", "t.oid")}"""
+
+ENUMS: Final = f"""
+select n.nspname as schema, t.typname as name, d.description as comment,
+       array(select e.enumlabel::text from pg_enum e where e.enumtypid = t.oid
+             order by e.enumsortorder) as labels
+{_TYPES_OF_SCHEMAS} and t.typtype = 'e'
+"""
+
+DOMAINS: Final = f"""
+select n.nspname as schema, t.typname as name, d.description as comment,
+       format_type(t.typbasetype, t.typtypmod) as base_type,
+       t.typnotnull as not_null, t.typdefault as default,
+       array(select pg_get_constraintdef(c.oid) from pg_constraint c
+             where c.contypid = t.oid and c.contype = 'c') as checks
+{_TYPES_OF_SCHEMAS} and t.typtype = 'd'
+"""
+
+COMPOSITES: Final = f"""
+select n.nspname as schema, t.typname as name, d.description as comment,
+       array(select a.attname::text from pg_attribute a
+             where a.attrelid = t.typrelid and a.attnum > 0 and not a.attisdropped
+             order by a.attnum) as attribute_names,
+       array(select format_type(a.atttypid, a.atttypmod) from pg_attribute a
+             where a.attrelid = t.typrelid and a.attnum > 0 and not a.attisdropped
+             order by a.attnum) as attribute_types
+{_TYPES_OF_SCHEMAS} and t.typtype = 'c'
+  and (select c.relkind from pg_class c where c.oid = t.typrelid) = 'c'
+"""
+
+FUNCTIONS: Final = f"""
+select n.nspname as schema, p.proname as name,
+       pg_get_function_identity_arguments(p.oid) as arguments,
+       coalesce(pg_get_function_result(p.oid), '') as result,
+       p.prokind as kind, l.lanname as language, p.prosecdef as security_definer,
+       p.provolatile as volatility, coalesce(p.proconfig, '{{}}') as config,
+       -- pg_get_functiondef() raises on aggregates
+       case when p.prokind <> 'a' then pg_get_functiondef(p.oid) end as definition,
+       array(select case when acl.grantee = 0 then 'PUBLIC'
+                         else pg_get_userbyid(acl.grantee)::text end
+             from aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) acl
+             where acl.privilege_type = 'EXECUTE' and acl.grantee <> p.proowner)
+         as executable_by,
+       d.description as comment
+from pg_proc p
+join pg_namespace n on n.oid = p.pronamespace
+join pg_language l on l.oid = p.prolang
+left join pg_description d
+  on d.objoid = p.oid and d.classoid = 'pg_proc'::regclass and d.objsubid = 0
+where n.nspname = any(%(schemas)s) and {not_extension_member("pg_proc", "p.oid")}
+"""
+
+EXTENSIONS: Final = """
+select e.extname as name, n.nspname as schema, e.extversion as version
+from pg_extension e join pg_namespace n on n.oid = e.extnamespace
+"""
+
+PUBLICATIONS: Final = """
+select p.pubname as name, p.puballtables as all_tables,
+       array(select pt.schemaname || '.' || pt.tablename from pg_publication_tables pt
+             where pt.pubname = p.pubname and pt.schemaname = any(%(schemas)s)) as tables
+from pg_publication p
+"""
+
+ROLES: Final = """
+select rolname as name, rolcanlogin as login, rolsuper as superuser, rolbypassrls as bypass_rls
+from pg_roles where rolname !~ '^pg_'
+"""
+
+# In the order they run; the name is what progress messages and errors say.
+CATALOG_QUERIES: Final[tuple[tuple[str, str], ...]] = (
+    ("tables", RELATIONS),
+    ("columns", COLUMNS),
+    ("constraints", CONSTRAINTS),
+    ("indexes", INDEXES),
+    ("policies", POLICIES),
+    ("triggers", TRIGGERS),
+    ("grants", GRANTS),
+    ("enums", ENUMS),
+    ("domain types", DOMAINS),
+    ("composite types", COMPOSITES),
+    ("functions", FUNCTIONS),
+    ("extensions", EXTENSIONS),
+    ("publications", PUBLICATIONS),
+    ("roles", ROLES),
+)
+
+# What a migration tool records as applied, when its table exists.
+APPLIED_MIGRATIONS: Final = """
+select to_regclass('supabase_migrations.schema_migrations') is not null as supabase,
+       to_regclass('drizzle.__drizzle_migrations') is not null as drizzle
+"""
+SUPABASE_MIGRATIONS: Final = "select version::text from supabase_migrations.schema_migrations"
+DRIZZLE_MIGRATIONS: Final = "select hash::text from drizzle.__drizzle_migrations"
