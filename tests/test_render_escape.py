@@ -6,10 +6,12 @@ reads the text back out of the HTML, so it checks what a reader sees.
 
 from __future__ import annotations
 
+import html
 import re
 from html.parser import HTMLParser
 
 import markdown
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -131,3 +133,15 @@ def test_finalize_escapes_plain_strings_but_not_safe_ones() -> None:
 def test_message_shows_backquoted_parts_as_code() -> None:
     assert escape.message("grant to `anon`") == "grant to <code>anon</code>"
     assert escape.message("odd ` tick") == escape.text("odd ` tick")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=80))
+def test_front_matter_is_one_yaml_string_of_escaped_text(value: str) -> None:
+    """Page titles and tags: valid YAML whatever the text, HTML-escaped, on one line."""
+    loaded = yaml.safe_load(f"title: {escape.front_matter(value)}\n")["title"]
+    assert "<" not in loaded and ">" not in loaded and "\n" not in loaded
+    shown = html.unescape(loaded)
+    assert shown.replace("\ufffd", "") == re.sub(
+        r"[^\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]", "", " ".join(value.split())
+    ).replace("\ufffd", "")

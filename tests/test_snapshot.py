@@ -54,7 +54,7 @@ def test_changed_schema_gets_a_new_timestamp(tmp_path: Path) -> None:
 def test_a_newer_format_is_refused_with_advice(tmp_path: Path) -> None:
     out = tmp_path / "catalog.json"
     out.write_text(json.dumps({"format_version": FORMAT_VERSION + 1}))
-    with pytest.raises(SnapshotError, match="newer schema-catalog.*upgrade"):
+    with pytest.raises(SnapshotError, match=r"newer schema-catalog.*upgrade"):
         snapshot.load(out)
 
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from schema_catalog import merge, snapshot
+from schema_catalog import atomic, merge, snapshot
 from schema_catalog.config import Config
 from schema_catalog.errors import CatalogError, SourceError
 from schema_catalog.model import Catalog, SourceInfo
@@ -86,7 +86,7 @@ def save(catalog: Catalog, out: Path) -> Catalog:
         old = out.read_bytes()
         written = snapshot.save(catalog, out)
         if out.read_bytes() != old:
-            previous.write_bytes(old)
+            atomic.write_bytes(previous, old)  # a kill here must not leave half a file
         return written
     return snapshot.save(catalog, out)
 

@@ -14,6 +14,7 @@ import json
 import logging
 import os
 import re
+import shutil
 import signal
 import tempfile
 import threading
@@ -113,16 +114,21 @@ def build(config: Config, docs_dir: Path, site_dir: Path, *, mkdocs_yml: Path) -
     from mkdocs.exceptions import MkDocsException
 
     staging = site_dir.with_name(f".{site_dir.name}.building")
-    with _config_file(mkdocs_yml, docs_dir) as config_file, _collect_warnings() as warnings:
-        mkdocs_config = _load(config_file, docs_dir, staging, config)
-        try:
-            mkdocs_build(mkdocs_config)  # type: ignore[arg-type]
-        except MkDocsException as error:
-            raise RenderError(f"MkDocs build failed: {error}", where=str(mkdocs_yml)) from None
-    if warnings.messages:
-        first = warnings.messages[0]
-        more = f" (and {len(warnings.messages) - 1} more)" if len(warnings.messages) > 1 else ""
-        raise RenderError(f"MkDocs build warning: {first}{more}", where=str(docs_dir))
+    try:
+        with _config_file(mkdocs_yml, docs_dir) as config_file, _collect_warnings() as warnings:
+            mkdocs_config = _load(config_file, docs_dir, staging, config)
+            try:
+                mkdocs_build(mkdocs_config)  # type: ignore[arg-type]
+            except MkDocsException as error:
+                raise RenderError(f"MkDocs build failed: {error}", where=str(mkdocs_yml)) from None
+        if warnings.messages:
+            first = warnings.messages[0]
+            more = f" (and {len(warnings.messages) - 1} more)" if len(warnings.messages) > 1 else ""
+            raise RenderError(f"MkDocs build warning: {first}{more}", where=str(docs_dir))
+    except BaseException:
+        # The half-built site is never shown: remove it, the previous site stays.
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     atomic.swap_directory(staging, site_dir)
 
 

@@ -11,7 +11,6 @@ plain string (see `escape`), and data is only ever a value, never template sourc
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +19,6 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, S
 from schema_catalog.render import escape
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-
-
-def _yaml_string(value: object) -> escape.Safe:
-    # JSON strings are valid YAML scalars: safe in front matter whatever they hold.
-    return escape.Safe(json.dumps(str(value)))
 
 
 def _yes_no(value: object) -> str:
@@ -38,7 +32,8 @@ FILTERS: dict[str, Any] = {
     "message": escape.message,
     "anchor": escape.anchor,
     "badge": escape.badge,
-    "yaml_string": _yaml_string,
+    "front_matter": escape.front_matter,
+    "yaml_string": escape.front_matter,  # the name templates before `front_matter` used
     "yes_no": _yes_no,
 }
 

@@ -16,11 +16,16 @@ Contexts:
   which the browser and the search index turn back into the same characters.
 - `code`: the same text in a ``<code>`` element (types, defaults, expressions).
 - `fence`: a whole block shown verbatim in a fenced code block (definitions).
+- `front_matter`: a page's ``title`` and ``tags``, which MkDocs and Material
+  print into the HTML (the ``<title>`` element, the header, tag links) without
+  escaping, some after unescaping: they are HTML-escaped here, in front matter.
 - `mermaid_label` / `mermaid_id`: text inside an ER diagram.
 """
 
 from __future__ import annotations
 
+import html
+import json
 import re
 from urllib.parse import quote
 
@@ -40,6 +45,9 @@ _ALWAYS = frozenset("\\`*[](){}<>&|~^!\"'$:=#+@%?")
 _LEADING_NUMBER = re.compile(r"^(\d+)(\.)")
 _NEWLINES = re.compile(r"\r\n|\r|\n|\u2028|\u2029")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# What YAML cannot hold in a scalar (PyYAML refuses the whole file): C0 and C1
+# controls, surrogates, U+FFFE/U+FFFF.
+_NOT_YAML = re.compile("[^\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def _entity(char: str) -> str:
@@ -102,6 +110,19 @@ def fence(value: object, language: str = "sql") -> Safe:
     longest = max((len(run) for run in re.findall(r"`+", body)), default=0)
     ticks = "`" * max(3, longest + 1)
     return Safe(f"{ticks}{language}\n{body.rstrip()}\n{ticks}")
+
+
+def front_matter(value: object) -> Safe:
+    """A YAML string for front matter, holding the text HTML-escaped, on one line.
+
+    Without a ``title`` in front matter, Material prints the page title through
+    Jinja's ``striptags``, which turns ``&#60;`` back into ``<``: a table named
+    ``</title><script>...`` would run. ``page.meta.title`` and tag names are
+    printed as they are, so escaping them once, here, is what makes them text.
+    """
+    one_line = _NOT_YAML.sub("\ufffd", " ".join(str(value).split()))
+    # A JSON string of YAML-printable characters is a valid YAML scalar.
+    return Safe(json.dumps(html.escape(one_line, quote=True), ensure_ascii=False))
 
 
 def link(label: object, href: str) -> Safe:
