@@ -64,24 +64,12 @@ def analysed(pg_admin_dsn: str) -> Iterator[Catalog]:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def _xfail_without_view_options(analysed: Catalog) -> None:
-    # security_definer_view needs the view's reloptions (security_invoker); until the
-    # PostgreSQL source reads them into Table.options, the invoker view looks like a definer.
-    view = analysed.table("public.clean_invoker_view")
-    if view is not None and not view.options:
-        pytest.xfail("the PostgreSQL source does not fill Table.options (reloptions) yet")
-
-
 @pytest.mark.parametrize("rule", sorted(EXPECTED))
 def test_rule_fires_on_exactly_its_objects(analysed: Catalog, rule: str) -> None:
     found = {f.target for f in analysed.findings if f.rule == rule}
-    if rule == "security_definer_view" and found != EXPECTED[rule]:
-        _xfail_without_view_options(analysed)
     assert found == EXPECTED[rule]
 
 
 def test_clean_objects_trip_no_splinter_rule(analysed: Catalog) -> None:
     dirty = {f.target for f in analysed.findings if f.rule in EXPECTED and "clean_" in f.target}
-    if dirty == {"public.clean_invoker_view"}:
-        _xfail_without_view_options(analysed)
     assert not dirty

@@ -149,6 +149,7 @@ def _table(rel: Row, parts: Mapping[str, list[Row]], publications: tuple[str, ..
             )
         ),
         view_definition=rel["view_definition"],
+        options=tuple(rel["options"]),
         partition_key=rel["partition_key"],
         partitions=tuple(sorted(rel["partitions"])),
         inherits=tuple(rel["inherits"]),

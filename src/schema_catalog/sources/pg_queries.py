@@ -69,6 +69,7 @@ select rel.oid, rel.schema, rel.name, rel.relkind,
        c.relrowsecurity as rls_enabled, c.relforcerowsecurity as rls_forced,
        d.description as comment,
        case when rel.relkind in ('v', 'm') then pg_get_viewdef(rel.oid) end as view_definition,
+       array(select o from unnest(coalesce(c.reloptions, '{}')) o order by 1) as options,
        case when rel.relkind = 'p' then pg_get_partkeydef(rel.oid) end as partition_key,
        case when rel.relkind = 'p' then array(
          select pn.nspname || '.' || pc.relname
