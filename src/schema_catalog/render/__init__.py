@@ -30,7 +30,7 @@ from pathlib import Path
 
 from jinja2 import Environment, TemplateError
 
-from schema_catalog import atomic
+from schema_catalog import atomic, snapshot
 from schema_catalog.config import Config
 from schema_catalog.errors import RenderError
 from schema_catalog.model import Catalog
@@ -43,6 +43,7 @@ __all__ = ["MANIFEST", "RenderResult", "render", "render_pages"]
 MANIFEST = ".schema-catalog-manifest"
 STAGING = ".schema-catalog-staging"
 ASSETS = Path(__file__).resolve().parent / "assets"
+JSON_SCHEMA = "catalog.schema.json"
 # Package files copied into docs/ as they are (the site must load nothing from a CDN).
 ASSET_FILES = {"assets/javascripts/mermaid.min.js": "mermaid.min.js"}
 
@@ -82,6 +83,8 @@ def render(
     """
     files = render_pages(catalog, config, changelog)
     files.update({path: (ASSETS / name).read_bytes() for path, name in ASSET_FILES.items()})
+    # The snapshot format is a public contract: publish its JSON Schema with the site.
+    files[JSON_SCHEMA] = snapshot.json_schema().encode("utf-8")
     return _commit(files, docs_dir, on_staged)
 
 
