@@ -70,6 +70,7 @@ def test_splinter_rules_carry_splinter_names() -> None:
         "sensitive_columns_exposed", "rls_policy_always_true", "invalid_index",
         "anon_security_definer_function_executable",
         "authenticated_security_definer_function_executable",
+        "pg_graphql_anon_table_exposed", "pg_graphql_authenticated_table_exposed",
     }  # fmt: skip
     names = {n for r in RULES.values() for n in r.names()}
     assert splinter_names <= names

@@ -207,3 +207,83 @@ def test_ambiguous_routes_are_counted() -> None:
     tenancy = _t(analyze(catalog({"tables": tables}), CONFIG), "citations").tenancy
     assert tenancy.status == "inherited" and tenancy.routes == 2
     assert any("ambiguous" in n for n in tenancy.notes)
+
+
+# --------------------------------------------------------------------------- views
+
+
+def _view(name: str, definition: str | None, *columns: str, **extra: Any) -> dict[str, Any]:
+    return {"name": name, "kind": "view", "view_definition": definition,
+            "columns": {c: "uuid" for c in columns}, **extra}  # fmt: skip
+
+
+VIEWS: list[dict[str, Any]] = [
+    # pg_get_viewdef spelling: qualified relations, aliases on columns
+    _view("published_books", " SELECT b.id, b.organization_id, o.id AS org\n   FROM (public.books b\n"
+          "     JOIN public.organizations o ON ((o.id = b.organization_id)));", "id", "organization_id"),
+    # Drizzle / migration spelling: bare names after FROM and JOIN
+    _view("chapter_list", "select c.id from book_chapters c join books on books.id = c.book_id", "id"),
+    _view("plan_list", 'SELECT "plans".id FROM "public"."plans"', "id"),
+    _view("feature_list", "SELECT plan_features.id FROM public.plan_features", "id"),
+    # strings, comments and function calls name no relation
+    _view("odd", "SELECT 'public.books' AS t /* from public.books */ FROM generate_series(1, 3)",
+          "organization_id"),
+    _view("no_definition", None, "id"),
+    _view("chapter_list_2", "SELECT chapter_list.id FROM public.chapter_list", "id",
+          options=["security_invoker=true"]),
+    {**_view("book_totals", "SELECT count(*) AS n FROM public.books", "n"), "kind": "materialized_view"},
+]  # fmt: skip
+
+
+@pytest.fixture
+def with_views() -> Catalog:
+    return analyze(catalog({"tables": TABLES + VIEWS}), CONFIG)
+
+
+def test_views_follow_their_base_tables(with_views: Catalog) -> None:
+    statuses = {
+        t.name: (t.tenancy.status, t.tenancy.column) for t in with_views.tables if t.kind != "table"
+    }
+    assert statuses == {
+        "published_books": ("direct", "organization_id"),  # shows the key, reads books
+        "chapter_list": ("inherited", None),  # reads tenant tables, no key
+        "chapter_list_2": ("inherited", None),  # a view over that view
+        "plan_list": ("platform", None),
+        "feature_list": ("unscoped", None),
+        "odd": ("direct", "organization_id"),  # nothing recognised: the key column decides
+        "no_definition": ("unscoped", None),
+        "book_totals": ("inherited", None),
+    }
+
+
+def test_view_notes_name_bases_and_rights(with_views: Catalog) -> None:
+    notes = {t.name: t.tenancy.notes for t in with_views.tables if t.kind != "table"}
+    assert notes["published_books"] == (
+        "view over `public.books` (direct), `public.organizations` (tenant root):"
+        " its rows follow their tenancy",
+        "no security_invoker: it reads as its owner, so the base tables' RLS does not apply"
+        " to callers",
+    )
+    assert notes["chapter_list"][0].startswith(
+        "view over `public.book_chapters` (inherited), `public.books` (direct)"
+    )
+    assert "security_invoker: callers' rights" in notes["chapter_list_2"][1]
+    assert notes["odd"][0] == (
+        "view: tenancy follows its base tables (none recognised in its definition)"
+    )
+    assert "materialized view: a stored copy without RLS" in notes["book_totals"][1]
+    # The table checks (index, FK to the root) mean nothing for a view.
+    assert not any("index" in n or "foreign key" in n for n in notes["published_books"])
+
+
+def test_views_change_no_table_status(with_views: Catalog, analysed: Catalog) -> None:
+    before = {t.name: t.tenancy for t in analysed.tables}
+    assert {t.name: t.tenancy for t in with_views.tables if t.name in before} == before
+
+
+def test_tenant_table_rules_leave_views_alone(with_views: Catalog) -> None:
+    views = {f"public.{v['name']}" for v in VIEWS}
+    tenant_findings = [f for f in with_views.findings if f.code.startswith("TEN")]
+    assert tenant_findings  # the tables still trip them (drafts: nullable key, no RLS ...)
+    # A target is `schema.table[.column]`.
+    assert not [f for f in tenant_findings if ".".join(f.target.split(".")[:2]) in views]

@@ -2,9 +2,9 @@
 
 Structural changes per table (columns, keys, constraints, indexes, policies,
 RLS, grants, comments), tables added and removed, and a *security impact*
-section for reviewers: RLS turned off, a policy removed or loosened (USING or
-WITH CHECK now always true or gone, fewer columns checked, wider roles or
-command, restrictive turned permissive), new grants to ``anon`` /
+section for reviewers: RLS turned off, a policy removed or loosened (see
+`loosening`: wider roles or command, restrictive turned permissive, USING or
+WITH CHECK now always true, gone, or no longer mentioning the tenant key), new grants to ``anon`` /
 ``authenticated`` (on new tables only while RLS is off, since Supabase grants
 every new table to them by default), a new table that is not tenant-scoped, a
 tenant table that lost its scope, and SECURITY DEFINER functions newly
@@ -17,8 +17,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Literal
 
-from schema_catalog.analysis import normalize, rls
+from schema_catalog.analysis import rls
 from schema_catalog.analysis.drift import SIGNATURES
+from schema_catalog.analysis.loosening import policy_loosened
 from schema_catalog.analysis.pipeline import analyze
 from schema_catalog.config import Config
 from schema_catalog.model import Catalog, Column, Function, Grant, Model, Policy, Table
@@ -292,48 +293,13 @@ def _policy_impacts(old: Table, new: Table) -> Iterator[SecurityImpact]:
                 message=f"Permissive policy `{policy_name}` added: grants {policy.command} to {', '.join(policy.roles)}",
             )
     for policy_name in sorted(before.keys() & after.keys()):
-        reasons = loosened(before[policy_name], after[policy_name])
+        reasons = policy_loosened(old, before[policy_name], after[policy_name])
         if reasons:
             yield SecurityImpact(
                 kind="policy_loosened",
                 target=name,
                 message=f"Policy `{policy_name}` loosened: {'; '.join(reasons)}",
             )
-
-
-_TRUE = {"true", "1=1"}
-
-
-def loosened(old: Policy, new: Policy) -> list[str]:
-    """Why ``new`` allows more than ``old`` (empty when it does not, as far as text shows)."""
-    reasons = []
-    if not old.permissive and new.permissive:
-        reasons.append("restrictive became permissive")
-    if old.command != "ALL" and new.command == "ALL":
-        reasons.append(f"command widened from {old.command} to ALL")
-    old_roles, new_roles = {r.lower() for r in old.roles}, {r.lower() for r in new.roles}
-    if ("public" in new_roles and "public" not in old_roles) or (
-        "public" not in old_roles and new_roles > old_roles
-    ):
-        reasons.append(f"roles widened to {', '.join(sorted(new_roles))}")
-    for label, a, b in (
-        ("USING", old.using, new.using),
-        ("WITH CHECK", old.with_check, new.with_check),
-    ):
-        reasons += _expression_loosened(label, a, b)
-    return reasons
-
-
-def _expression_loosened(label: str, old: str | None, new: str | None) -> list[str]:
-    a, b = normalize.expression(old), normalize.expression(new)
-    if a is None or a in _TRUE or a == b:
-        return []
-    if b is None or b in _TRUE:
-        return [f"{label} is now {'absent' if b is None else 'always true'} (was `{old}`)"]
-    dropped = normalize.identifiers(old) - normalize.identifiers(new)
-    if dropped and normalize.identifiers(new) < normalize.identifiers(old):
-        return [f"{label} no longer checks {', '.join(f'`{d}`' for d in sorted(dropped))}"]
-    return []
 
 
 def _function_impacts(old: Catalog, new: Catalog) -> Iterator[SecurityImpact]:

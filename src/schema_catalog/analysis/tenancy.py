@@ -11,6 +11,16 @@ Statuses (DESIGN.md, "Semantics worth getting right"):
   equally short routes (more than one is ambiguous);
 - ``unscoped``: none of these, so it needs an audit.
 
+Views and materialized views have no foreign keys or RLS of their own: their
+rows come from the tables their definition reads (`views.base_tables`), so
+they take their status from those: ``direct`` when the view shows the tenant
+key and reads a tenant table, ``inherited`` when it reads one without showing
+the key, ``platform`` when it reads only platform tables, ``unscoped``
+otherwise. When no base table is recognised, the tenant key column decides
+(``direct`` or ``unscoped``). Notes name the base tables and what callers'
+rights are checked against (``security_invoker``); the tenant-table lint rules
+leave views alone.
+
 Foreign keys are read from each table's primary view, so live, Drizzle-only
 and proposed tables are classified alike (a proposed child of a live tenant
 table is inherited).
@@ -20,6 +30,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from schema_catalog.analysis.views import VIEW_KINDS, base_tables, security_invoker
 from schema_catalog.config import Config, match_tables
 from schema_catalog.model import Catalog, ForeignKey, Table, Tenancy, TenancyHop
 
@@ -55,11 +66,15 @@ def classify(catalog: Catalog, settings: TenancySettings) -> dict[str, Tenancy]:
             result[name] = Tenancy(status="tenant_root")
         elif name in settings.platform:
             result[name] = Tenancy(status="platform")
+        elif table.kind in VIEW_KINDS:
+            continue  # after the tables they read
         elif key := tenant_key(table, settings.keys):
             result[name] = _direct(table, key, settings.root)
     for name, table in tables.items():
-        if name not in result:
+        if name not in result and table.kind not in VIEW_KINDS:
             result[name] = _inherited(table, tables, result, settings)
+    for name in sorted(n for n in tables if n not in result):
+        _view(name, tables, result, settings.keys, frozenset())
     return result
 
 
@@ -93,6 +108,59 @@ def _references_root(table: Table, key: str, root: str) -> bool:
     return any(
         key in fk.columns and f"{fk.ref_schema}.{fk.ref_table}" == root for fk in table.foreign_keys
     )
+
+
+_TENANT_STATUSES = ("tenant_root", "direct", "inherited")
+
+
+def _view(
+    name: str,
+    tables: dict[str, Table],
+    known: dict[str, Tenancy],
+    keys: tuple[str, ...],
+    visiting: frozenset[str],
+) -> Tenancy:
+    """Classify a view after the views it reads (``visiting`` guards against cycles in text)."""
+    if name in known:
+        return known[name]
+    bases = base_tables(tables[name], tables)
+    statuses = {
+        b: _view(b, tables, known, keys, visiting | {name})
+        if b not in known and b not in visiting and tables[b].kind in VIEW_KINDS
+        else known.get(b, Tenancy())
+        for b in bases
+    }
+    known[name] = view_tenancy(tables[name], statuses, keys)
+    return known[name]
+
+
+def view_tenancy(view: Table, bases: dict[str, Tenancy], keys: tuple[str, ...]) -> Tenancy:
+    """A view's tenancy from its base tables' (qualified name → tenancy)."""
+    key = tenant_key(view, keys)
+    if not bases:
+        note = "view: tenancy follows its base tables (none recognised in its definition)"
+        return Tenancy(
+            status="direct" if key else "unscoped", column=key, notes=(note, _rights_note(view))
+        )
+    listed = ", ".join(f"`{b}` ({t.status.replace('_', ' ')})" for b, t in sorted(bases.items()))
+    if any(t.status in _TENANT_STATUSES for t in bases.values()):
+        tenancy = Tenancy(status="direct", column=key) if key else Tenancy(status="inherited")
+    elif all(t.status == "platform" for t in bases.values()):
+        tenancy = Tenancy(status="platform")
+    else:
+        tenancy = Tenancy(status="unscoped")
+    notes = (f"view over {listed}: its rows follow their tenancy", _rights_note(view))
+    return tenancy.model_copy(update={"notes": notes})
+
+
+def _rights_note(view: Table) -> str:
+    if view.kind == "materialized_view":
+        return (
+            "materialized view: a stored copy without RLS, whoever may SELECT it sees all its rows"
+        )
+    if security_invoker(view):
+        return "security_invoker: callers' rights and the base tables' RLS apply"
+    return "no security_invoker: it reads as its owner, so the base tables' RLS does not apply to callers"
 
 
 def _inherited(

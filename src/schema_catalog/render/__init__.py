@@ -83,8 +83,6 @@ def render(
     """
     files = render_pages(catalog, config, changelog)
     files.update({path: (ASSETS / name).read_bytes() for path, name in ASSET_FILES.items()})
-    # The snapshot format is a public contract: publish its JSON Schema with the site.
-    files[JSON_SCHEMA] = snapshot.json_schema().encode("utf-8")
     return _commit(files, docs_dir, on_staged)
 
 
@@ -106,6 +104,8 @@ def render_pages(
         for page in all_pages(catalog, config, pages, changelog)
     }
     files[NAV_FILE] = nav_yaml(catalog, pages).encode("utf-8")
+    # The snapshot format is a public contract: publish its JSON Schema with the site.
+    files[JSON_SCHEMA] = snapshot.json_schema().encode("utf-8")
     return files
 
 

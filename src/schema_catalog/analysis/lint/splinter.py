@@ -13,14 +13,10 @@ from collections.abc import Iterator
 from schema_catalog.analysis import rls
 from schema_catalog.analysis.lint.registry import Hit, LintContext, rule
 from schema_catalog.analysis.lint.scope import INTERNAL_SCHEMAS, exposed_schema, quoted, user_tables
+from schema_catalog.analysis.views import security_invoker
 from schema_catalog.model import Function, Table
 
-_SECURITY_INVOKER = {f"security_invoker={v}" for v in ("1", "true", "yes", "on")}
 _AUTH_USERS = re.compile(r'\bauth\s*\.\s*"?users"?\b', re.IGNORECASE)
-
-
-def _security_invoker(view: Table) -> bool:
-    return bool({o.lower() for o in view.options} & _SECURITY_INVOKER)
 
 
 def _api_selectable(table: Table) -> list[str]:
@@ -48,7 +44,7 @@ def auth_users_exposed(ctx: LintContext) -> Iterator[Hit]:
             continue
         if not _AUTH_USERS.search(view.view_definition or ""):
             continue
-        invoker_safe = view.kind == "view" and _security_invoker(view) and auth_rls
+        invoker_safe = view.kind == "view" and security_invoker(view) and auth_rls
         if not invoker_safe:
             yield Hit(
                 view.qualified_name,
@@ -74,7 +70,7 @@ def security_definer_view(ctx: LintContext) -> Iterator[Hit]:
     from ``anon`` / ``authenticated``.
     """
     for view in user_tables(ctx, "view"):
-        if _api_selectable(view) and not _security_invoker(view):
+        if _api_selectable(view) and not security_invoker(view):
             yield Hit(
                 view.qualified_name,
                 "View runs as its owner (SECURITY DEFINER): callers bypass RLS of the tables it reads",
