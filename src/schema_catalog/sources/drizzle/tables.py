@@ -1,12 +1,14 @@
 """Table declarations → drizzle-kit snapshot table entries.
 
-Owns everything drizzle-kit derives per table: columns (via `columns`), the
-third ``pgTable`` argument in its array and old object forms (indexes, primary
-keys, foreign keys, uniques, checks, policies), inline ``.references()`` and
-``.unique()``, the default names drizzle-kit gives them (see `names`) and the
-casing patches it applies. The entry has the snapshot's shape, so the same
-converter (`kit_snapshot.table_from_kit`) serves both views; what could not be
-resolved is kept under ``_unresolved`` and returned as problems with ``file:line``.
+Owns the entry of one table and what drizzle-kit derives from its columns:
+each column (via `columns`), inline ``.references()`` and ``.unique()``, the
+foreign keys they and ``foreignKey()`` make, resolving a referenced column to
+its names before and after casing, and the casing patches drizzle-kit applies
+to the default names (see `names`). The third ``pgTable`` argument is read by
+`table_extras` (indexes by `table_indexes`). The entry has the snapshot's
+shape, so the same converter (`kit_snapshot.table_from_kit`) serves both views;
+what could not be resolved is kept under ``_unresolved`` and returned as
+problems with ``file:line``.
 """
 
 from __future__ import annotations
@@ -18,13 +20,12 @@ from schema_catalog.sources.drizzle.columns import ColumnSpec, column_names, rea
 from schema_catalog.sources.drizzle.evaluate import Evaluator
 from schema_catalog.sources.drizzle.policies import kit_policy
 from schema_catalog.sources.drizzle.sqltext import Mode, render, supabase_table
+from schema_catalog.sources.drizzle.table_extras import read_extras
 from schema_catalog.sources.drizzle.values import (
-    PG_CORE,
     Builder,
     Closure,
     ColRef,
     Extern,
-    Sql,
     TableEntity,
     Unresolved,
     Value,
@@ -117,7 +118,7 @@ class TableReader:
         specs = [self._column(entity, key, value, table) for key, value in entity.columns.items()]
         for spec in specs:
             self._inline_constraints(entity, spec, table)
-        self._extras(entity, table)
+        read_extras(self, entity, table)
         return table
 
     def _column(
@@ -155,9 +156,9 @@ class TableReader:
             }
         for reference, actions in spec.references:
             source = Target(entity.schema, entity.name, spec.original, spec.name)
-            self._foreign_key(table, [source], reference, actions, None, entity.where)
+            self.foreign_key(table, [source], reference, actions, None, entity.where)
 
-    def _foreign_key(
+    def foreign_key(
         self,
         table: dict[str, Value],
         sources: list[Target],
@@ -166,6 +167,7 @@ class TableReader:
         explicit: str | None,
         where: str,
     ) -> None:
+        """Add the foreign key from ``sources`` to ``reference`` (columns) to the kit table."""
         targets = reference if isinstance(reference, list) else [reference]
         resolved = [self.target(t, where) for t in targets]
         bad = next((t for t in resolved if isinstance(t, Unresolved)), None)
@@ -198,119 +200,6 @@ class TableReader:
             entry["schemaTo"] = goods[0].schema
         table["foreignKeys"][name] = entry
 
-    # ----------------------------------------------------------------- third argument
-
-    def _extras(self, entity: TableEntity, table: dict[str, Value]) -> None:
-        extra = entity.extra
-        if isinstance(extra, Closure):
-            extra = self.evaluator.invoke(extra, (entity,))
-        items = (
-            list(extra.values())
-            if isinstance(extra, dict)
-            else extra
-            if isinstance(extra, list)
-            else [extra]
-        )
-        for item in _flatten(items):
-            if item is None:
-                continue
-            if (
-                isinstance(item, Builder)
-                and isinstance(item.root, Extern)
-                and item.root.module == PG_CORE
-            ):
-                self._extra(entity, table, item)
-            else:
-                reason = (
-                    item.reason
-                    if isinstance(item, Unresolved)
-                    else "not a pg-core index or constraint"
-                )
-                self.problems.append(
-                    (getattr(item, "where", "") or entity.where, f"{entity.name}: {reason}")
-                )
-
-    def _extra(self, entity: TableEntity, table: dict[str, Value], item: Builder) -> None:
-        kind = item.root.name
-        if kind in {"index", "uniqueIndex"}:
-            self._index(entity, table, item, unique=kind == "uniqueIndex")
-        elif kind == "primaryKey":
-            self._primary_key(entity, table, item)
-        elif kind == "foreignKey":
-            self._table_foreign_key(entity, table, item)
-        elif kind == "unique":
-            self._unique(entity, table, item)
-        elif kind == "check":
-            self._check(table, item)
-        elif kind == "pgPolicy":
-            self.add_policy(table, item)
-        else:
-            self.problems.append((item.where, f"{entity.name}: unsupported table item {kind}()"))
-
-    def _columns_of(self, values: list[Value], where: str) -> list[Target] | None:
-        targets = [self.target(v, where) for v in values]
-        bad = next((t for t in targets if isinstance(t, Unresolved)), None)
-        if bad is not None:
-            self.problems.append((where, bad.reason))
-            return None
-        return [t for t in targets if isinstance(t, Target)]
-
-    def _primary_key(self, entity: TableEntity, table: dict[str, Value], item: Builder) -> None:
-        args = item.first_args()
-        config = args[0] if args and isinstance(args[0], dict) else {"columns": list(args)}
-        columns = self._columns_of(list(config.get("columns") or []), item.where)
-        if not columns:
-            return
-        given = config.get("name")
-        name = (
-            given
-            if isinstance(given, str)
-            else names.kit_primary_key(str(entity.name), [c.original for c in columns])
-        )
-        if self.casing is not None:
-            name = names.recase(name, [c.original for c in columns], [c.name for c in columns])
-        table["compositePrimaryKeys"][name] = {"name": name, "columns": [c.name for c in columns]}
-
-    def _table_foreign_key(
-        self, entity: TableEntity, table: dict[str, Value], item: Builder
-    ) -> None:
-        args = item.first_args()
-        config = args[0] if args and isinstance(args[0], dict) else {}
-        sources = self._columns_of(list(config.get("columns") or []), item.where)
-        if not sources:
-            return
-        actions = {
-            "onDelete": (item.calls("onDelete") or [(None,)])[-1][0],
-            "onUpdate": (item.calls("onUpdate") or [(None,)])[-1][0],
-        }
-        explicit = config.get("name") if isinstance(config.get("name"), str) else None
-        foreign = list(config.get("foreignColumns") or [])
-        self._foreign_key(table, sources, foreign, actions, explicit, item.where)
-
-    def _unique(self, entity: TableEntity, table: dict[str, Value], item: Builder) -> None:
-        args = item.first_args()
-        columns = self._columns_of([c for call in item.calls("on") for c in call], item.where)
-        if not columns:
-            return
-        explicit = args[0] if args and isinstance(args[0], str) else None
-        # drizzle-orm names an unnamed unique() from the original column names; drizzle-kit keeps that
-        name = explicit or names.kit_unique(str(entity.name), [c.original for c in columns])
-        table["uniqueConstraints"][name] = {
-            "name": name,
-            "nullsNotDistinct": bool(item.calls("nullsNotDistinct")),
-            "columns": [c.name for c in columns],
-        }
-
-    def _check(self, table: dict[str, Value], item: Builder) -> None:
-        args = item.first_args()
-        name = args[0] if args else None
-        value = self.render(args[1] if len(args) > 1 else None, "qualified", item.where)
-        if not isinstance(name, str) or isinstance(value, Unresolved):
-            reason = value.reason if isinstance(value, Unresolved) else "check name is not static"
-            self.problems.append((item.where, f"{table['name']}: check: {reason}"))
-            return
-        table["checkConstraints"][name] = {"name": name, "value": value}
-
     def add_policy(self, table: dict[str, Value], item: Builder) -> None:
         entry, problems = kit_policy(item, lambda v: self.render(v, "qualified", item.where))
         for problem in problems:
@@ -319,91 +208,6 @@ class TableReader:
             )
         if not problems:
             table["policies"][entry["name"]] = entry
-
-    def _index(
-        self, entity: TableEntity, table: dict[str, Value], item: Builder, *, unique: bool
-    ) -> None:
-        args = item.first_args()
-        explicit = args[0] if args and isinstance(args[0], str) else None
-        method: str = "btree"
-        values: list[Value] = []
-        for step, call_args in item.steps[1:]:
-            if step in {"on", "onOnly"} and call_args is not None:
-                values.extend(call_args)
-            elif step == "using" and call_args:
-                method = str(call_args[0])
-                values.extend(call_args[1:])
-        columns = [self._index_column(v, item.where) for v in values]
-        bad = next((c for c in columns if isinstance(c, Unresolved)), None)
-        if bad is not None or not columns:
-            self.problems.append(
-                (item.where, f"{entity.name}: index: {bad.reason if bad else 'no columns'}")
-            )
-            return
-        entries = [c for c in columns if isinstance(c, dict)]
-        name = explicit or self._index_name(entity, entries, item.where)
-        if name is None:
-            return
-        index: dict[str, Value] = {
-            "name": name,
-            "columns": entries,
-            "isUnique": unique,
-            "method": method,
-        }
-        index["with"] = (item.calls("with") or [({},)])[-1][0] or {}
-        if item.calls("where"):
-            where = self.render(item.calls("where")[-1][0], "qualified", item.where)
-            if isinstance(where, Unresolved):
-                self.problems.append(
-                    (item.where, f"{entity.name}: index {name} where: {where.reason}")
-                )
-            else:
-                index["where"] = where
-        table["indexes"][name] = index
-
-    def _index_name(
-        self, entity: TableEntity, entries: list[dict[str, Value]], where: str
-    ) -> str | None:
-        if any(e["isExpression"] for e in entries):
-            self.problems.append(
-                (where, f"{entity.name}: drizzle-kit needs a name for an expression index")
-            )
-            return None
-        return names.kit_index(str(entity.name), [str(e["expression"]) for e in entries])
-
-    def _index_column(self, value: Value, where: str) -> dict[str, Value] | Unresolved:
-        steps: tuple[tuple[str, tuple[Value, ...] | None], ...] = ()
-        if isinstance(value, Builder) and isinstance(value.root, ColRef | Sql):
-            value, steps = value.root, value.steps
-        if isinstance(value, Sql):
-            expression = self.render(value, "bare", where)
-            entry: dict[str, Value] = {"expression": expression, "isExpression": True}
-        else:
-            expression = (
-                self.column_name(value)
-                if isinstance(value, ColRef)
-                else Unresolved("index column", where)
-            )
-            entry = {"expression": expression, "isExpression": False}
-        if isinstance(expression, Unresolved):
-            return expression
-        order = "asc"
-        nulls = None
-        for step, args in steps:
-            order = step if step in {"asc", "desc"} else order
-            nulls = {"nullsFirst": "first", "nullsLast": "last"}.get(step, nulls)
-            if step == "op" and args:
-                entry["opclass"] = args[0]
-        entry["asc"] = order == "asc"
-        entry["nulls"] = nulls or ("first" if order == "desc" else "last")
-        return entry
-
-
-def _flatten(items: list[Value]) -> list[Value]:
-    flat: list[Value] = []
-    for item in items:
-        flat.extend(_flatten(item) if isinstance(item, list) else [item])
-    return flat
 
 
 def _action(value: Value) -> str:

@@ -1,6 +1,7 @@
-"""ALTER TABLE subcommands replayed onto one table (a base class of `replay.Replayer`).
+"""ALTER TABLE replayed onto one table (a statement group of `replay.Replayer`).
 
-Each modelled subcommand has a method ``_alter_<AlterTableType without AT_>``;
+``_AlterTableStmt`` finds the table and applies its subcommands in order. Each
+modelled subcommand has a method ``_alter_<AlterTableType without AT_>``;
 subcommands in `SILENT_ALTERS` change nothing the catalog shows (owner,
 storage, statistics...); any other becomes a MIG001 finding.
 """
@@ -12,14 +13,10 @@ from typing import Any
 from pglast import parse_sql
 
 from schema_catalog.sources.migrations import renames
-from schema_catalog.sources.migrations.exprs import coerce
-from schema_catalog.sources.migrations.state import CatalogState, ColumnState, TableState
-from schema_catalog.sources.migrations.tables import (
-    Pending,
-    TableBuilder,
-    column_refs,
-    reparse_index,
-)
+from schema_catalog.sources.migrations.coercion import coerce
+from schema_catalog.sources.migrations.context import ReplayContext
+from schema_catalog.sources.migrations.state import ColumnState, TableState
+from schema_catalog.sources.migrations.tables import Pending, column_refs, reparse_index
 
 SILENT_ALTERS = frozenset(
     [
@@ -44,16 +41,20 @@ SILENT_ALTERS = frozenset(
 )
 
 
-class AlterTableCommands:
-    """The ALTER TABLE part of the replay; `replay.Replayer` supplies the helpers."""
+class AlterTableCommands(ReplayContext):
+    """The ALTER TABLE statement and its subcommands."""
 
-    catalog: CatalogState
-
-    def warn(self, message: str) -> None:
-        raise NotImplementedError
-
-    def builder(self, table: TableState) -> TableBuilder:
-        raise NotImplementedError
+    def _AlterTableStmt(self, node: Any) -> None:  # noqa: N802 - named after the node
+        if node.objtype.name not in ("OBJECT_TABLE", "OBJECT_FOREIGN_TABLE"):
+            return  # ALTER INDEX / SEQUENCE / VIEW options: nothing the catalog shows
+        table = self.existing(node.relation, missing_ok=bool(node.missing_ok))
+        if table is None:
+            return
+        self.touch(table)
+        pending = Pending()
+        for command in node.cmds:
+            self._alter(table, command, pending)
+        self.builder(table).apply(pending, creating=False)
 
     def _alter(self, table: TableState, cmd: Any, pending: Pending) -> None:
         kind = cmd.subtype.name

@@ -1,0 +1,208 @@
+"""What each TypeScript syntax node evaluates to: the handlers of `evaluate.Evaluator`.
+
+Literals (strings, numbers, booleans, ``null``), arrays and objects with their
+spreads, template strings, ``-x`` and ``a + b``, member and index reads, calls
+(including drizzle's ``sql`` tagged template) and function expressions, which
+become `Closure` values. `HANDLERS` maps a node type to its handler; each
+handler takes the evaluator, the node and its `Scope`, and evaluates sub-nodes
+through the evaluator (which bounds the nesting depth).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from tree_sitter import Node
+
+from schema_catalog.sources.drizzle.literals import (
+    js_number,
+    number,
+    string_value,
+    template_parts,
+)
+from schema_catalog.sources.drizzle.parse import named, text
+from schema_catalog.sources.drizzle.values import (
+    DRIZZLE,
+    Closure,
+    Extern,
+    Sql,
+    Unresolved,
+    Value,
+)
+
+if TYPE_CHECKING:
+    from schema_catalog.sources.drizzle.evaluate import Evaluator
+    from schema_catalog.sources.drizzle.resolve import Scope
+
+
+def _identifier(evaluator: Evaluator, node: Node, scope: Scope) -> Value:
+    return scope.lookup(text(node), node_where(node, scope))
+
+
+def _array(evaluator: Evaluator, node: Node, scope: Scope) -> Value:
+    items: list[Value] = []
+    for element in named(node):
+        value = evaluator.eval(
+            named(element)[0] if element.type == "spread_element" else element, scope
+        )
+        if element.type == "spread_element":
+            if not isinstance(value, list):
+                return Unresolved(
+                    "spread of a value that is not a static array", node_where(element, scope)
+                )
+            items.extend(value)
+        else:
+            items.append(value)
+    return items
+
+
+def _object(evaluator: Evaluator, node: Node, scope: Scope) -> Value:
+    result: dict[str, Value] = {}
+    for member in named(node):
+        if member.type == "pair":
+            key = _property_key(evaluator, member.child_by_field_name("key"), scope)
+            value_node = member.child_by_field_name("value")
+            result[key] = evaluator.eval(value_node, scope) if value_node is not None else None
+        elif member.type == "shorthand_property_identifier":
+            result[text(member)] = scope.lookup(text(member), node_where(member, scope))
+        elif member.type == "method_definition":
+            key = _property_key(evaluator, member.child_by_field_name("name"), scope)
+            result[key] = function_closure(evaluator, member, scope)
+        elif member.type == "spread_element":
+            spread = evaluator.eval(named(member)[0], scope)
+            if isinstance(spread, dict):
+                result.update(spread)
+            else:
+                where = node_where(member, scope)
+                result[f"...@{where}"] = Unresolved(
+                    "spread of a value that is not a static object", where
+                )
+    return result
+
+
+def _property_key(evaluator: Evaluator, node: Node | None, scope: Scope) -> str:
+    if node is None:
+        return ""
+    if node.type == "computed_property_name":
+        value = evaluator.eval(named(node)[0], scope)
+        return value if isinstance(value, str) else f"[computed]@{node_where(node, scope)}"
+    return string_value(node) if node.type == "string" else text(node)
+
+
+def _template(evaluator: Evaluator, node: Node, scope: Scope) -> Value:
+    pieces: list[str] = []
+    for part in template_parts(node):
+        value = part if isinstance(part, str) else evaluator.eval(part, scope)
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            return Unresolved(
+                "template string with a value that is not static", node_where(node, scope)
+            )
+        pieces.append(value if isinstance(value, str) else js_number(value))
+    return "".join(pieces)
+
+
+def _unary(evaluator: Evaluator, node: Node, scope: Scope) -> Value:
+    operator = node.child_by_field_name("operator")
+    value = evaluator.eval(node.child_by_field_name("argument") or node, scope)
+    if operator is not None and text(operator) == "-" and isinstance(value, int | float):
+        return -value
+    return Unresolved(
+        f"cannot evaluate the unary '{text(operator) if operator else '?'}'",
+        node_where(node, scope),
+    )
+
+
+def _binary(evaluator: Evaluator, node: Node, scope: Scope) -> Value:
+    operator = node.child_by_field_name("operator")
+    left = evaluator.eval(node.child_by_field_name("left") or node, scope)
+    right = evaluator.eval(node.child_by_field_name("right") or node, scope)
+    if operator is not None and text(operator) == "+":
+        if isinstance(left, str) and isinstance(right, str | int | float):
+            return left + (right if isinstance(right, str) else js_number(right))
+        if isinstance(left, int | float) and isinstance(right, int | float):
+            return left + right
+    return Unresolved("cannot evaluate this operator statically", node_where(node, scope))
+
+
+def _member(evaluator: Evaluator, node: Node, scope: Scope) -> Value:
+    target = evaluator.eval(node.child_by_field_name("object") or node, scope)
+    prop = node.child_by_field_name("property")
+    return evaluator.member(target, text(prop) if prop is not None else "", node_where(node, scope))
+
+
+def _subscript(evaluator: Evaluator, node: Node, scope: Scope) -> Value:
+    target = evaluator.eval(node.child_by_field_name("object") or node, scope)
+    index = evaluator.eval(node.child_by_field_name("index") or node, scope)
+    if isinstance(target, list) and isinstance(index, int) and 0 <= index < len(target):
+        return target[index]
+    if isinstance(index, str):
+        return evaluator.member(target, index, node_where(node, scope))
+    return Unresolved("cannot evaluate this index statically", node_where(node, scope))
+
+
+def _call(evaluator: Evaluator, node: Node, scope: Scope) -> Value:
+    function = node.child_by_field_name("function")
+    arguments = node.child_by_field_name("arguments")
+    callee = evaluator.eval(function, scope) if function is not None else None
+    where = node_where(node, scope)
+    if arguments is not None and arguments.type == "template_string":
+        return _tagged(evaluator, callee, arguments, scope, where)
+    args: list[Value] = []
+    for argument in named(arguments) if arguments is not None else []:
+        if argument.type == "spread_element":
+            return Unresolved("call with a spread argument", where)
+        args.append(evaluator.eval(argument, scope))
+    return evaluator.call(callee, tuple(args), where)
+
+
+def _tagged(evaluator: Evaluator, tag: Value, template: Node, scope: Scope, where: str) -> Value:
+    if tag != Extern(DRIZZLE, "sql"):
+        return Unresolved("tagged template other than drizzle's sql", where)
+    parts = tuple(
+        p if isinstance(p, str) else evaluator.eval(p, scope) for p in template_parts(template)
+    )
+    return Sql(parts)
+
+
+def function_closure(evaluator: Evaluator, node: Node, scope: Scope) -> Value:
+    """A function expression or declaration as a `Closure` over ``scope``."""
+    parameters = node.child_by_field_name("parameters") or node.child_by_field_name("parameter")
+    body = node.child_by_field_name("body")
+    if body is None:
+        return Unresolved("function without a body", node_where(node, scope))
+    names: list[str] = []
+    if parameters is not None and parameters.type == "identifier":
+        names.append(text(parameters))
+    elif parameters is not None:
+        for parameter in named(parameters):
+            pattern = parameter.child_by_field_name("pattern")
+            names.append(
+                text(pattern) if pattern is not None and pattern.type == "identifier" else ""
+            )
+    return Closure(tuple(names), body, scope, node_where(node, scope))
+
+
+HANDLERS: dict[str, Callable[[Evaluator, Node, Scope], Value]] = {
+    "identifier": _identifier,
+    "shorthand_property_identifier": _identifier,
+    "string": lambda _e, node, _s: string_value(node),
+    "number": lambda _e, node, _s: number(text(node)),
+    "true": lambda _e, _n, _s: True,
+    "false": lambda _e, _n, _s: False,
+    "null": lambda _e, _n, _s: None,
+    "undefined": lambda _e, _n, _s: None,
+    "array": _array,
+    "object": _object,
+    "template_string": _template,
+    "unary_expression": _unary,
+    "binary_expression": _binary,
+    "member_expression": _member,
+    "subscript_expression": _subscript,
+    "call_expression": _call,
+}
+
+
+def node_where(node: Node, scope: Scope) -> str:
+    """``file:line`` of ``node`` in the module of ``scope``."""
+    return scope.module.source.where(node)

@@ -1,0 +1,108 @@
+"""Replay of the statements that create or describe tables, views and their parts.
+
+``CREATE TABLE`` (columns and constraints through `tables.TableBuilder`),
+``CREATE INDEX``, ``CREATE TRIGGER``, ``CREATE VIEW``, ``CREATE MATERIALIZED
+VIEW`` and ``COMMENT ON`` a table, column, trigger or type. A statement group of
+`replay.Replayer`; ``ALTER TABLE`` is in `alter`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pglast import ast
+from pglast.stream import RawStream
+
+from schema_catalog.sources.migrations import triggers
+from schema_catalog.sources.migrations.context import ReplayContext, node_names, qualify
+from schema_catalog.sources.migrations.state import TableState, is_node
+from schema_catalog.sources.migrations.tables import Pending
+
+
+class TableStatements(ReplayContext):
+    """CREATE TABLE / INDEX / TRIGGER / VIEW and COMMENT ON."""
+
+    def _CreateStmt(self, node: Any) -> None:  # noqa: N802 - named after the node
+        schema, name = self.key(node.relation)
+        if (schema, name) in self.catalog.tables:
+            if not node.if_not_exists:
+                self.warn(f"{schema}.{name} already exists: CREATE TABLE skipped")
+            return
+        if node.inhRelations or node.partbound is not None or node.ofTypename is not None:
+            self.warn(f"{schema}.{name}: INHERITS / PARTITION OF / OF type not modelled")
+            return
+        kind = "partitioned_table" if node.partspec is not None else "table"
+        table = self.touch(TableState(schema, name, kind))
+        builder = self.builder(table)
+        pending = Pending()
+        # The server creates serial/identity sequences before the table; our state
+        # registers them as the columns are added, which is the same order.
+        self.catalog.tables[(schema, name)] = table
+        for element in node.tableElts or ():
+            if is_node(element, ast.ColumnDef):
+                builder.add_column(element, pending)
+            elif is_node(element, ast.Constraint):
+                if not pending.add(element, None):
+                    self.warn(f"table constraint {element.contype.name} not modelled")
+            else:
+                self.warn(f"{type(element).__name__} in CREATE TABLE not modelled")
+        builder.apply(pending, creating=True)
+
+    def _IndexStmt(self, node: Any) -> None:  # noqa: N802
+        table = self.existing(node.relation)
+        if table is None:
+            return
+        if (
+            node.idxname
+            and node.if_not_exists
+            and self.catalog.find_index(table.schema, node.idxname)
+        ):
+            return
+        self.builder(self.touch(table)).add_index(node)
+
+    def _CreateTrigStmt(self, node: Any) -> None:  # noqa: N802
+        table = self.existing(node.relation)
+        if table is None:
+            return
+        if node.trigname in table.triggers and not node.replace:
+            self.warn(f"trigger {node.trigname} on {table.name} already exists: skipped")
+            return
+        self.touch(table).triggers[node.trigname] = triggers.from_statement(node, self.catalog)
+
+    def _ViewStmt(self, node: Any) -> None:  # noqa: N802
+        schema, name = self.key(node.view)
+        table = self.catalog.tables.get((schema, name)) or TableState(schema, name, "view")
+        table.view_definition = RawStream()(node.query)
+        self.catalog.tables[(schema, name)] = self.touch(table)
+
+    def _CreateTableAsStmt(self, node: Any) -> None:  # noqa: N802
+        schema, name = self.key(node.into.rel)
+        if node.objtype.name != "OBJECT_MATVIEW":
+            self.warn(f"CREATE TABLE {schema}.{name} AS: columns come from a query, not modelled")
+            return
+        table = TableState(
+            schema, name, "materialized_view", view_definition=RawStream()(node.query)
+        )
+        self.catalog.tables[(schema, name)] = self.touch(table)
+
+    def _CommentStmt(self, node: Any) -> None:  # noqa: N802
+        kind = node.objtype.name
+        parts = node_names(node.object) if isinstance(node.object, tuple | list) else []
+        if kind in ("OBJECT_TABLE", "OBJECT_VIEW", "OBJECT_MATVIEW"):
+            table = self.catalog.tables.get(qualify(parts, self.catalog.default_schema))
+            if table is not None:
+                self.touch(table).comment = node.comment
+        elif kind == "OBJECT_COLUMN":
+            table = self.catalog.tables.get(qualify(parts[:-1], self.catalog.default_schema))
+            if table is not None and parts[-1] in table.columns:
+                self.touch(table).columns[parts[-1]].comment = node.comment
+        elif kind == "OBJECT_TRIGGER":
+            table = self.catalog.tables.get(qualify(parts[:-1], self.catalog.default_schema))
+            if table is not None and parts[-1] in table.triggers:
+                self.touch(table).triggers[parts[-1]].comment = node.comment
+        elif kind == "OBJECT_TYPE":
+            enum = self.catalog.enums.get(
+                qualify(node_names(node.object), self.catalog.default_schema)
+            )
+            if enum is not None:
+                enum.comment, enum.touched = node.comment, True
