@@ -6,8 +6,10 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from schema_catalog import snapshot
@@ -78,3 +80,14 @@ def test_diff_of_a_newer_snapshot_is_refused(tmp_path: Path) -> None:
 def test_unknown_verb_is_a_usage_error(tmp_path: Path) -> None:
     result = run("frobnicate", cwd=tmp_path)
     assert result.returncode == 2 and "invalid choice" in result.stderr
+
+
+def test_a_table_locked_by_a_migration_times_out_in_one_line(
+    tmp_path: Path, make_database: Callable[..., str]
+) -> None:
+    dsn = make_database("CREATE TABLE busy (id int PRIMARY KEY);")
+    with psycopg.connect(dsn) as holder:
+        holder.execute("LOCK TABLE busy IN ACCESS EXCLUSIVE MODE")
+        result = run("extract", "--dsn", dsn, "--lock-timeout", "0.3", cwd=tmp_path)
+    assert_one_line_error(result, "lock")
+    assert not (tmp_path / "catalog" / "catalog.json").exists()

@@ -55,6 +55,8 @@ def _extract(args: argparse.Namespace) -> int:
         migrations=args.migrations,
         schemas=args.schema,
         no_database=args.no_database,
+        statement_timeout_s=args.statement_timeout,
+        lock_timeout_s=args.lock_timeout,
     )
     catalog = pipeline.extract(config, options, progress)
     out = pipeline.catalog_path(config, args.out)
@@ -203,6 +205,20 @@ def _parser() -> argparse.ArgumentParser:
         help="schema to document (repeatable; default public)",
     )
     extract.add_argument("--no-database", action="store_true", help="read no database")
+    extract.add_argument(
+        "--statement-timeout",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="cancel a catalog query running longer (default 30)",
+    )
+    extract.add_argument(
+        "--lock-timeout",
+        type=float,
+        default=5.0,
+        metavar="SECONDS",
+        help="give up waiting for a lock held by a migration (default 5)",
+    )
     extract.add_argument("--out", metavar="FILE", help="default catalog/catalog.json")
 
     for name, handler, text in (

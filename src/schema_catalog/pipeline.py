@@ -30,6 +30,8 @@ class ExtractOptions:
     migrations: Sequence[str] = ()
     schemas: Sequence[str] = ()
     no_database: bool = False
+    statement_timeout_s: float = 30.0
+    lock_timeout_s: float = 5.0
     database_label: str | None = None
     """Shown instead of the redacted DSN (the demo's embedded server has a temp path)."""
     extra_sources: Sequence[Catalog] = field(default_factory=tuple)
@@ -46,7 +48,12 @@ def read_sources(config: Config, options: ExtractOptions, progress: Progress = S
         from schema_catalog.sources import postgres
 
         with progress.phase(f"Reading {dsn_module.redact(dsn) if dsn else 'PG* environment'}"):
-            live = postgres.read(dsn, schemas)
+            live = postgres.read(
+                dsn,
+                schemas,
+                statement_timeout_ms=int(options.statement_timeout_s * 1000),
+                lock_timeout_ms=int(options.lock_timeout_s * 1000),
+            )
             applied = postgres.applied_migrations(dsn)
         if options.database_label:
             live = _relabel(live, options.database_label)
