@@ -1,0 +1,94 @@
+"""The benchmarks still run, at a tiny size, and what they generate is what they claim.
+
+Not timed tests: the figures live in bench/README.md. Here the benchmark
+scripts run end to end (`--smoke`: 50 tables, one run, no peers to install) and
+their output is checked for what does not depend on the machine: every tool sees
+every relation, and our round trips do not grow with the table count.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from schema_catalog import embedded
+from schema_catalog.sources import postgres
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+sys.path.insert(0, str(BENCH))
+import synthetic  # noqa: E402  (bench/ is a folder of scripts)
+
+
+def _run(script: str, tmp_path: Path, *args: str) -> dict[str, Any]:
+    out = tmp_path / f"{script}.json"
+    result = subprocess.run(
+        [sys.executable, str(BENCH / script), "--smoke", "--json", str(out), *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    figures: dict[str, Any] = json.loads(out.read_text())
+    return figures
+
+
+def test_extract_bench_smoke(tmp_path: Path) -> None:
+    figures = _run("bench_extract.py", tmp_path, "--no-peers")
+    measures = figures["measures"]
+    relations = synthetic.relation_count(50)
+    assert measures["ours"]["detail"]["relations"] == relations
+    assert measures["sqlalchemy"]["detail"]["relations"] == relations
+    assert measures["bare"]["detail"]["rows"] > 50 * 20  # at least every column row
+    ours = measures["ours"]
+    # 20 tables or 50: the same statements, one per object kind.
+    assert ours["round_trips_small"] == ours["round_trips"]
+    assert 10 <= ours["round_trips"] <= 30
+    assert measures["bare"]["round_trips"] == ours["round_trips"]
+    for name in ("ours", "bare", "sqlalchemy"):
+        assert measures[name]["seconds"] > 0 and measures[name]["peak_mb"] > 10
+
+
+def test_render_bench_smoke(tmp_path: Path) -> None:
+    figures = _run("bench_render.py", tmp_path)
+    assert figures["pages"] > synthetic.relation_count(50)
+    assert figures["html_pages"] >= figures["pages"] - 5  # index pages fold into sections
+    assert figures["pipeline_s"] > 0 and figures["bare_mkdocs_s"] > 0
+
+
+@pytest.fixture
+def synthetic_dsn(pg_admin_dsn: str) -> Any:
+    name = "bench_synthetic_check"
+    dsn = embedded.create_database(pg_admin_dsn, name, embedded.supabase_stub_sql())
+    synthetic.load(dsn, 100, size=30)  # several batches
+    yield dsn
+    import psycopg
+
+    with psycopg.connect(pg_admin_dsn, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_synthetic_schema_is_what_the_readme_says(synthetic_dsn: str) -> None:
+    catalog = postgres.read(synthetic_dsn)
+    kinds = [t.kind for t in catalog.tables]
+    assert kinds.count("table") == 100
+    assert kinds.count("view") == 10 and kinds.count("materialized_view") == 2
+    assert len(catalog.functions) == 1 + 100 // 20  # set_updated_at + one per 20 tables
+    for i in range(1, 101):
+        table = catalog.table(f"public.{synthetic.table_name(i)}")
+        assert table is not None
+        assert len(table.columns) == 20
+        assert table.primary_key is not None
+        fks = {(fk.ref_schema, fk.ref_table) for fk in table.foreign_keys}
+        assert len(table.foreign_keys) == (4 if i % 50 == 0 else 3)
+        assert ("public", synthetic.table_name(max(1, i - 1))) in fks
+        assert (("auth", "users") in fks) == (i % 50 == 0)
+        assert len([ix for ix in table.indexes if not ix.primary]) == 3
+        assert table.rls_enabled == (i % 2 == 1)
+        assert len(table.policies) == (2 if i % 2 == 1 else 0)
+        assert len(table.triggers) == (0 if i % 2 == 1 else 1)
