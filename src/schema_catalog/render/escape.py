@@ -24,6 +24,7 @@ Contexts:
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -54,26 +55,22 @@ def _entity(char: str) -> str:
     return f"&#{ord(char)};"
 
 
+# One pass in C over each line (pages hold hundreds of thousands of strings):
+# every `_ALWAYS` character; an underscore unless between two alphanumerics
+# (Markdown never reads `organization_id` as emphasis, so it stays readable);
+# a hyphen at the start or after a hyphen ("- x" starts a list, "---" a rule).
+_SYNTAX = re.compile(
+    "[" + re.escape("".join(sorted(_ALWAYS))) + "]"
+    r"|_(?![^\W_])|(?<![^\W_])_"
+    r"|(?<![^-])-"
+)
+
+
 def _escape_line(line: str) -> str:
-    out: list[str] = []
-    for i, char in enumerate(line):
-        if char in _ALWAYS or (char == "_" and not _inside_word(line, i)):
-            out.append(_entity(char))
-        elif char == "-" and (i == 0 or line[i - 1] == "-"):
-            # "- x" starts a list, "---" a rule; a lone hyphen inside text is plain.
-            out.append(_entity(char))
-        else:
-            out.append(char)
-    escaped = "".join(out)
+    escaped = _SYNTAX.sub(lambda match: _entity(match.group()), line)
     # Leading spaces could start an indented code block.
     stripped = escaped.lstrip(" \t")
     return "&#32;" * (len(escaped) - len(stripped)) + stripped
-
-
-def _inside_word(line: str, i: int) -> bool:
-    # Markdown never reads an underscore between two word characters as emphasis,
-    # so `organization_id` stays readable in the Markdown source.
-    return 0 < i < len(line) - 1 and line[i - 1].isalnum() and line[i + 1].isalnum()
 
 
 def text(value: object) -> Safe:
@@ -82,7 +79,14 @@ def text(value: object) -> Safe:
         return Safe(value)
     if value is None:
         return Safe("")
-    raw = _CONTROL.sub("\ufffd", str(value))
+    return _escaped_text(str(value))
+
+
+# A catalog repeats the same few thousand strings (column names, types, defaults)
+# across thousands of pages: escape each once.
+@functools.lru_cache(maxsize=65536)
+def _escaped_text(raw: str) -> Safe:
+    raw = _CONTROL.sub("\ufffd", raw)
     escaped = "<br>".join(_escape_line(line) for line in _NEWLINES.split(raw))
     return Safe(_LEADING_NUMBER.sub(lambda m: m.group(1) + _entity(m.group(2)), escaped))
 

@@ -21,6 +21,7 @@ adding one never moves the other.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import posixpath
 import re
@@ -38,6 +39,7 @@ _RESERVED = frozenset(
 )
 
 
+@functools.lru_cache(maxsize=65536)  # pure, and called for every link and anchor
 def slug(name: str) -> str:
     """A lowercase, filesystem-safe form of ``name`` (unicode letters kept)."""
     text = unicodedata.normalize("NFC", name).casefold()
@@ -114,6 +116,7 @@ class PagePaths:
         return self._domains.get(name)
 
 
+@functools.lru_cache(maxsize=65536)  # pages link to the same few pages over and over
 def relative(from_page: str, to_page: str, fragment: str | None = None) -> str:
     """The link from one page to another, both relative to ``docs/``."""
     start = posixpath.dirname(from_page) or "."
