@@ -9,8 +9,10 @@ are translated here and nowhere else.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from schema_catalog.model import (
@@ -72,6 +74,24 @@ _TG_EVENTS = ((1 << 2, "INSERT"), (1 << 3, "DELETE"), (1 << 4, "UPDATE"), (1 << 
 
 def build(schemas: Sequence[str], results: Mapping[str, Rows], source: SourceInfo) -> Catalog:
     """The catalog for ``schemas`` from the rows of every catalog query, keyed by name."""
+    with _collector_paused():
+        return _build(schemas, results, source)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    # The build makes hundreds of thousands of small objects that all survive it;
+    # the cyclic collector would walk them again and again and free nothing.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _build(schemas: Sequence[str], results: Mapping[str, Rows], source: SourceInfo) -> Catalog:
     tables = _tables(results)
     return Catalog(
         schemas=tuple(schemas),
