@@ -190,6 +190,7 @@ def test_wrong_password_through_pooler_is_one_line_without_the_password(
     # pgbouncer (SCRAM) says "SASL authentication failed", PostgreSQL "password
     # authentication failed for user ...": either way the line says why.
     assert "authentication failed" in text
+    assert "check the password" in text  # the fix points at the password, not the network
 
 
 # --------------------------------------------------------------------------- a busy production server

@@ -170,7 +170,8 @@ def connect(dsn: str) -> psycopg.Connection[Any]:
 
 def _connect_fix(message: str) -> str:
     text = message.lower()
-    if "password" in text:
+    # pgbouncer's SCRAM failure says "SASL authentication failed", no "password".
+    if "password" in text or "authentication failed" in text:
         return "check the password in the URL or PGPASSWORD (Supabase pooler users are postgres.<project-ref>)"
     if "does not exist" in text:
         return "check the database and user names"
