@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from schema_catalog.merge import merge
-from schema_catalog.model import Catalog, Column, SourceInfo, Table
+from schema_catalog.model import Catalog, Column, SourceInfo, SourceView, Table
 
 
 def _source(kind: str, *tables: tuple[str, int]) -> Catalog:
@@ -54,3 +54,15 @@ def test_secondary_views_are_kept_whole() -> None:
     assert view is not None and len(view.tables[0].columns) == 7
     assert merged.source_view("database") is None
     assert [s.kind for s in merged.sources] == ["database", "drizzle"]
+
+
+def test_views_a_source_carries_are_kept() -> None:
+    drizzle = _source("drizzle", ("organizations", 7))
+    kit = _source("drizzle_snapshot", ("organizations", 6))
+    carried = drizzle.model_copy(
+        update={"source_views": (SourceView(kind="drizzle_snapshot", tables=kit.tables),)}
+    )
+    merged = merge([_source("database", ("organizations", 28)), carried])
+    assert [v.kind for v in merged.source_views] == ["drizzle", "drizzle_snapshot"]
+    snapshot_view = merged.source_view("drizzle_snapshot")
+    assert snapshot_view is not None and len(snapshot_view.tables[0].columns) == 6

@@ -34,11 +34,7 @@ def merge(catalogs: Sequence[Catalog], *, schemas: Sequence[str] | None = None) 
             primary.setdefault(table.qualified_name, table)
             presence.setdefault(table.qualified_name, set()).update(_kinds_of(table, kind))
     tables = tuple(_with_presence(primary[name], presence[name]) for name in sorted(primary))
-    views = tuple(
-        SourceView(kind=_kind(c), tables=c.tables, enums=c.enums)
-        for c in ordered
-        if _kind(c) != "database"
-    )
+    views = tuple(view for c in ordered for view in _views(c))
     base = ordered[0] if ordered else Catalog()
     return base.model_copy(
         update={
@@ -50,6 +46,14 @@ def merge(catalogs: Sequence[Catalog], *, schemas: Sequence[str] | None = None) 
             "findings": tuple(f for c in ordered for f in c.findings),
         }
     )
+
+
+def _views(catalog: Catalog) -> tuple[SourceView, ...]:
+    """What a secondary source declares, plus views it carries itself (Drizzle
+    keeps the drizzle-kit snapshot of its ``out`` folder as one)."""
+    kind = _kind(catalog)
+    own = SourceView(kind=kind, tables=catalog.tables, enums=catalog.enums)
+    return ((own,) if kind != "database" else ()) + catalog.source_views
 
 
 def _kind(catalog: Catalog) -> SourceKind:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import glob
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from schema_catalog import atomic, merge, snapshot
@@ -34,13 +34,12 @@ class ExtractOptions:
     lock_timeout_s: float = 5.0
     database_label: str | None = None
     """Shown instead of the redacted DSN (the demo's embedded server has a temp path)."""
-    extra_sources: Sequence[Catalog] = field(default_factory=tuple)
 
 
 def read_sources(config: Config, options: ExtractOptions, progress: Progress = SILENT) -> Catalog:
     """Read and merge every source; no analysis yet."""
     schemas = tuple(options.schemas) or config.schemas
-    catalogs: list[Catalog] = list(options.extra_sources)
+    catalogs: list[Catalog] = []
     live: Catalog | None = None
     applied: frozenset[str] = frozenset()
     dsn = _database_dsn(config, options)
@@ -89,13 +88,11 @@ def extract(config: Config, options: ExtractOptions, progress: Progress = SILENT
 def save(catalog: Catalog, out: Path) -> Catalog:
     """Save ``catalog``; keep the replaced snapshot beside it for the changelog."""
     previous = previous_path(out)
-    if out.exists():
-        old = out.read_bytes()
-        written = snapshot.save(catalog, out)
-        if out.read_bytes() != old:
-            atomic.write_bytes(previous, old)  # a kill here must not leave half a file
-        return written
-    return snapshot.save(catalog, out)
+    old = out.read_bytes() if out.exists() else None
+    written = snapshot.save(catalog, out)
+    if old is not None and out.read_bytes() != old:
+        atomic.write_bytes(previous, old)  # a kill here must not leave half a file
+    return written
 
 
 def previous_path(out: Path) -> Path:
