@@ -12,10 +12,11 @@ diagram. What was left out is returned, so the page can say so.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from schema_catalog.model import ForeignKey, Table
+from schema_catalog.model import Column, ForeignKey, Table
 from schema_catalog.render.escape import mermaid_label, mermaid_token
 from schema_catalog.render.lookup import Lookup
 
@@ -59,34 +60,27 @@ def neighbourhood(catalog: Lookup, table: Table, hops: int) -> list[str]:
     return seen
 
 
+@functools.lru_cache(maxsize=65536)  # names and types repeat across every diagram
 def _token(value: str) -> str:
     token = mermaid_token(value)
     return f"{token}_" if token.casefold() in _KEYWORDS else token
 
 
-def _attribute(table: Table, column_name: str, fk_columns: set[str]) -> str:
-    column = table.column(column_name)
-    kind = _token(column.type.split("(")[0]) if column else "unknown"
-    keys = [
-        k
-        for k, on in (
-            ("PK", column is not None and column.primary_key),
-            ("FK", column_name in fk_columns),
-        )
-        if on
-    ]
+def _attribute(column: Column, fk_columns: set[str]) -> str:
+    kind = _token(column.type.split("(")[0])
+    keys = [k for k, on in (("PK", column.primary_key), ("FK", column.name in fk_columns)) if on]
     suffix = f" {', '.join(keys)}" if keys else ""
-    return f"    {kind} {_token(column_name)}{suffix}"
+    return f"    {kind} {_token(column.name)}{suffix}"
 
 
 def _attributes(table: Table, everything: bool) -> list[str]:
     fk_columns = {c for fk in table.foreign_keys for c in fk.columns}
     if everything:
-        names = [c.name for c in table.columns][:MAX_ATTRIBUTES]
+        columns = list(table.columns[:MAX_ATTRIBUTES])
     else:
-        keyed = [c.name for c in table.columns if c.primary_key or c.name in fk_columns]
-        names = keyed[:MAX_KEY_ATTRIBUTES]
-    return [_attribute(table, name, fk_columns) for name in names]
+        keyed = [c for c in table.columns if c.primary_key or c.name in fk_columns]
+        columns = keyed[:MAX_KEY_ATTRIBUTES]
+    return [_attribute(column, fk_columns) for column in columns]
 
 
 def _entity(entity_id: str, label: str, table: Table | None, everything: bool) -> list[str]:
