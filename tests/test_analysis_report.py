@@ -55,6 +55,12 @@ def test_github_annotations_are_escaped() -> None:
     assert lines[2].startswith("::notice title=KEY001")
 
 
+def test_github_annotations_name_the_file_and_line() -> None:
+    located = FINDINGS[0].model_copy(update={"location": "db/posts,v2.ts:14"})
+    line = format_findings((located,), "github").splitlines()[0]
+    assert line.startswith("::error file=db/posts%2Cv2.ts,line=14,title=RLS003 ")
+
+
 def test_rich_table_keeps_database_text_literal() -> None:
     text = format_findings(FINDINGS, "rich")
     assert "\x1b[" in text  # coloured for a terminal

@@ -130,6 +130,15 @@ class Config(_Section):
         return path if path.is_absolute() else self.base_dir / path
 
     @property
+    def project_root(self) -> Path:
+        """The folder that holds ``catalog/catalog.yml`` (else the config's own folder,
+        else the current one): what locations in findings are relative to."""
+        if self.path is None:
+            return Path.cwd()
+        folder = self.base_dir.resolve()
+        return folder.parent if folder.name == "catalog" else folder
+
+    @property
     def where(self) -> str:
         return str(self.path) if self.path else "catalog.yml"
 

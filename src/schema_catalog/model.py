@@ -362,6 +362,9 @@ class Finding(Model):
     message: str
     rule: str | None = None
     """The rule's name (splinter's name where there is one)."""
+    location: str | None = None
+    """``file:line`` of the declaration in the team's files (Drizzle .ts, migration SQL),
+    relative to the project root, where a source knows it."""
 
 
 class Domain(Model):

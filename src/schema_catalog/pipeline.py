@@ -73,7 +73,9 @@ def read_sources(config: Config, options: ExtractOptions, progress: Progress = S
             fix="pass --dsn (or set DATABASE_URL), --drizzle PATH or --migrations PATH, "
             "or list sources in catalog/catalog.yml",
         )
-    return merge.merge(catalogs, schemas=schemas)
+    from schema_catalog.analysis import locations
+
+    return locations.from_root(merge.merge(catalogs, schemas=schemas), config.project_root)
 
 
 def extract(config: Config, options: ExtractOptions, progress: Progress = SILENT) -> Catalog:

@@ -9,7 +9,7 @@ findings (codes ``DRZ``/``MIG``/``SRC``) are carried over.
 
 from __future__ import annotations
 
-from schema_catalog.analysis import domains, drift, rls, stats, tenancy
+from schema_catalog.analysis import domains, drift, locations, rls, stats, tenancy
 from schema_catalog.analysis.lint import LintContext, run, sort_key
 from schema_catalog.config import Config, TableConfig, check_tables, match_tables
 from schema_catalog.model import Catalog, SourceKind, Table, Tenancy
@@ -38,7 +38,7 @@ def analyze(catalog: Catalog, config: Config) -> Catalog:
     result = catalog.model_copy(update={"tables": tables, "domains": domain_list})
     findings = [f for f in catalog.findings if f.code.startswith(SOURCE_FINDING_PREFIXES)]
     findings += run(LintContext(result, config, settings))
-    ordered = tuple(sorted(set(findings), key=sort_key))
+    ordered = tuple(sorted(set(locations.locate(findings, result)), key=sort_key))
     return result.model_copy(update={"findings": ordered, "stats": stats.compute(result, ordered)})
 
 

@@ -2,7 +2,8 @@
 
 Formats: ``rich`` (a table per level, for a terminal), ``plain`` (the same,
 as text, for logs), ``json`` (a list of findings) and ``github`` (workflow
-commands, so findings show as annotations on the pull request). Findings
+commands, so findings show as annotations on the pull request, on the
+declaring file and line where a source knows it). Findings
 arrive sorted (`analyze` sorts them); every format keeps that order.
 """
 
@@ -17,6 +18,7 @@ from rich.console import Console
 from rich.table import Table as RichTable
 from rich.text import Text
 
+from schema_catalog.analysis import locations
 from schema_catalog.model import SEVERITY_ORDER, Finding, Severity
 
 Format = Literal["rich", "plain", "json", "github"]
@@ -81,10 +83,16 @@ def _json(findings: Sequence[Finding]) -> str:
 
 def _github(findings: Sequence[Finding]) -> str:
     lines = [
-        f"::{_GITHUB[f.severity]} title={_property(_title(f))}::{_data(f.target + ': ' + f.message)}"
+        f"::{_GITHUB[f.severity]} {_github_properties(f)}::{_data(f.target + ': ' + f.message)}"
         for f in findings
     ]
     return "\n".join([*lines, _totals(findings)]) + "\n"
+
+
+def _github_properties(finding: Finding) -> str:
+    place = locations.split(finding.location) if finding.location else None
+    where = f"file={_property(place[0])},line={place[1]}," if place else ""
+    return f"{where}title={_property(_title(finding))}"
 
 
 def _title(finding: Finding) -> str:
