@@ -47,12 +47,12 @@ MERMAID_SVG = """() => [...document.querySelectorAll('.mermaid')].map(el => {
 })"""
 
 
-def build_site(catalog: Catalog, config: Config, work: Path) -> Path:
+def build_site(catalog: Catalog, config: Config, work: Path, changelog: Any = None) -> Path:
     """Render and build into ``work`` with a copy of the project's site layer."""
     # A copy, so the checkout is never touched.
     shutil.copy(ROOT / "mkdocs.yml", work / "mkdocs.yml")
     shutil.copytree(ROOT / "overrides", work / "overrides")
-    render(catalog, config, work / "docs")
+    render(catalog, config, work / "docs", changelog=changelog)
     build(config, work / "docs", work / "site", mkdocs_yml=work / "mkdocs.yml")
     return work / "site"
 

@@ -10,6 +10,7 @@ from analysis_catalogs import catalog
 from schema_catalog.analysis import analyze, diff
 from schema_catalog.config import Config
 from schema_catalog.model import Catalog
+from schema_catalog.render.changes import diff_markdown
 
 CONFIG = Config.model_validate({"tenancy": {"root": "orgs", "key": "organization_id"}})
 POLICY = {"name": "read", "command": "SELECT", "roles": ["authenticated"],
@@ -30,7 +31,7 @@ def _analysed(tables: list[dict[str, Any]], **extra: Any) -> Catalog:
 def test_no_changes() -> None:
     result = diff.diff(_analysed(OLD), _analysed(OLD))
     assert not result.has_changes
-    assert "No changes." in result.to_markdown()
+    assert "No changes." in diff_markdown(result)
 
 
 def test_security_impacts() -> None:
@@ -68,9 +69,9 @@ def test_structural_changes_and_markdown() -> None:
     [notes] = result.tables
     assert (notes.table, notes.status) == ("public.notes", "changed")
     assert {(c.change, c.name) for c in notes.changes} == {("changed", "body"), ("added", "title")}
-    markdown = result.to_markdown()
+    markdown = diff_markdown(result)
     assert markdown.index("## Security impact") < markdown.index("## Tables changed")
-    assert "| added | column | `title` |" in markdown
+    assert "| added | column | <code>title</code> |" in markdown
 
 
 def test_unanalysed_snapshots_are_analysed_first() -> None:

@@ -20,6 +20,7 @@ from schema_catalog import embedded, pipeline
 from schema_catalog.analysis import analyze, diff
 from schema_catalog.config import Config
 from schema_catalog.model import Catalog
+from schema_catalog.render.changes import diff_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = (ROOT / "tests" / "fixtures" / "supabase_base.sql").read_text(encoding="utf-8")
@@ -154,7 +155,7 @@ def test_diff_reports_security_impact(
     impacts = {(i.kind, i.target) for i in result.security}
     assert ("rls_disabled", "public.books") in impacts
     assert ("unscoped_table_added", "public.scratch_notes") in impacts
-    markdown = result.to_markdown()
+    markdown = diff_markdown(result)
     security = markdown.split("## Security impact", 1)[1].split("\n## ", 1)[0]
     assert "public.books" in security and "public.scratch_notes" in security
     assert any(t.table == "public.scratch_notes" and t.status == "added" for t in result.tables)

@@ -4,12 +4,17 @@ A real PostgreSQL database (tests/fixtures/hostile.sql) holds HTML and script,
 Markdown, table-breaking characters, Jinja and Mermaid syntax in every string
 that reaches a page, and identifiers that are mixed-case, unicode, 63 bytes
 long, differ only by case or collide after slugging. It goes through the real
-pipeline (postgres source → analysis → render → MkDocs with the repo's
-mkdocs.yml) and every page of the built site is opened in Chromium on
+pipeline (postgres and migration sources → analysis → render → MkDocs with
+the repo's mkdocs.yml). Between two extracts the database changes
+(tests/fixtures/hostile_changes.sql: policies, roles, grants, columns, defaults,
+constraints, a domain type and a function, all named with attr_list ``{: }``,
+link and HTML payloads), so the Changelog page shows a diff full of hostile
+text; a migration file with a hostile path proposes a hostile table. Every page of the built site is opened in Chromium on
 127.0.0.1, once (`visits`); the tests then check what each visit recorded:
 
 - no script runs: ``window.__pwned`` stays undefined, no dialog opens, no
-  element carries an event handler, no link is ``javascript:``;
+  element carries an event handler or any attribute outside an allowlist, no
+  link is ``javascript:``;
 - the text reads as written: every string the catalog holds for a page is in
   the page's visible text, literally (``{{ 7*7 }}``, not ``49``), and page
   titles are the names themselves;
@@ -35,10 +40,12 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import psycopg
 import pytest
+from psycopg import sql as sql_module
 
 from browser_support import OUTPUT, build_site, chromium, diagrams, open_tab, serve, shot
 from conftest import FIXTURES, SUPABASE_BASE_SQL
-from schema_catalog import embedded, pipeline
+from schema_catalog import embedded, pipeline, snapshot
+from schema_catalog.analysis import diff as diff_module
 from schema_catalog.config import Config
 from schema_catalog.model import Catalog, Table
 from schema_catalog.render import render
@@ -61,6 +68,62 @@ CONFIG = Config.model_validate(
     }
 )
 EVIL = "<script>window.__pwned=1</script>"
+ATTR_LIST = "*a*{: autofocus tabindex=1 onfocus=alert('x') }"
+# A migration file whose path and content are hostile: it proposes a table.
+MIGRATION_FILE = f"0001_<img src=x onerror=alert(1)> {ATTR_LIST} [m](javascript:alert(1)).sql"
+PROPOSED = "*p*{: autofocus onfocus=alert(30) } [p](javascript:alert(31))"
+MIGRATION_SQL = f"""CREATE TABLE "{PROPOSED}" (
+  id int PRIMARY KEY,
+  "[x](javascript:alert(32))" text DEFAULT '{{: onclick=alert(33) }}'
+);
+COMMENT ON TABLE "{PROPOSED}" IS '*e*{{: autofocus onfocus=alert(34) }} <b>bold</b>';
+"""
+# The only attributes an element of a page may carry: Material's and MkDocs' own,
+# and ours (badges, anchors, links, code). ``data-*`` and ``aria-*`` are Material's.
+ALLOWED_ATTRIBUTES = frozenset(
+    [
+        "class",
+        "id",
+        "href",
+        "title",
+        "lang",
+        "charset",
+        "name",
+        "content",
+        "rel",
+        "type",
+        "src",
+        "defer",
+        "async",
+        "dir",
+        "role",
+        "for",
+        "tabindex",
+        "hidden",
+        "checked",
+        "disabled",
+        "autocomplete",
+        "autocorrect",
+        "autocapitalize",
+        "spellcheck",
+        "required",
+        "placeholder",
+        "action",
+        "method",
+        "novalidate",
+        "value",
+        "translate",
+        "viewbox",
+        "xmlns",
+        "d",
+        "width",
+        "height",
+        "fill",
+        "stroke",
+        "style",
+        "target",
+    ]
+)
 # Literal text a reader must see on the page of the table named EVIL (from its comment).
 PAYLOADS = (
     EVIL,
@@ -93,7 +156,6 @@ TABLES = {
         "index",
         "CON",
         "tags",
-        "NUL",
         "readme",
         "a_table_name_of_exactly_sixty_three_bytes_which_is_the_maximum1",
         "表" * 21,
@@ -114,8 +176,12 @@ TABLES = {
         "```fence``` `tick`",
         f"view {EVIL}",
         "mv {{ 7*7 }} | `x`",
+        # Added between the two extracts (hostile_changes.sql), and proposed by a migration.
+        "*t*{: autofocus onfocus=alert(14) } [t](javascript:alert(15))",
+        PROPOSED,
     )
 } | {("Schéma <b>|{{ x }}", "Users"), ("Schéma <b>|{{ x }}", "users")}
+HOSTILE_ROLES = (ATTR_LIST, "[role](javascript:alert(1)) <img src=x onerror=alert(1)>")
 MIN_CASES = 1000
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
@@ -134,6 +200,8 @@ class Site:
     docs: Path
     site: Path
     url: str
+    migrations: Path
+    changes: diff_module.CatalogDiff
 
 
 @pytest.fixture(scope="module")
@@ -144,19 +212,35 @@ def hostile_dsn(pg_admin_dsn: str) -> Iterator[str]:
     yield embedded.create_database(pg_admin_dsn, name, sql)
     with psycopg.connect(pg_admin_dsn, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        for role in HOSTILE_ROLES:
+            conn.execute(
+                sql_module.SQL("DROP ROLE IF EXISTS {}").format(sql_module.Identifier(role))
+            )
 
 
-def extract(dsn: str) -> Catalog:
-    return pipeline.extract(CONFIG, pipeline.ExtractOptions(dsn=dsn))
+def extract(dsn: str, migrations: Path) -> Catalog:
+    return pipeline.extract(CONFIG, pipeline.ExtractOptions(dsn=dsn, migrations=(str(migrations),)))
 
 
 @pytest.fixture(scope="module")
 def built(hostile_dsn: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    catalog = extract(hostile_dsn)
     work = tmp_path_factory.mktemp("hostile_e2e")
-    site = build_site(catalog, CONFIG, work)
+    migrations = work / "migrations"
+    migrations.mkdir()
+    (migrations / MIGRATION_FILE).write_text(MIGRATION_SQL, encoding="utf-8")
+    out = work / "catalog" / "catalog.json"
+    pipeline.save(extract(hostile_dsn, migrations), out)
+    changes = (FIXTURES / "hostile_changes.sql").read_text(encoding="utf-8")
+    with psycopg.connect(hostile_dsn, autocommit=True) as conn:
+        conn.execute(changes)  # type: ignore[arg-type]
+    catalog = extract(hostile_dsn, migrations)
+    pipeline.save(catalog, out)
+    previous = snapshot.load(pipeline.previous_path(out))
+    changelog = pipeline.changelog(catalog, out, CONFIG)
+    site = build_site(catalog, CONFIG, work, changelog=changelog)
+    changed = diff_module.diff(previous, catalog, CONFIG)
     for url in serve(site):
-        yield Site(catalog, hostile_dsn, work / "docs", site, url)
+        yield Site(catalog, hostile_dsn, work / "docs", site, url, migrations, changed)
 
 
 def site_url(docs_path: str) -> str:
@@ -229,6 +313,21 @@ def expected_cases(catalog: Catalog) -> list[Case]:
         cases.append(Case(page, "domain", domain.name))
         # The nav shows the domain's tables by name (prefixed, so the case reads the nav).
         cases += [Case(page, "nav", f"nav: {name.split('.', 1)[1]}") for name in domain.tables]
+    cases += [Case("", "source", source.location) for source in catalog.sources]
+    return cases
+
+
+def changelog_cases(changes: diff_module.CatalogDiff) -> list[Case]:
+    """Every string of the diff that the Changelog page shows."""
+    cases = [Case("changelog/", f"{t.status} table", t.table) for t in changes.tables]
+    for table in changes.tables:
+        for c in table.changes:
+            texts = (("name", c.name), ("old", c.old), ("new", c.new))
+            cases += [Case("changelog/", f"{c.object_type} {w}", v) for w, v in texts if v]
+    for impact in changes.security:
+        cases.append(Case("changelog/", "impact target", impact.target))
+        if impact.message.count("`") % 2 == 0:  # backquoted parts show as code
+            cases.append(Case("changelog/", "impact", impact.message.replace("`", "")))
     return cases
 
 
@@ -255,6 +354,8 @@ PAGE_FACTS = """() => ({
   injected: document.querySelectorAll(
       '.md-content :is(img, iframe, object, embed, form), .md-nav img, .md-header img').length,
   scripts: [...document.scripts].map(s => s.src || s.textContent.slice(0, 60)),
+  attributes: [...new Set([...document.querySelectorAll('*')].flatMap(el => [...el.attributes]
+      .map(a => a.name.toLowerCase())))],
   javascript_links: [...document.querySelectorAll('a[href]')]
       .map(a => a.getAttribute('href')).filter(h => /^\\s*javascript:/i.test(h)),
 })"""
@@ -310,6 +411,21 @@ def visits(built: Site, browser: Any) -> dict[str, Visit]:
 # --------------------------------------------------------------------------- tests
 
 
+def test_the_changelog_shows_hostile_changes(built: Site) -> None:
+    """The diff between the two extracts is full of hostile names: a case per kind."""
+    impacts = {(i.kind, i.target) for i in built.changes.security}
+    assert ("rls_disabled", f"public.{EVIL}") in impacts
+    assert any(ATTR_LIST in i.message for i in built.changes.security)
+    statuses = {t.status for t in built.changes.tables}
+    assert statuses == {"added", "removed", "changed"}
+    changed = {(c.object_type, c.name) for t in built.changes.tables for c in t.changes}
+    assert ("policy", ATTR_LIST) in changed and (
+        "policy",
+        "[click me](javascript:alert(1))",
+    ) in changed
+    assert len(changelog_cases(built.changes)) >= 20
+
+
 def test_extraction_keeps_every_name_and_payload(built: Site) -> None:
     assert {(t.schema, t.name) for t in built.catalog.tables} == TABLES
     evil = next(t for t in built.catalog.tables if t.name == EVIL)
@@ -326,6 +442,12 @@ def test_no_script_runs_on_any_page(visits: dict[str, Visit]) -> None:
         assert not visit.facts["handlers"], (url, visit.facts["handlers"])
         assert not visit.facts["injected"], url
         assert not visit.facts["javascript_links"], (url, visit.facts["javascript_links"])
+        outside = [
+            name
+            for name in visit.facts["attributes"]
+            if name not in ALLOWED_ATTRIBUTES and not name.startswith(("data-", "aria-"))
+        ]
+        assert not outside, (url, outside)
         assert all("pwned" not in s for s in visit.facts["scripts"]), url
         assert not visit.errors, (url, visit.errors)
         assert not visit.outside, (url, visit.outside)
@@ -334,7 +456,7 @@ def test_no_script_runs_on_any_page(visits: dict[str, Visit]) -> None:
 def test_text_reads_as_written(built: Site, visits: dict[str, Visit]) -> None:
     missing = [
         (case.page, case.what, case.text)
-        for case in expected_cases(built.catalog)
+        for case in expected_cases(built.catalog) + changelog_cases(built.changes)
         if normal(case.text) not in normal(visits[case.page].facts["text"])
     ]
     assert not missing, missing[:10]
@@ -467,7 +589,7 @@ def tree(folder: Path) -> dict[str, bytes]:
 
 
 def test_render_is_stable_across_runs_and_extractions(built: Site, tmp_path: Path) -> None:
-    again = extract(built.dsn)
+    again = extract(built.dsn, built.migrations)
     assert page_paths(again).table(f"public.{EVIL}") == page_paths(built.catalog).table(
         f"public.{EVIL}"
     )
@@ -498,7 +620,9 @@ def test_cases_tried_are_counted(
     built: Site, visits: dict[str, Visit], crawled: tuple[dict[str, _Links], list[tuple[str, str]]]
 ) -> None:
     counts = {
-        "text cases (string, page)": len(expected_cases(built.catalog)) + len(PAYLOADS),
+        "text cases (string, page)": len(expected_cases(built.catalog))
+        + len(changelog_cases(built.changes))
+        + len(PAYLOADS),
         "pages opened in Chromium": len(visits),
         "page titles": len(expected_titles(built.catalog)),
         "diagrams drawn": sum(len(v.diagrams) for v in visits.values()),

@@ -122,10 +122,15 @@ def _diff(args: argparse.Namespace) -> int:
     old = snapshot.load(Path(args.old))
     new = snapshot.load(Path(args.new))
     from schema_catalog.analysis import diff
+    from schema_catalog.render.changes import diff_markdown
 
-    result = diff.diff(old, new, config=_config(args))
+    config = _config(args)
+    result = diff.diff(old, new, config=config)
+    templates = config.resolve(config.site.templates) if config.site.templates else None
     text = (
-        result.model_dump_json(indent=2) + "\n" if args.format == "json" else result.to_markdown()
+        result.model_dump_json(indent=2) + "\n"
+        if args.format == "json"
+        else diff_markdown(result, templates)
     )
     if args.out:
         from schema_catalog import atomic

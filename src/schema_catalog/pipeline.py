@@ -12,6 +12,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from schema_catalog import atomic, merge, snapshot
 from schema_catalog.config import Config
@@ -19,6 +20,9 @@ from schema_catalog.errors import CatalogError, SourceError
 from schema_catalog.model import Catalog, SourceInfo
 from schema_catalog.progress import SILENT, Progress
 from schema_catalog.sources import dsn as dsn_module
+
+if TYPE_CHECKING:
+    from schema_catalog.analysis.diff import CatalogDiff
 
 
 @dataclass(frozen=True)
@@ -102,14 +106,14 @@ def previous_path(out: Path) -> Path:
     return out.with_name(out.stem + ".previous.json")
 
 
-def changelog(catalog: Catalog, out: Path, config: Config) -> str | None:
-    """The changelog page's Markdown: ``diff`` against the kept previous snapshot."""
+def changelog(catalog: Catalog, out: Path, config: Config) -> CatalogDiff | None:
+    """The changelog page's changes: ``diff`` against the kept previous snapshot."""
     previous = previous_path(out)
     if not previous.exists():
         return None
     from schema_catalog.analysis import diff
 
-    return diff.diff(snapshot.load(previous), catalog, config=config).to_markdown()
+    return diff.diff(snapshot.load(previous), catalog, config=config)
 
 
 def catalog_path(config: Config, out: str | None = None) -> Path:

@@ -5,8 +5,8 @@ Entry points (the CLI wires them):
 - `analyze(catalog, config) -> Catalog`: every derived fact, findings sorted;
 - `check_exit_code(findings, fail_on)` and `format_findings(findings, fmt)`:
   ``schema-catalog check``;
-- `diff.diff(old, new) -> CatalogDiff`: ``schema-catalog diff`` (Markdown via
-  ``to_markdown()``, JSON via ``model_dump_json``); ``analysis.diff`` stays the
+- `diff.diff(old, new) -> CatalogDiff`: ``schema-catalog diff`` (data; Markdown
+  is made by ``render.changes``, JSON via ``model_dump_json``); ``analysis.diff`` stays the
   module, so ``from schema_catalog.analysis import diff; diff.diff(a, b)`` reads;
 - `RULES`, `rules_table()`, `rules_as_markdown()`: the rule registry and the
   Rules page.

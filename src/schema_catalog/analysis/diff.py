@@ -70,11 +70,6 @@ class CatalogDiff(Model):
     def has_changes(self) -> bool:
         return bool(self.tables or self.security)
 
-    def to_markdown(self) -> str:
-        from schema_catalog.analysis.diff_markdown import render
-
-        return render(self)
-
 
 def diff(old: Catalog, new: Catalog, config: Config | None = None) -> CatalogDiff:
     """Compare two snapshots; ``config`` (tenancy settings) is used to analyse unanalysed ones."""

@@ -27,6 +27,7 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from jinja2 import Environment, TemplateError
 
@@ -37,6 +38,9 @@ from schema_catalog.model import Catalog
 from schema_catalog.render.environment import environment
 from schema_catalog.render.nav import NAV_FILE, nav_yaml
 from schema_catalog.render.pages import Page, all_pages, page_paths
+
+if TYPE_CHECKING:
+    from schema_catalog.analysis.diff import CatalogDiff
 
 __all__ = ["MANIFEST", "RenderResult", "render", "render_pages"]
 
@@ -72,12 +76,12 @@ def render(
     config: Config,
     docs_dir: Path,
     *,
-    changelog: str | None = None,
+    changelog: CatalogDiff | None = None,
     on_staged: Callable[[], None] | None = None,
 ) -> RenderResult:
     """Write the catalog's pages into ``docs_dir``; only changed files are rewritten.
 
-    ``changelog`` is Markdown for the changelog page (from `diff` against the
+    ``changelog`` is the changelog page's diff (`diff` against the
     previous snapshot, when one is kept). ``on_staged`` runs after staging and
     before anything in ``docs_dir`` changes (tests interrupt a render there).
     """
@@ -87,7 +91,7 @@ def render(
 
 
 def render_pages(
-    catalog: Catalog, config: Config, changelog: str | None = None
+    catalog: Catalog, config: Config, changelog: CatalogDiff | None = None
 ) -> dict[str, bytes]:
     """Every generated page, path relative to ``docs/`` → bytes, nothing written."""
     templates = config.resolve(config.site.templates) if config.site.templates else None

@@ -10,7 +10,7 @@ import importlib
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from schema_catalog.config import Config
 from schema_catalog.model import Catalog, Count, Finding, Table
@@ -20,6 +20,9 @@ from schema_catalog.render.escape import code as code_
 from schema_catalog.render.lookup import Lookup
 from schema_catalog.render.mermaid import domain_diagram
 from schema_catalog.render.table_page import PageLinks, finding_rows, table_context
+
+if TYPE_CHECKING:
+    from schema_catalog.analysis.diff import CatalogDiff
 
 TOP_FINDINGS = 10
 EXAMPLES = 3
@@ -40,7 +43,7 @@ def page_paths(catalog: Catalog) -> paths.PagePaths:
 
 
 def all_pages(
-    catalog: Catalog, config: Config, pages: paths.PagePaths, changelog: str | None = None
+    catalog: Catalog, config: Config, pages: paths.PagePaths, changelog: CatalogDiff | None = None
 ) -> list[Page]:
     lookup = Lookup(catalog)
     site = {"title": config.site.title, "analysed": lookup.analysed}
@@ -62,7 +65,7 @@ def all_pages(
         ),
         Page("findings.md.jinja", "findings.md", findings_context(catalog, links("findings.md"))),
         Page("rules.md.jinja", "rules.md", {"rules": rules_markdown()}),
-        Page("changelog.md.jinja", "changelog.md", {"changelog": _changelog(changelog)}),
+        Page("changelog.md.jinja", "changelog.md", changelog_context(changelog)),
         Page("views.md.jinja", "views.md", views_context(catalog, links("views.md"))),
         Page("enums.md.jinja", "enums.md", {"catalog": catalog}),
         Page("functions.md.jinja", "functions.md", functions_context(catalog)),
@@ -336,14 +339,11 @@ def functions_context(catalog: Catalog) -> dict[str, Any]:
 # --------------------------------------------------------------------------- rules
 
 
-def _changelog(markdown: str | None) -> Safe | None:
-    """`diff`'s Markdown (escaped by the diff), under this page's own title."""
-    if not markdown:
-        return None
-    lines = markdown.splitlines()
-    if lines and lines[0].startswith("# "):
-        lines = lines[1:]
-    return Safe("\n".join(lines).strip() + "\n")
+def changelog_context(changes: CatalogDiff | None) -> dict[str, Any]:
+    """The diff against the previous snapshot, laid out like ``schema-catalog diff``."""
+    from schema_catalog.render.changes import diff_context
+
+    return diff_context(changes) if changes is not None else {"diff": None}
 
 
 def rules_markdown() -> Safe | None:
