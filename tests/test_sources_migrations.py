@@ -254,3 +254,40 @@ def test_triggers_on_unknown_tables_and_names_are_findings(tmp_path: Path) -> No
     catalog = migrations.read([write(tmp_path, "1.sql", sql)])
     assert [f.target.rsplit(":", 1)[-1] for f in catalog.findings] == ["2", "3", "5"]
     assert [t.name for t in catalog.tables[0].triggers] == ["b"]
+
+
+# ---------------------------------------------------------------------- settings
+
+_SCOPED = """
+create table public.notes (id int primary key, at timestamp default (now() at time zone 'utc'));
+create table extensions.cache (key text primary key);
+"""
+
+
+def test_replay_keeps_to_the_schemas_asked_for(tmp_path: Path) -> None:
+    path = write(tmp_path, "0001_scoped.sql", _SCOPED)
+    assert [t.qualified_name for t in migrations.read([path], schemas=["public"]).tables] == [
+        "public.notes"
+    ]
+    everything = migrations.read([path], schemas=["public", "extensions"])
+    assert [t.qualified_name for t in everything.tables] == ["extensions.cache", "public.notes"]
+
+
+@pytest.mark.parametrize(
+    ("version", "spelled"),
+    [(15, "timezone('utc'::text, now())"), (16, "(now() AT TIME ZONE 'utc'::text)")],
+)
+def test_at_time_zone_is_spelled_as_the_server_version_prints_it(
+    tmp_path: Path, version: int, spelled: str
+) -> None:
+    """PostgreSQL 16 began printing SQL-syntax calls back in their syntax."""
+    path = write(tmp_path, "0001_scoped.sql", _SCOPED)
+    notes = migrations.read([path], schemas=["public"], server_version=version).tables[0]
+    assert notes.columns[1].default == spelled
+
+
+def test_supabase_target_resolves_unqualified_extension_functions(tmp_path: Path) -> None:
+    path = write(tmp_path, "0001_ids.sql", "create table t (id uuid default uuid_generate_v4());")
+    plain = migrations.read([path]).tables[0].columns[0].default
+    supabase = migrations.read([path], target="supabase").tables[0].columns[0].default
+    assert (plain, supabase) == ("uuid_generate_v4()", "extensions.uuid_generate_v4()")

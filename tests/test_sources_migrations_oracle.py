@@ -11,6 +11,7 @@ copied from the replay's output.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,11 +23,36 @@ from schema_catalog.sources import migrations, postgres
 from schema_catalog.sources.migrations.files import discover
 
 FIXTURES = Path(__file__).parent / "fixtures" / "migrations"
+PLATFORM_SQL = (Path(__file__).parent / "fixtures" / "supabase_platform.sql").read_text()
+# Supabase's default privileges on public before the 2026-10-30 change.
+LEGACY_API_GRANTS_SQL = """
+ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON TABLES TO anon, authenticated, service_role;
+ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON FUNCTIONS TO anon, authenticated, service_role;
+"""
+
+
+@dataclass(frozen=True)
+class Case:
+    path: Path
+    target: str = "postgres"
+    api_grants: bool = False
+    schemas: tuple[str, ...] | None = None
+
+    def platform_sql(self) -> str:
+        if self.target != "supabase":
+            return ""
+        return PLATFORM_SQL + (LEGACY_API_GRANTS_SQL if self.api_grants else "")
+
+
+SUPABASE_DIFF = FIXTURES / "supabase_diff"
 CASES = {
-    "supabase": FIXTURES / "supabase",
-    "drizzle": FIXTURES / "drizzle",
-    "naming": FIXTURES / "naming_edge_cases.sql",
-    "triggers": FIXTURES / "triggers.sql",
+    "supabase": Case(FIXTURES / "supabase"),
+    "drizzle": Case(FIXTURES / "drizzle"),
+    "naming": Case(FIXTURES / "naming_edge_cases.sql"),
+    "triggers": Case(FIXTURES / "triggers.sql"),
+    "supabase-diff": Case(SUPABASE_DIFF, "supabase", schemas=("public",)),
+    "supabase-diff-legacy-grants": Case(SUPABASE_DIFF, "supabase", True, ("public",)),
+    "supabase-diff-all-schemas": Case(SUPABASE_DIFF, "supabase", False, ("public", "extensions")),
 }
 # What a replay cannot know and the live source reports: sizes, row estimates, presence.
 _LIVE_ONLY = {"estimated_rows", "size_bytes", "presence", "location", "publications"}
@@ -60,10 +86,23 @@ def differences(left: Any, right: Any, path: str = "") -> list[str]:
     return [] if left == right else [f"{path}: {left!r} != {right!r}"]
 
 
-def replay_and_apply(path: Path, make_database: DatabaseFactory) -> tuple[Catalog, Catalog]:
-    replayed = migrations.read([path])
-    sql = "\n".join(f.text for f in discover([path]))
-    live = postgres.read(make_database(sql), replayed.schemas)
+def server_version(catalog: Catalog) -> int:
+    """The live server's major version: replay spells expressions for it."""
+    return int(catalog.sources[0].details["server_version_num"]) // 10000
+
+
+def replay_and_apply(case: Case, make_database: DatabaseFactory) -> tuple[Catalog, Catalog]:
+    sql = case.platform_sql() + "\n".join(f.text for f in discover([case.path]))
+    dsn = make_database(sql)
+    version = server_version(postgres.read(dsn, ("public",)))
+    replayed = migrations.read(
+        [case.path],
+        schemas=case.schemas,
+        server_version=version,
+        target=case.target,  # type: ignore[arg-type]
+        api_grants=case.api_grants,
+    )
+    live = postgres.read(dsn, case.schemas or replayed.schemas)
     return replayed, live
 
 
@@ -84,11 +123,11 @@ def test_replay_agrees_with_the_server(case: str, make_database: DatabaseFactory
 
 def test_pending_files_replay_on_top_of_the_live_catalog(make_database: DatabaseFactory) -> None:
     """The first two Supabase files are applied; the last two replay onto the live catalog."""
-    files = discover([CASES["supabase"]])
+    files = discover([CASES["supabase"].path])
     applied_sql = "\n".join(f.text for f in files[:2])
     base = postgres.read(make_database(applied_sql), ("public",))
     versions = frozenset(f.version for f in files[:2])
-    replayed = migrations.read([CASES["supabase"]], base=base, applied=versions)
+    replayed = migrations.read([CASES["supabase"].path], base=base, applied=versions)
     assert replayed.sources[0].details == {"files": "4", "pending": "2"}
     assert replayed.findings == ()
     everything = postgres.read(make_database("\n".join(f.text for f in files)), ("public",))

@@ -10,6 +10,9 @@ only then are the tables known.
       drizzle: [db/schema.ts]               # .ts, folders, globs, drizzle.config.ts, meta/
       migrations: [supabase/migrations]
     schemas: [public]
+    target: supabase                        # or postgres: what the project runs on
+    server_version: 17                      # PostgreSQL spelling for replayed migrations
+    supabase: {api_grants: legacy}          # or explicit: projects made after 2026-10-30
     domains:
       Books: {tables: [books, "book_*"], description: ...}
       Users: [user_profiles, user_assessments]
@@ -99,9 +102,21 @@ class SiteConfig(_Section):
     repo_url: str | None = None
 
 
+class SupabaseConfig(_Section):
+    api_grants: Literal["legacy", "explicit"] = "legacy"
+    """``legacy``: new tables and functions in ``public`` are granted to ``anon``,
+    ``authenticated`` and ``service_role`` by default privileges, as on projects created
+    before 2026-10-30; ``explicit``: they are not (projects created since)."""
+
+
 class Config(_Section):
     sources: Sources = Sources()
     schemas: tuple[str, ...] = ("public",)
+    target: Literal["postgres", "supabase"] = "postgres"
+    server_version: int | None = Field(default=None, ge=12, le=18)
+    """The PostgreSQL major version replayed migrations are spelled for when no live
+    database says it (default 17)."""
+    supabase: SupabaseConfig = SupabaseConfig()
     output: str = "catalog.json"
     docs_dir: str = "../docs"
     domains: dict[str, DomainConfig] = {}

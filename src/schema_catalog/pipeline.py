@@ -70,7 +70,17 @@ def read_sources(config: Config, options: ExtractOptions, progress: Progress = S
         from schema_catalog.sources import migrations
 
         with progress.phase(f"Replaying migrations ({len(migration_paths)} path(s))"):
-            catalogs.append(migrations.read(migration_paths, base=live, applied=applied))
+            catalogs.append(
+                migrations.read(
+                    migration_paths,
+                    base=live,
+                    applied=applied,
+                    schemas=schemas,
+                    server_version=_server_version(live, config),
+                    target=config.target,
+                    api_grants=config.supabase.api_grants == "legacy",
+                )
+            )
     if not catalogs:
         raise SourceError(
             "no source to read",
@@ -80,6 +90,16 @@ def read_sources(config: Config, options: ExtractOptions, progress: Progress = S
     from schema_catalog.analysis import locations
 
     return locations.from_root(merge.merge(catalogs, schemas=schemas), config.project_root)
+
+
+def _server_version(live: Catalog | None, config: Config) -> int:
+    """The PostgreSQL major version replay spells for: the live server's, else config's."""
+    from schema_catalog.sources.migrations import DEFAULT_SERVER_VERSION
+
+    number = live.sources[0].details.get("server_version_num") if live else None
+    if number:
+        return int(number) // 10000
+    return config.server_version or DEFAULT_SERVER_VERSION
 
 
 def extract(config: Config, options: ExtractOptions, progress: Progress = SILENT) -> Catalog:

@@ -17,6 +17,14 @@ catalog holds only what the *pending* files create or change:
   ``location`` = ``file:line`` of its CREATE (or the first statement that
   changed it).
 
+``schemas`` limits the result to those schemas (objects elsewhere are still
+replayed, so references to them resolve). ``server_version`` is the PostgreSQL
+major version whose spelling expressions are printed in (take it from the live
+database when there is one). ``target="supabase"`` starts from what every
+Supabase project has: the extensions it installs in ``extensions`` and, with
+``api_grants`` (projects created before 2026-10-30), default privileges that
+grant every new table and function in ``public`` to the API roles.
+
 Statements the replay cannot model become MIG001 warning findings (file:line);
 a file that does not parse raises `MigrationError` (file:line: message).
 """
@@ -26,6 +34,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Literal
 
 from pglast import parse_sql
 from pglast.parser import ParseError, parse_sql_json
@@ -34,11 +43,16 @@ from schema_catalog import model
 from schema_catalog.errors import MigrationError
 from schema_catalog.sources.migrations import freeze
 from schema_catalog.sources.migrations.base import load_base
+from schema_catalog.sources.migrations.extensions import supabase_platform
 from schema_catalog.sources.migrations.files import MigrationFile, discover
 from schema_catalog.sources.migrations.replay import Replayer
 from schema_catalog.sources.migrations.state import CatalogState
 
-__all__ = ["read"]
+__all__ = ["DEFAULT_SERVER_VERSION", "read"]
+
+DEFAULT_SERVER_VERSION = 17
+"""The spelling used when neither a live database nor catalog.yml names a version."""
+Target = Literal["postgres", "supabase"]
 
 _LEADING = re.compile(r"(?:\s+|--[^\n]*|/\*.*?\*/)*", re.DOTALL)
 
@@ -48,20 +62,36 @@ def read(
     *,
     base: model.Catalog | None = None,
     applied: frozenset[str] = frozenset(),
+    schemas: Sequence[str] | None = None,
+    server_version: int = DEFAULT_SERVER_VERSION,
+    target: Target = "postgres",
+    api_grants: bool = True,
 ) -> model.Catalog:
     """The catalog the pending migration files in ``paths`` would produce (see module doc)."""
     files = discover([Path(p) for p in paths])
     state = load_base(base) if base is not None else CatalogState()
+    state.server_version = server_version
+    if target == "supabase":
+        supabase_platform(state, api_grants=api_grants)
     replayer = Replayer(state)
     pending = [f for f in files if not f.is_applied(applied)]
     for migration in pending:
         _replay_file(replayer, migration)
+    shown = set(schemas) if schemas is not None else None
     tables = sorted(
-        (freeze.table(t, state) for t in state.tables.values() if t.touched),
+        (
+            freeze.table(t, state)
+            for t in state.tables.values()
+            if t.touched and (shown is None or t.schema in shown)
+        ),
         key=lambda t: (t.schema, t.name),
     )
     enums = sorted(
-        (freeze.enum(e) for e in state.enums.values() if e.touched),
+        (
+            freeze.enum(e)
+            for e in state.enums.values()
+            if e.touched and (shown is None or e.schema in shown)
+        ),
         key=lambda e: (e.schema, e.name),
     )
     source = model.SourceInfo(

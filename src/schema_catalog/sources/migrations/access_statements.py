@@ -14,6 +14,12 @@ from schema_catalog.sources.migrations.context import ReplayContext
 from schema_catalog.sources.migrations.state import PolicyState, TableState
 
 _ALL_PRIVILEGES = ("DELETE", "INSERT", "REFERENCES", "SELECT", "TRIGGER", "TRUNCATE", "UPDATE")
+_DEFAULT_KINDS = {
+    "OBJECT_TABLE": ("TABLE", _ALL_PRIVILEGES),
+    "OBJECT_FUNCTION": ("FUNCTION", ("EXECUTE",)),
+}
+# Who runs the migrations: default privileges set FOR ROLE someone else do not apply.
+MIGRATING_ROLES = frozenset(["postgres"])
 
 
 class AccessStatements(ReplayContext):
@@ -64,6 +70,27 @@ class AccessStatements(ReplayContext):
                     item = (shown, privilege, column)
                     table.grants.add(item) if node.is_grant else table.grants.discard(item)
             self.touch(table)
+
+    def _AlterDefaultPrivilegesStmt(self, node: Any) -> None:  # noqa: N802
+        options = {o.defname: o.arg for o in node.options or ()}
+        roles = {r.rolename for r in options.get("roles") or ()}
+        if roles and not roles & MIGRATING_ROLES:
+            return  # privileges on objects some other role will create
+        action = node.action
+        if action.objtype.name not in _DEFAULT_KINDS:
+            return  # sequences, types, schemas: nothing the catalog shows
+        kind, everything = _DEFAULT_KINDS[action.objtype.name]
+        privileges = [p.priv_name.upper() for p in action.privileges or ()] or everything
+        schemas = [s.sval for s in options.get("schemas") or ()] or [None]
+        for schema in schemas:
+            for grantee in _roles(action.grantees):
+                shown = "PUBLIC" if grantee == "public" else grantee
+                for privilege in privileges:
+                    item = (schema, kind, shown, privilege)
+                    if action.is_grant:
+                        self.catalog.default_privileges.add(item)
+                    else:
+                        self.catalog.default_privileges.discard(item)
 
     def _grant_tables(self, node: Any) -> list[TableState]:
         if node.targtype.name == "ACL_TARGET_ALL_IN_SCHEMA":

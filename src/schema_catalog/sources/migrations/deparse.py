@@ -149,6 +149,15 @@ class Call(Expr):
 
 
 @dataclass(frozen=True)
+class AtTimeZone(Expr):
+    """``timezone(zone, value)`` written ``value AT TIME ZONE zone``: PostgreSQL 16+
+    prints it back in that syntax, older servers as the ``timezone(...)`` call."""
+
+    value: Expr
+    zone: Expr
+
+
+@dataclass(frozen=True)
 class Keyword(Expr):
     text: str
     """SQL-standard value functions: ``CURRENT_TIMESTAMP``, ``CURRENT_USER``."""
@@ -269,6 +278,8 @@ class _Printer:
             return f"{node.name}({', '.join(self.expr(a, True) for a in node.args)})"
         if isinstance(node, Keyword):
             return node.text
+        if isinstance(node, AtTimeZone):
+            return f"({self.expr(node.value, False)} AT TIME ZONE {self.expr(node.zone, False)})"
         if isinstance(node, Op):
             return self.op(node)
         if isinstance(node, BoolOp):

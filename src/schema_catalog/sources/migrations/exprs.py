@@ -61,6 +61,10 @@ class Resolver(Protocol):
     def function(self, schema: str | None, name: str) -> tuple[str, SqlType] | None:
         """A user function created by the migrations: (schema, return type)."""
 
+    @property
+    def server_version(self) -> int:
+        """The PostgreSQL major version whose spelling is printed."""
+
 
 @dataclass(frozen=True)
 class Relation:
@@ -153,6 +157,8 @@ class Analyzer:
             args = [coerce(a, p, implicit=True) for a, p in zip(args, params, strict=True)]
         else:
             args = [resolve_unknown(a, TEXT) for a in args]
+        if _at_time_zone(node, name) and self.resolver.server_version >= 16:
+            return d.AtTimeZone(result, args[1], args[0])
         return d.Call(result, d.quote_ident(name), tuple(args))
 
     def _CoalesceExpr(self, node: Any) -> d.Expr:  # noqa: N802
@@ -284,6 +290,15 @@ class Analyzer:
 
 
 # ---------------------------------------------------------------------- node helpers
+
+
+def _at_time_zone(node: Any, name: str) -> bool:
+    """Was this ``timezone(...)`` call written as ``x AT TIME ZONE zone``?"""
+    return (
+        name == "timezone"
+        and len(node.args or ()) == 2
+        and node.funcformat == enums.CoercionForm.COERCE_SQL_SYNTAX
+    )
 
 
 def raw(node: Any) -> d.Raw:

@@ -21,6 +21,7 @@ from pglast import ast
 
 from schema_catalog import model
 from schema_catalog.sources.migrations import deparse as d
+from schema_catalog.sources.migrations.extensions import owner_schema as extension_object
 from schema_catalog.sources.migrations.types import UNKNOWN, SqlType, builtin
 
 
@@ -212,6 +213,24 @@ class CatalogState:
     sequences: dict[tuple[str, str], tuple[str, str] | None] = field(default_factory=dict)
     """Sequence → owning table (serial and identity columns), or None."""
     default_schema: str = "public"
+    extensions: dict[str, str] = field(default_factory=dict)
+    """Installed extension → the schema that holds its objects (see `extensions`)."""
+    server_version: int = 17
+    default_privileges: set[tuple[str | None, str, str, str]] = field(
+        default_factory=lambda: {(None, "FUNCTION", "PUBLIC", "EXECUTE")}
+    )
+    """``ALTER DEFAULT PRIVILEGES`` of the migrating role: (schema or None for every
+    schema, object kind ``TABLE`` / ``FUNCTION``, grantee, privilege). Functions are
+    executable by PUBLIC unless that is revoked."""
+    """The PostgreSQL major version whose spelling the replay prints."""
+
+    def default_grants(self, schema: str, kind: str) -> set[tuple[str, str]]:
+        """(grantee, privilege) pairs a new ``kind`` object in ``schema`` starts with."""
+        return {
+            (grantee, privilege)
+            for where, of, grantee, privilege in self.default_privileges
+            if of == kind and where in (None, schema)
+        }
 
     # -------------------------------------------------------------- name lookups
 
@@ -265,11 +284,27 @@ class CatalogState:
         enum = self.enums.get((schema or self.default_schema, name))
         if enum is not None:
             return SqlType(enum.name, (), False, enum.schema, True)
+        owner = extension_object(self.extensions, "types", name) if schema is None else None
+        if owner is not None:
+            return SqlType(name, (), False, owner[0])
         return SqlType(name, (), False, schema or self.default_schema)
 
     def function(self, schema: str | None, name: str) -> tuple[str, SqlType] | None:
         key = (schema or self.default_schema, name)
-        return (key[0], self.functions[key]) if key in self.functions else None
+        if key in self.functions:
+            return (key[0], self.functions[key])
+        owner = extension_object(self.extensions, "functions", name) if schema is None else None
+        if owner is not None:
+            return (owner[0], owner[1].functions[name])
+        return None
+
+    def opclass(self, parts: list[str]) -> str:
+        """An index element's operator class as ``pg_get_indexdef`` prints it."""
+        if len(parts) == 1:
+            owner = extension_object(self.extensions, "opclasses", parts[0])
+            if owner is not None:
+                return f"{owner[0]}.{parts[0]}"
+        return ".".join(parts)
 
 
 _DISPLAY = re.compile(

@@ -33,6 +33,7 @@ class TableStatements(ReplayContext):
             return
         kind = "partitioned_table" if node.partspec is not None else "table"
         table = self.touch(TableState(schema, name, kind))
+        table.grants = {(g, p, None) for g, p in self.catalog.default_grants(schema, "TABLE")}
         builder = self.builder(table)
         pending = Pending()
         # The server creates serial/identity sequences before the table; our state
@@ -71,7 +72,10 @@ class TableStatements(ReplayContext):
 
     def _ViewStmt(self, node: Any) -> None:  # noqa: N802
         schema, name = self.key(node.view)
-        table = self.catalog.tables.get((schema, name)) or TableState(schema, name, "view")
+        table = self.catalog.tables.get((schema, name))
+        if table is None:
+            table = TableState(schema, name, "view")
+            table.grants = {(g, p, None) for g, p in self.catalog.default_grants(schema, "TABLE")}
         table.view_definition = RawStream()(node.query)
         self.catalog.tables[(schema, name)] = self.touch(table)
 
@@ -83,6 +87,7 @@ class TableStatements(ReplayContext):
         table = TableState(
             schema, name, "materialized_view", view_definition=RawStream()(node.query)
         )
+        table.grants = {(g, p, None) for g, p in self.catalog.default_grants(schema, "TABLE")}
         self.catalog.tables[(schema, name)] = self.touch(table)
 
     def _CommentStmt(self, node: Any) -> None:  # noqa: N802

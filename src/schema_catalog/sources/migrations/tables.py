@@ -163,6 +163,9 @@ class TableBuilder:
 
     def _key(self, constraint: Any, column: str | None, seen: list[tuple[str, ...]] | None) -> None:
         kind = constraint.contype.name
+        if constraint.indexname:
+            self._key_using_index(constraint)
+            return
         columns = [k.sval for k in constraint.keys or ()] or ([column] if column else [])
         if kind == "CONSTR_EXCLUSION":
             columns = [_element_name(e[0]) for e in constraint.exclusions or ()]
@@ -187,6 +190,28 @@ class TableBuilder:
         else:
             self._exclusion(constraint, key, index)
         self.table.indexes.append(index)
+
+    def _key_using_index(self, constraint: Any) -> None:
+        """``ADD CONSTRAINT name PRIMARY KEY / UNIQUE USING INDEX index`` (what
+        ``supabase db diff`` writes): the existing unique index becomes the
+        constraint's index, renamed to the constraint's name."""
+        index = next((i for i in self.table.indexes if i.name == constraint.indexname), None)
+        if index is None or any(e.column is None for e in index.elements):
+            self.warn(f"USING INDEX {constraint.indexname}: no plain unique index of that name")
+            return
+        name = constraint.conname or index.name
+        columns = [str(e.column) for e in index.elements]
+        key = KeyState(name, columns, index.nulls_not_distinct, bool(constraint.deferrable))
+        index.name, index.constraint = name, name
+        if index.text is not None:  # a live index: its definition names the old index
+            index.text = (
+                *index.text[:-1],
+                index.text[-1].replace(f"INDEX {constraint.indexname} ", f"INDEX {name} ", 1),
+            )
+        if constraint.contype.name == "CONSTR_PRIMARY":
+            self._primary(key, index)
+        else:
+            self.table.uniques.append(key)
 
     def _primary(self, key: KeyState, index: IndexState) -> None:
         if self.table.primary_key is not None:
@@ -257,7 +282,7 @@ class TableBuilder:
     # ---------------------------------------------------------------- indexes
 
     def add_index(self, node: Any) -> None:
-        elements = [_element(e) for e in node.indexParams]
+        elements = [_element(e, self.catalog) for e in node.indexParams]
         column_names = [_element_name(e) for e in node.indexParams]
         name = node.idxname
         if not name:
@@ -284,10 +309,11 @@ def reparse_index(index: IndexState) -> None:
     index.text = None
 
 
-def _element(node: Any) -> IndexElement:
+def _element(node: Any, catalog: CatalogState | None = None) -> IndexElement:
     suffix = ""
     if node.opclass:
-        suffix += " " + ".".join(n.sval for n in node.opclass)
+        parts = [n.sval for n in node.opclass]
+        suffix += " " + (catalog.opclass(parts) if catalog else ".".join(parts))
     if node.ordering.name == "SORTBY_DESC":
         suffix += " DESC"
         if node.nulls_ordering.name == "SORTBY_NULLS_LAST":

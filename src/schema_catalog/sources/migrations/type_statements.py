@@ -50,5 +50,12 @@ class TypeStatements(ReplayContext):
             key = qualify(node_names(node.funcname), self.catalog.default_schema)
             self.catalog.functions[key] = self.catalog.resolve_type(node.returnType)
 
+    def _CreateExtensionStmt(self, node: Any) -> None:  # noqa: N802
+        schema = next(
+            (str(o.arg.sval) for o in node.options or () if o.defname == "schema"),
+            self.catalog.default_schema,
+        )
+        self.catalog.extensions.setdefault(node.extname, schema)
+
     def _CreateSeqStmt(self, node: Any) -> None:  # noqa: N802
         self.catalog.sequences.setdefault(self.key(node.sequence), None)
