@@ -109,12 +109,14 @@ def _serve(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from schema_catalog import analysis
     from schema_catalog.analysis.report import Format
+    from schema_catalog.analysis.report_formats import ReportContext
 
     config = _config(args)
     catalog = snapshot.load(pipeline.catalog_path(config, args.catalog))
     catalog = analysis.analyze(catalog, config)
     fmt: Format = args.format or ("rich" if sys.stdout.isatty() else "plain")
-    print(analysis.format_findings(catalog.findings, fmt), end="")
+    context = ReportContext(fail_on=args.fail_on, fallback_file=_fallback_file(config, args))
+    print(analysis.format_findings(catalog.findings, fmt, context), end="")
     return analysis.check_exit_code(catalog.findings, args.fail_on)
 
 
@@ -163,6 +165,13 @@ def _json_schema(args: argparse.Namespace) -> int:
 
 def _config(args: argparse.Namespace) -> Config:
     return config_module.load(Path(args.config) if args.config else None)
+
+
+def _fallback_file(config: Config, args: argparse.Namespace) -> str:
+    """What CI reports point at for findings that no file declares: catalog.yml, else the catalog."""
+    path = config.path or pipeline.catalog_path(config, args.catalog)
+    absolute, root = path.resolve(), config.project_root.resolve()
+    return absolute.relative_to(root).as_posix() if absolute.is_relative_to(root) else path.name
 
 
 def _docs_dir(config: Config, args: argparse.Namespace) -> Path:
@@ -241,7 +250,9 @@ def _parser() -> argparse.ArgumentParser:
 
     check = verb("check", _check, "Print findings; exit 1 at or above --fail-on.")
     check.add_argument("--catalog", metavar="FILE", help="default catalog/catalog.json")
-    check.add_argument("--format", choices=("rich", "plain", "json", "github"))
+    check.add_argument(
+        "--format", choices=("rich", "plain", "json", "github", "sarif", "junit", "gitlab")
+    )
     check.add_argument("--fail-on", choices=("error", "warning", "info"), default="error")
 
     diff = verb("diff", _diff, "What changed between two catalog snapshots.")

@@ -3,7 +3,8 @@
 Formats: ``rich`` (a table per level, for a terminal), ``plain`` (the same,
 as text, for logs), ``json`` (a list of findings) and ``github`` (workflow
 commands, so findings show as annotations on the pull request, on the
-declaring file and line where a source knows it). Findings
+declaring file and line where a source knows it); ``sarif``, ``junit`` and
+``gitlab`` are in `report_formats`. Findings
 arrive sorted (`analyze` sorts them); every format keeps that order.
 """
 
@@ -18,10 +19,11 @@ from rich.console import Console
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from schema_catalog.analysis import locations
+from schema_catalog.analysis import locations, report_formats
+from schema_catalog.analysis.report_formats import ReportContext
 from schema_catalog.model import SEVERITY_ORDER, Finding, Severity
 
-Format = Literal["rich", "plain", "json", "github"]
+Format = Literal["rich", "plain", "json", "github", "sarif", "junit", "gitlab"]
 LEVELS: tuple[Severity, ...] = ("error", "warning", "info")
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 _GITHUB = {"error": "error", "warning": "warning", "info": "notice"}
@@ -33,8 +35,16 @@ def check_exit_code(findings: Iterable[Finding], fail_on: Severity = "error") ->
     return int(any(SEVERITY_ORDER[f.severity] >= threshold for f in findings))
 
 
-def format_findings(findings: Sequence[Finding], fmt: Format = "plain") -> str:
-    """The findings as text in ``fmt``; always ends with a newline (empty input too)."""
+def format_findings(
+    findings: Sequence[Finding], fmt: Format = "plain", context: ReportContext | None = None
+) -> str:
+    """The findings as text in ``fmt``; always ends with a newline (empty input too).
+
+    ``sarif``, ``junit`` and ``gitlab`` are for CI systems (`report_formats`).
+    """
+    if fmt in ("sarif", "junit", "gitlab"):
+        machine = {"sarif": report_formats.sarif, "junit": report_formats.junit}
+        return machine.get(fmt, report_formats.gitlab)(findings, context or ReportContext())
     return {"rich": _rich, "plain": _plain, "json": _json, "github": _github}[fmt](findings)
 
 
