@@ -2,10 +2,11 @@
 
 The example's data files (live schema, proposing migration, Drizzle schema and
 its drizzle-kit output, catalog.yml) must say exactly what
-`movemental-database-tables.md` says: its 44 tables with their column counts,
+`movemental-database-tables.md` says (its figures are kept in
+tests/fixtures/movemental_inventory.yml): its 44 tables with their column counts,
 `organization_id` on the confirmed multi-tenant tables only, its domains, and
 the 91 tables its proposal categories add up to. Facts come from the real
-PostgreSQL server (pg_catalog) and from the reference markdown, parsed here.
+PostgreSQL server (pg_catalog) and from those figures.
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ import re
 from collections import deque
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
+import yaml
 
 from schema_catalog import config as catalog_config
 
@@ -27,7 +30,8 @@ SCHEMA_SQL = EXAMPLE / "schema.sql"
 MIGRATION_SQL = EXAMPLE / "migrations" / "20260126000000_alan_hirsch_to_movemental.sql"
 DRIZZLE_SNAPSHOT = EXAMPLE / "drizzle" / "drizzle" / "meta" / "0000_snapshot.json"
 CATALOG_YML = REPO / "catalog" / "catalog.yml"
-REFERENCE = Path(__file__).parents[2] / "shared" / "reference" / "movemental-database-tables.md"
+INVENTORY = REPO / "tests" / "fixtures" / "movemental_inventory.yml"
+"""The hand-written inventory's figures, kept as test data."""
 
 TENANT_ROOT = "organizations"
 TENANT_KEY = "organization_id"
@@ -65,48 +69,32 @@ where k.contype = 'f' and src.relnamespace = dst.relnamespace
 group by k.oid, src.relname, dst.relname
 """
 
-pytestmark = pytest.mark.skipif(not REFERENCE.exists(), reason=f"reference not found: {REFERENCE}")
+# --- the inventory's figures -------------------------------------------------
 
 
-# --- the reference markdown ---------------------------------------------------
-
-
-def _section(heading: str, until: str) -> str:
-    text = REFERENCE.read_text(encoding="utf-8")
-    return text.split(heading, 1)[1].split(until, 1)[0]
+def _inventory() -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(INVENTORY.read_text(encoding="utf-8"))
+    return data
 
 
 def reference_column_counts() -> dict[str, int]:
     """Table → column count, from the "Complete Table List" table."""
-    rows = re.findall(
-        r"^\|\s*\d+\s*\|\s*`(\w+)`\s*\|\s*(\d+)\s*\|",
-        _section("### Complete Table List", "## Tables by Domain"),
-        re.MULTILINE,
-    )
-    return {name: int(count) for name, count in rows}
+    return dict(_inventory()["column_counts"])
 
 
 def reference_domains() -> dict[str, set[str]]:
     """Domain → tables, from "Tables by Domain"."""
-    body = _section("## Tables by Domain", "## Proposed New Tables")
-    domains: dict[str, set[str]] = {}
-    for block in body.split("### ")[1:]:
-        name = block.split(" (", 1)[0].strip()
-        domains[name] = set(re.findall(r"^- `(\w+)`", block, re.MULTILINE))
-    return domains
+    return {name: set(tables) for name, tables in _inventory()["domains"].items()}
 
 
 def reference_confirmed_multi_tenant() -> set[str]:
     """Tables listed under "Confirmed Multi-Tenant"."""
-    body = _section("### Confirmed Multi-Tenant", "### Needs Multi-Tenant Audit")
-    return set(re.findall(r"^- `(\w+)`", body, re.MULTILINE))
+    return set(_inventory()["confirmed_multi_tenant"])
 
 
 def reference_proposal_categories() -> dict[str, int]:
     """Proposal category → table count, from the priority table."""
-    body = _section("## Proposed New Tables", "## High Priority Schema Additions")
-    rows = re.findall(r"^\|\s*\d+\s*\|\s*([^|]+?)\s*\|\s*(\d+)\s*\|", body, re.MULTILINE)
-    return {category: int(count) for category, count in rows}
+    return dict(_inventory()["proposal_categories"])
 
 
 # --- the database -------------------------------------------------------------

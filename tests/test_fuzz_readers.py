@@ -39,7 +39,6 @@ from schema_catalog.sources import drizzle, migrations
 
 TESTS = Path(__file__).parent
 REPO = TESTS.parent
-CORPUS = REPO.parent / "shared" / "drizzle-corpus"
 EXAMPLE = REPO / "examples" / "movemental"
 CASE_SECONDS = 10
 """A case running longer than this is a hang (the slowest real one takes well under 1 s)."""
@@ -78,8 +77,8 @@ def _project(root: Path, entry: str, suffixes: tuple[str, ...]) -> list[Seed]:
 def drizzle_seeds() -> list[Seed]:
     own = TESTS / "fixtures" / "drizzle"
     projects = [
-        (CORPUS / "_synthetic-features" / "input", "schema.ts"),
-        (CORPUS / "_synthetic-quirks" / "input", "schema.ts"),
+        (own / "features" / "input", "schema.ts"),
+        (own / "quirks" / "input", "schema.ts"),
         (own / "saas" / "input", "drizzle.config.ts"),
         (own / "supabase" / "input", "schema/index.ts"),
         (own / "enums" / "input", "db/schema.ts"),
