@@ -24,6 +24,7 @@ from schema_catalog import __version__, pipeline, snapshot, summary
 from schema_catalog import config as config_module
 from schema_catalog.config import Config
 from schema_catalog.errors import CatalogError
+from schema_catalog.model import Finding
 from schema_catalog.progress import Progress
 
 Handler = Callable[[argparse.Namespace], int]
@@ -114,10 +115,30 @@ def _check(args: argparse.Namespace) -> int:
     config = _config(args)
     catalog = snapshot.load(pipeline.catalog_path(config, args.catalog))
     catalog = analysis.analyze(catalog, config)
+    findings = _baselined(catalog.findings, args)
     fmt: Format = args.format or ("rich" if sys.stdout.isatty() else "plain")
     context = ReportContext(fail_on=args.fail_on, fallback_file=_fallback_file(config, args))
-    print(analysis.format_findings(catalog.findings, fmt, context), end="")
-    return analysis.check_exit_code(catalog.findings, args.fail_on)
+    print(analysis.format_findings(findings, fmt, context), end="")
+    return 0 if args.write_baseline else analysis.check_exit_code(findings, args.fail_on)
+
+
+def _baselined(findings: tuple[Finding, ...], args: argparse.Namespace) -> Sequence[Finding]:
+    """``--write-baseline`` records the findings; ``--baseline`` keeps only the new ones."""
+    from schema_catalog.analysis import baseline
+
+    known = baseline.load(Path(args.baseline)) if args.baseline else None  # before any write
+    if args.write_baseline:
+        baseline.write(Path(args.write_baseline), findings)
+        print(
+            f"Baseline of {len(findings)} findings written to {args.write_baseline}",
+            file=sys.stderr,
+        )
+    if known is None:
+        return findings
+    fresh = baseline.new_findings(findings, known)
+    hidden = len(findings) - len(fresh)
+    print(f"{hidden} findings in the baseline {args.baseline} not shown", file=sys.stderr)
+    return fresh
 
 
 def _diff(args: argparse.Namespace) -> int:
@@ -254,6 +275,12 @@ def _parser() -> argparse.ArgumentParser:
         "--format", choices=("rich", "plain", "json", "github", "sarif", "junit", "gitlab")
     )
     check.add_argument("--fail-on", choices=("error", "warning", "info"), default="error")
+    check.add_argument(
+        "--baseline", metavar="FILE", help="report and fail only on findings not in FILE"
+    )
+    check.add_argument(
+        "--write-baseline", metavar="FILE", help="record today's findings in FILE (exit 0)"
+    )
 
     diff = verb("diff", _diff, "What changed between two catalog snapshots.")
     diff.add_argument("old", metavar="OLD")

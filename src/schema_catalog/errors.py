@@ -8,6 +8,7 @@
     │   ├── DrizzleError          a Drizzle file or snapshot cannot be read (file:line)
     │   └── MigrationError        a migration SQL file cannot be parsed (file:line)
     ├── SnapshotError             a catalog JSON snapshot is unreadable or from a newer format
+    ├── BaselineError             a findings baseline (check --baseline) is unreadable
     └── RenderError               templates or the site build failed
 
 Findings about the schema are never exceptions: they are `model.Finding` values.
@@ -59,6 +60,10 @@ class MigrationError(SourceError):
 
 class SnapshotError(CatalogError):
     """A catalog snapshot is unreadable or written by a newer schema-catalog."""
+
+
+class BaselineError(CatalogError):
+    """A findings baseline file is missing, not JSON, or not a baseline."""
 
 
 class RenderError(CatalogError):
