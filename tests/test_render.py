@@ -11,7 +11,7 @@ from render_catalogs import books, hostile_catalog, sample_catalog
 from schema_catalog.config import Config, SiteConfig
 from schema_catalog.errors import RenderError
 from schema_catalog.model import Catalog, Column, Table
-from schema_catalog.render import MANIFEST, render, render_pages
+from schema_catalog.render import MANIFEST, badges, render, render_pages
 from schema_catalog.render.environment import PACKAGE_TEMPLATES
 from schema_catalog.render.nav import NAV_FILE
 
@@ -212,13 +212,15 @@ def test_table_page_shows_every_fact() -> None:
 def test_home_figures_are_the_computed_stats() -> None:
     catalog = sample_catalog()
     home = render_pages(catalog, CONFIG)["index.md"].decode()
-    stats = catalog.stats
-    summary = f"| {stats.tables} | {stats.columns} | {stats.rls_enabled} | {stats.rls_disabled} |"
-    assert summary in home
-    for row in stats.by_source:
-        assert f"| {row.name} | {row.tables} | {row.columns} |" in home
-    for status, count in stats.tenancy.items():
-        assert f"| {status} | {count} |" in home
+    live = [t for t in catalog.tables if t.kind == "table" and t.presence.database]
+    proposed = [t for t in catalog.tables if t.kind == "table" and t.migration_status == "proposed"]
+    assert f"[**{len(live)}** live tables]" in home
+    assert f"[**{sum(len(t.columns) for t in live)}** columns in live tables]" in home
+    assert f"[**{len(proposed)}** proposed by migrations]" in home
+    for status, label in badges.TENANCY_LABELS.items():
+        count = sum(1 for t in catalog.tables if t.kind == "table" and t.tenancy.status == status)
+        live_count = sum(1 for t in live if t.tenancy.status == status)
+        assert f"| {label.capitalize()} | {live_count} | {count} |" in home
     assert "s3cret" not in home and "catalog&#64;db.example" in home
 
 

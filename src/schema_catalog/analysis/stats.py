@@ -11,15 +11,16 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from schema_catalog.model import Catalog, Count, Finding, SourceKind, Stats, Table
 
 LARGEST = 10
-_ROW_KINDS = ("table", "partitioned_table")
+ROW_KINDS = ("table", "partitioned_table")
 
 
 def compute(catalog: Catalog, findings: Iterable[Finding]) -> Stats:
-    tables = _row_tables(catalog.tables)
+    tables = row_tables(catalog.tables)
     return Stats(
         tables=len(tables),
         columns=sum(len(t.columns) for t in tables),
@@ -46,8 +47,8 @@ def compute(catalog: Catalog, findings: Iterable[Finding]) -> Stats:
     )
 
 
-def _row_tables(tables: Iterable[Table]) -> list[Table]:
-    return [t for t in tables if t.kind in _ROW_KINDS]
+def row_tables(tables: Iterable[Table]) -> list[Table]:
+    return [t for t in tables if t.kind in ROW_KINDS]
 
 
 def _count(name: str, tables: list[Table]) -> Count:
@@ -55,15 +56,91 @@ def _count(name: str, tables: list[Table]) -> Count:
 
 
 def _by_source(catalog: Catalog) -> tuple[Count, ...]:
-    live = [t for t in _row_tables(catalog.tables) if t.presence.database]
+    live = [t for t in row_tables(catalog.tables) if t.presence.database]
     counts = [_count("database", live)]
     for view in sorted(catalog.source_views, key=lambda v: v.kind):
-        counts.append(_count(view.kind, _row_tables(view.tables)))
+        counts.append(_count(view.kind, row_tables(view.tables)))
     kinds: tuple[SourceKind, ...] = ("drizzle", "migrations")
     for kind in kinds:
         # A merged catalog without source views still knows presence.
         if catalog.source_view(kind) is None:
-            present = [t for t in _row_tables(catalog.tables) if getattr(t.presence, kind)]
+            present = [t for t in row_tables(catalog.tables) if getattr(t.presence, kind)]
             if present:
                 counts.append(_count(kind, present))
     return tuple(sorted((c for c in counts if c.tables), key=lambda c: c.name))
+
+
+# --------------------------------------------------------------------------- figures
+# The figures every page shows (Home, Tenancy, Migrations, domain pages), from one
+# function, so the pages cannot disagree: "tables" are row tables (``ROW_KINDS``),
+# views are counted apart, and a table is live when the database has it.
+
+TENANT_SCOPED = ("tenant_root", "direct", "inherited")
+
+
+@dataclass(frozen=True)
+class Slice:
+    """How many tables, and how many columns they hold."""
+
+    tables: int = 0
+    columns: int = 0
+
+    @classmethod
+    def of(cls, tables: Iterable[Table]) -> Slice:
+        items = list(tables)
+        return cls(len(items), sum(len(t.columns) for t in items))
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The counts of one set of tables (the whole catalog, or one domain)."""
+
+    live: Slice
+    declared_in_drizzle: Slice
+    drizzle_only: Slice
+    proposed: Slice
+    views: Slice
+    tenancy: dict[str, int]
+    """Row tables per tenancy status (every status present, zero included)."""
+    tenancy_live: dict[str, int]
+    migration: dict[str, int]
+    """Row tables per migration status (statuses present only)."""
+    rls_off_live: int
+    findings: dict[str, int]
+    """Findings per severity (the caller passes the findings about these tables)."""
+
+    @property
+    def tables(self) -> int:
+        return sum(self.migration.values())
+
+    @property
+    def tenant_scoped(self) -> int:
+        return sum(self.tenancy[s] for s in TENANT_SCOPED)
+
+
+def figures(
+    tables: Iterable[Table], findings: Iterable[Finding], statuses: Iterable[str]
+) -> Figures:
+    """The counts of ``tables`` (``statuses``: every tenancy status, in display order)."""
+    everything = list(tables)
+    rows = row_tables(everything)
+    live = [t for t in rows if t.presence.database]
+    return Figures(
+        live=Slice.of(live),
+        declared_in_drizzle=Slice.of(t for t in rows if t.presence.drizzle),
+        drizzle_only=Slice.of(t for t in rows if t.migration_status == "drizzle_only"),
+        proposed=Slice.of(
+            t for t in rows if t.migration_status in ("proposed", "proposed_and_declared")
+        ),
+        views=Slice.of(t for t in everything if t.kind in ("view", "materialized_view")),
+        tenancy=_per_status(rows, statuses),
+        tenancy_live=_per_status(live, statuses),
+        migration=dict(sorted(Counter(t.migration_status or "unknown" for t in rows).items())),
+        rls_off_live=sum(1 for t in live if not t.rls_enabled),
+        findings=dict(Counter(f.severity for f in findings)),
+    )
+
+
+def _per_status(tables: list[Table], statuses: Iterable[str]) -> dict[str, int]:
+    counts: Counter[str] = Counter(t.tenancy.status for t in tables)
+    return {status: counts.get(status, 0) for status in statuses}

@@ -29,9 +29,9 @@ NOT_APPLIED = frozenset({"drizzle_only", "proposed", "proposed_and_declared"})
 TENANCY_LABELS = {
     "tenant_root": "tenant root",
     "direct": "direct tenant key",
-    "inherited": "inherited tenant",
+    "inherited": "inherited through a parent",
     "platform": "platform",
-    "unscoped": "unscoped",
+    "unscoped": "needs audit",
 }
 
 

@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from schema_catalog.analysis import stats
 from schema_catalog.config import Config
 from schema_catalog.model import Catalog, Count, Finding, Table
 from schema_catalog.render import badges, paths
@@ -128,30 +129,42 @@ def scrub_location(location: str) -> str:
 # --------------------------------------------------------------------------- home
 
 
+def catalog_figures(catalog: Catalog) -> stats.Figures:
+    """The whole catalog's figures: every page that shows a total takes it from here."""
+    return stats.figures(catalog.tables, catalog.findings, badges.TENANCY_LABELS)
+
+
+def domain_figures(name: str, lookup: Lookup) -> stats.Figures:
+    members = domain_members(name, lookup)
+    findings = [f for t in members for f in lookup.findings(t.qualified_name)]
+    return stats.figures(members, findings, badges.TENANCY_LABELS)
+
+
+def domain_members(name: str, lookup: Lookup) -> list[Table]:
+    domain = next(d for d in lookup.catalog.domains if d.name == name)
+    return [lookup.tables[n] for n in domain.tables if n in lookup.tables]
+
+
 def home_context(catalog: Catalog, links: PageLinks) -> dict[str, Any]:
-    stats = catalog.stats
+    stats_ = catalog.stats
     return {
         "catalog": catalog,
         "sources": [
             {"kind": s.kind, "location": scrub_location(s.location)} for s in catalog.sources
         ],
-        "stats": stats,
-        "stats_missing": stats.tables == 0 and bool(catalog.tables),
-        "by_source": _counts(stats.by_source),
-        "by_domain": [
-            {**row, "link": links.domain(row["name"])} for row in _counts(stats.by_domain)
+        "figures": catalog_figures(catalog),
+        "stats_missing": stats_.tables == 0 and bool(catalog.tables),
+        "domains": [
+            {"link": links.domain(d.name), "figures": domain_figures(d.name, links.lookup)}
+            for d in catalog.domains
         ],
-        "by_kind": _counts(stats.by_kind),
+        "tenancy_labels": badges.TENANCY_LABELS,
         "largest": [
-            {**row, "link": links.table(row["name"])} for row in _counts(stats.largest_tables)
-        ],
-        "tenancy": sorted(stats.tenancy.items()),
-        "migration": [
-            (badges.MIGRATION_LABELS.get(k, k), v)
-            for k, v in sorted(stats.migration_status.items())
+            {**row, "link": links.table(row["name"])} for row in _counts(stats_.largest_tables)
         ],
         "findings_by_level": sorted(
-            stats.findings.items(), key=lambda kv: SEVERITY_ORDER.get(kv[0], 9)
+            Counter(f.severity for f in catalog.findings).items(),
+            key=lambda kv: SEVERITY_ORDER.get(kv[0], 9),
         ),
         "actions": action_items(catalog.findings, links),
         "findings_total": len(catalog.findings),
@@ -176,12 +189,21 @@ def action_items(findings: tuple[Finding, ...], links: PageLinks) -> list[dict[s
                 "code": code,
                 "rule": items[0].rule,
                 "count": len(items),
-                "message": ordered[0].message,
+                "objects": len({f.target for f in items}),
+                "anchor": code.lower(),
+                "message": _rule_summary(code) or ordered[0].message,
                 "examples": Safe(", ".join(r["link"] or code_(r["target"]) for r in examples)),
                 "more": len(items) - len(examples),
             }
         )
     return rows
+
+
+def _rule_summary(code: str) -> str | None:
+    from schema_catalog.analysis.lint import RULES
+
+    rule = RULES.get(code)
+    return rule.summary.rstrip(".") if rule else None
 
 
 def linked_findings(findings: tuple[Finding, ...], links: PageLinks) -> list[dict[str, Any]]:
@@ -230,17 +252,14 @@ def domains_context(links: PageLinks) -> dict[str, Any]:
 def domain_context(name: str, links: PageLinks) -> dict[str, Any]:
     lookup = links.lookup
     domain = next(d for d in lookup.catalog.domains if d.name == name)
-    members = [lookup.tables[n] for n in domain.tables if n in lookup.tables]
+    members = domain_members(name, lookup)
     diagram = domain_diagram(lookup, [t.qualified_name for t in members])
     findings = tuple(f for t in members for f in lookup.findings(t.qualified_name))
     return {
         "domain": domain,
         "tables": table_rows(members, links),
-        "columns": sum(len(t.columns) for t in members),
-        "tenancy": sorted(Counter(t.tenancy.status for t in members).items()),
-        "rls_on": sum(1 for t in members if t.rls_enabled),
-        "rls_off": sum(1 for t in members if not t.rls_enabled and t.kind != "view"),
-        "not_applied": sum(1 for t in members if badges.not_applied(t)),
+        "figures": domain_figures(name, lookup),
+        "tenancy_labels": badges.TENANCY_LABELS,
         "diagram": diagram,
         "connected": [links.domain(stub) for stub in diagram.stubs],
         "findings": linked_findings(findings, links),
@@ -251,9 +270,10 @@ def tenancy_context(catalog: Catalog, links: PageLinks) -> dict[str, Any]:
     from schema_catalog.render.table_page import tenancy_path
 
     groups = []
+    views = [t for t in catalog.tables if t.kind not in stats.ROW_KINDS]
     for status, label in badges.TENANCY_LABELS.items():
         members = sorted(
-            (t for t in catalog.tables if t.tenancy.status == status),
+            (t for t in stats.row_tables(catalog.tables) if t.tenancy.status == status),
             key=lambda t: t.qualified_name,
         )
         rows = [
@@ -267,21 +287,31 @@ def tenancy_context(catalog: Catalog, links: PageLinks) -> dict[str, Any]:
             for t in members
         ]
         groups.append({"status": status, "label": label, "tables": rows})
-    return {"groups": groups, "analysed": links.lookup.analysed}
+    return {
+        "groups": groups,
+        "analysed": links.lookup.analysed,
+        "figures": catalog_figures(catalog),
+        "views": table_rows(views, links),
+    }
 
 
 def migrations_context(catalog: Catalog, links: PageLinks) -> dict[str, Any]:
     groups = []
     for status, label in badges.MIGRATION_LABELS.items():
-        members = [t for t in catalog.tables if t.migration_status == status]
+        members = [t for t in stats.row_tables(catalog.tables) if t.migration_status == status]
         groups.append({"status": status, "label": label, "tables": table_rows(members, links)})
     drifted = [
         {"link": links.table(t.qualified_name), "drift": list(t.drift)}
         for t in sorted(catalog.tables, key=lambda t: t.qualified_name)
         if t.drift
     ]
-    unknown = [t for t in catalog.tables if t.migration_status is None]
-    return {"groups": groups, "drifted": drifted, "unknown": len(unknown)}
+    figures = catalog_figures(catalog)
+    return {
+        "groups": groups,
+        "drifted": drifted,
+        "unknown": figures.migration.get("unknown", 0),
+        "figures": figures,
+    }
 
 
 def findings_context(catalog: Catalog, links: PageLinks) -> dict[str, Any]:

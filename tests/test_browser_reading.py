@@ -1,0 +1,72 @@
+"""The example's site read as a team reads it, in headless Chromium at 1440×900.
+
+Built from the committed example catalog (tests/test_demo.py keeps it fresh) and
+served on 127.0.0.1. Screenshots of Home, a domain, a table page and Findings go
+to test-output/ for review.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from browser_support import OUTPUT, Watch, build_site, chromium, open_tab, serve
+from schema_catalog import config as config_module
+from schema_catalog import snapshot
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[1]
+WIDE = {"width": 1440, "height": 900}
+
+
+@pytest.fixture(scope="module")
+def example_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    config = config_module.load(ROOT / "catalog" / "catalog.yml")
+    catalog = snapshot.loads((ROOT / "catalog" / "catalog.json").read_text(encoding="utf-8"))
+    yield from serve(build_site(catalog, config, tmp_path_factory.mktemp("example_site")))
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with chromium() as launched:
+        yield launched
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[tuple[Any, Watch]]:
+    with open_tab(browser) as (tab, watch):
+        tab.set_viewport_size(WIDE)
+        yield tab, watch
+
+
+def first_screen(tab: Any, name: str) -> None:
+    OUTPUT.mkdir(exist_ok=True)
+    tab.screenshot(path=str(OUTPUT / f"{name}.png"))
+
+
+# Text of every element of the content that is drawn inside the first screen.
+_FIRST_SCREEN_FIGURES = """() => [...document.querySelectorAll('.sc-figures li')]
+  .filter(li => { const r = li.getBoundingClientRect();
+                  return r.bottom <= window.innerHeight && r.right <= window.innerWidth; })
+  .map(li => li.innerText.replace(/\\s+/g, ' ').trim())"""
+
+
+def test_home_first_screen_answers_the_inventory(example_url: str, page: tuple[Any, Watch]) -> None:
+    tab, watch = page
+    tab.goto(example_url)
+    figures = tab.evaluate(_FIRST_SCREEN_FIGURES)
+    assert "44 live tables" in figures, figures
+    assert "841 columns in live tables" in figures, figures
+    assert "2 declared in Drizzle (1 only there)" in figures, figures
+    assert any(f.startswith("91 proposed by migrations") for f in figures), figures
+    checked = tab.locator("time.sc-checked")
+    assert checked.get_attribute("datetime"), "the check time is filled in at build time"
+    assert tab.locator(".md-sidebar--primary .md-nav__link", has_text="Findings").is_visible()
+    findings_link = tab.locator(".md-content a[href*='findings/#']").first
+    assert findings_link.is_visible()
+    first_screen(tab, "home")
+    assert not watch.errors and not watch.outside
