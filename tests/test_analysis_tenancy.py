@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis_catalogs import catalog
-from schema_catalog.analysis import analyze
+from schema_catalog.analysis import analyze, tenancy
 from schema_catalog.config import Config
 from schema_catalog.errors import ConfigError
-from schema_catalog.model import Catalog, Finding
+from schema_catalog.model import Catalog, Finding, Table, Tenancy
 
 CONFIG = Config.model_validate(
     {
@@ -288,3 +290,88 @@ def test_tenant_table_rules_leave_views_alone(with_views: Catalog) -> None:
     assert tenant_findings  # the tables still trip them (drafts: nullable key, no RLS ...)
     # A target is `schema.table[.column]`.
     assert not [f for f in tenant_findings if ".".join(f.target.split(".")[:2]) in views]
+
+
+# --------------------------------------------------------------------------- routes at random
+
+
+def _routes_one_search_per_table(
+    start: str, tables: dict[str, Table], known: dict[str, Tenancy]
+) -> tuple[tuple[str, ...], int] | None:
+    """The definition the linear search must match: breadth-first from one table.
+
+    Foreign keys are tried NOT NULL first, then by name; the first tenant table
+    met on the shortest level wins; routes count every shortest walk.
+    """
+
+    def steps(name: str) -> list[tuple[str, str]]:
+        table = tables[name]
+        nullable = lambda fk: any(  # noqa: E731
+            (c := table.column(n)) is None or c.nullable for n in fk.columns
+        )
+        ordered = sorted(table.foreign_keys, key=lambda fk: (nullable(fk), fk.name))
+        targets = [(fk.name, f"{fk.ref_schema}.{fk.ref_table}") for fk in ordered]
+        return [(fk, target) for fk, target in targets if target != name and target in tables]
+
+    parents: dict[str, tuple[str, str] | None] = {start: None}
+    counts = {start: 1}
+    frontier = [start]
+    while frontier:
+        level: dict[str, None] = {}
+        for name in frontier:
+            for fk, target in steps(name):
+                if target in parents and target not in level:
+                    continue
+                if target not in level:
+                    parents[target], counts[target], level[target] = (name, fk), 0, None
+                counts[target] += counts[name]
+        ends = [t for t in level if known.get(t, Tenancy()).status in ("direct", "tenant_root")]
+        if ends:
+            path, step = [], parents[ends[0]]
+            while step is not None:
+                path.append(step[1])
+                step = parents[step[0]]
+            return tuple(reversed(path)), sum(counts[t] for t in ends)
+        frontier = [t for t in level if known.get(t, Tenancy()).status != "platform"]
+    return None
+
+
+@st.composite
+def _fk_graphs(draw: st.DrawFn) -> tuple[Catalog, list[str]]:
+    """Up to 14 tables with random keys and foreign keys (parallel, cyclic, dangling), and
+    up to two platform tables."""
+    size = draw(st.integers(2, 14))
+    specs = []
+    for i in range(size):
+        columns = {"id": "uuid pk"}
+        if draw(st.booleans()) and draw(st.booleans()):
+            columns["organization_id"] = draw(st.sampled_from(["uuid", "uuid not null"]))
+        fks = []
+        for j, target in enumerate(draw(st.lists(st.integers(-1, size - 1), max_size=4))):
+            columns[f"r{j}"] = draw(st.sampled_from(["uuid", "uuid not null"]))
+            fks.append(f"r{j} -> {'elsewhere' if target < 0 else f't{target}'}(id)")
+        specs.append({"name": f"t{i}", "columns": columns, "fks": fks})
+    platform = draw(st.lists(st.sampled_from([s["name"] for s in specs]), max_size=2))
+    return catalog({"tables": specs}), platform
+
+
+@settings(max_examples=300, deadline=None)
+@given(_fk_graphs())
+def test_one_search_from_the_tenants_finds_each_tables_shortest_route(
+    graph_and_platform: tuple[Catalog, list[str]],
+) -> None:
+    graph, platform = graph_and_platform
+    config = Config.model_validate(
+        {"tenancy": {"root": "t0", "key": "organization_id", "platform": platform}}
+    )
+    names = [t.qualified_name for t in graph.tables]
+    statuses = tenancy.classify(graph, tenancy.TenancySettings.from_config(config, names))
+    tables = {t.qualified_name: t for t in graph.tables}
+    known = {n: s for n, s in statuses.items() if s.status in ("tenant_root", "direct", "platform")}
+    for name, status in statuses.items():
+        if status.status not in ("inherited", "unscoped"):
+            continue
+        expected = _routes_one_search_per_table(name, tables, known)
+        got = (tuple(h.foreign_key for h in status.path), status.routes) if status.path else None
+        assert got == expected, name
+        assert status.status == ("inherited" if expected else "unscoped")

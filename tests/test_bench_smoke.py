@@ -25,6 +25,11 @@ import synthetic  # noqa: E402  (bench/ is a folder of scripts)
 
 
 def _run(script: str, tmp_path: Path, *args: str) -> dict[str, Any]:
+    figures: dict[str, Any] = _run_json(script, tmp_path, *args)
+    return figures
+
+
+def _run_json(script: str, tmp_path: Path, *args: str) -> Any:
     out = tmp_path / f"{script}.json"
     result = subprocess.run(
         [sys.executable, str(BENCH / script), "--smoke", "--json", str(out), *args],
@@ -34,8 +39,7 @@ def _run(script: str, tmp_path: Path, *args: str) -> dict[str, Any]:
         check=False,
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    figures: dict[str, Any] = json.loads(out.read_text())
-    return figures
+    return json.loads(out.read_text())
 
 
 def test_extract_bench_smoke(tmp_path: Path) -> None:
@@ -52,6 +56,19 @@ def test_extract_bench_smoke(tmp_path: Path) -> None:
     assert measures["bare"]["round_trips"] == ours["round_trips"]
     for name in ("ours", "bare", "sqlalchemy"):
         assert measures[name]["seconds"] > 0 and measures[name]["peak_mb"] > 10
+
+
+def test_analysis_bench_smoke(tmp_path: Path) -> None:
+    results = {r["shape"]: r for r in _run_json("bench_analysis.py", tmp_path)}
+    inferred, untenanted = results["inferred"], results["untenanted"]
+    for shape, r in results.items():
+        assert r["relations"] == synthetic.relation_count(50, shape)
+        assert r["sqlalchemy"]["relations"] == r["relations"]
+        assert r["extract"]["json_mb"] > 0 and r["passes"]["tenancy"] > 0
+    # Every 20th table holds the key; every other table and view reaches one.
+    assert inferred["tenancy"] == {"direct": 3, "inherited": 53, "tenant_root": 1}
+    assert inferred["longest_path"] >= 2
+    assert untenanted["tenancy"] == {"unscoped": synthetic.relation_count(50, "untenanted")}
 
 
 def test_render_bench_smoke(tmp_path: Path) -> None:

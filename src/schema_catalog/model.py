@@ -14,8 +14,10 @@ nothing without bumping `FORMAT_VERSION`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Literal
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
+from functools import cached_property
+from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -39,6 +41,13 @@ class Model(BaseModel):
     """Base for every catalog model: immutable, strict about unknown keys."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy without the indexes (`cached_property`) built for the original's fields."""
+        copied = super().model_copy(update=update, deep=deep)
+        for name in copied.__dict__.keys() - type(self).model_fields.keys():
+            del copied.__dict__[name]
+        return copied
 
 
 # --------------------------------------------------------------------------- columns
@@ -261,7 +270,15 @@ class Table(Model):
         return f"{self.schema_}.{self.name}"
 
     def column(self, name: str) -> Column | None:
-        return next((c for c in self.columns if c.name == name), None)
+        return self._columns_by_name.get(name)
+
+    @cached_property
+    def _columns_by_name(self) -> dict[str, Column]:
+        # The first column of a name wins, as a scan would find it.
+        by_name: dict[str, Column] = {}
+        for column in self.columns:
+            by_name.setdefault(column.name, column)
+        return by_name
 
 
 # --------------------------------------------------------------------------- types and functions
@@ -432,19 +449,14 @@ class Catalog(Model):
 
     def table(self, qualified_name: str) -> Table | None:
         """Look a table up by ``schema.name``."""
-        return self._by_name().get(qualified_name)
+        return self._by_name.get(qualified_name)
 
     def iter_tables(self, kind: TableKind | None = None) -> Iterator[Table]:
         return (t for t in self.tables if kind is None or t.kind == kind)
 
     def referenced_by(self, qualified_name: str) -> tuple[tuple[Table, ForeignKey], ...]:
         """Foreign keys in other tables that point at ``qualified_name``."""
-        return tuple(
-            (t, fk)
-            for t in self.tables
-            for fk in t.foreign_keys
-            if f"{fk.ref_schema}.{fk.ref_table}" == qualified_name
-        )
+        return self._incoming.get(qualified_name, ())
 
     def source_view(self, kind: SourceKind) -> SourceView | None:
         return next((v for v in self.source_views if v.kind == kind), None)
@@ -457,9 +469,18 @@ class Catalog(Model):
             if f.target == target_prefix or f.target.startswith(target_prefix + ".")
         )
 
+    # Indexes built on first use; `Model.model_copy` drops them from copies.
+    @cached_property
     def _by_name(self) -> dict[str, Table]:
-        # Frozen models cannot cache on self; a dict build is cheap next to any caller.
         return {t.qualified_name: t for t in self.tables}
+
+    @cached_property
+    def _incoming(self) -> dict[str, tuple[tuple[Table, ForeignKey], ...]]:
+        incoming: dict[str, list[tuple[Table, ForeignKey]]] = defaultdict(list)
+        for table in self.tables:
+            for fk in table.foreign_keys:
+                incoming[f"{fk.ref_schema}.{fk.ref_table}"].append((table, fk))
+        return {name: tuple(found) for name, found in incoming.items()}
 
 
 def qualified(schema: str, name: str) -> str:

@@ -70,9 +70,10 @@ def classify(catalog: Catalog, settings: TenancySettings) -> dict[str, Tenancy]:
             continue  # after the tables they read
         elif key := tenant_key(table, settings.keys):
             result[name] = _direct(table, key, settings.root)
+    routes = tenant_routes(tables, result)
     for name, table in tables.items():
         if name not in result and table.kind not in VIEW_KINDS:
-            result[name] = _inherited(table, tables, result, settings)
+            result[name] = _inherited(table, routes.get(name))
     for name in sorted(n for n in tables if n not in result):
         _view(name, tables, result, settings.keys, frozenset())
     return result
@@ -163,15 +164,10 @@ def _rights_note(view: Table) -> str:
     return "no security_invoker: it reads as its owner, so the base tables' RLS does not apply to callers"
 
 
-def _inherited(
-    table: Table, tables: dict[str, Table], known: dict[str, Tenancy], settings: TenancySettings
-) -> Tenancy:
-    if table.kind not in ROW_KINDS:
+def _inherited(table: Table, route: _Route | None) -> Tenancy:
+    if table.kind not in ROW_KINDS or route is None:
         return Tenancy(status="unscoped")
-    found = _shortest_routes(table, tables, known)
-    if found is None:
-        return Tenancy(status="unscoped")
-    path, routes = found
+    path, routes = route
     notes = [f"via {' → '.join(_hop_text(h) for h in path)}"]
     if any(h.nullable for h in path):
         nullable = ", ".join(f"`{h.table}.{','.join(h.columns)}`" for h in path if h.nullable)
@@ -187,76 +183,76 @@ def _hop_text(hop: TenancyHop) -> str:
     return f"{hop.table}.{','.join(hop.columns)} → {hop.ref_table}"
 
 
-def _shortest_routes(
-    start: Table, tables: dict[str, Table], known: dict[str, Tenancy]
-) -> tuple[tuple[TenancyHop, ...], int] | None:
-    """Breadth-first over foreign keys to the nearest direct table or root.
+# The shortest route to a tenant table, hop by hop, and how many routes are as short.
+_Route = tuple[tuple[TenancyHop, ...], int]
+# A foreign key as a step of a route: the key, the table it leads to, whether it is nullable.
+_Step = tuple[ForeignKey, str, bool]
 
-    Returns the first shortest path (foreign keys tried NOT NULL first, then by
-    name, so the choice is stable) and how many shortest paths exist.
+
+def tenant_routes(tables: dict[str, Table], known: dict[str, Tenancy]) -> dict[str, _Route]:
+    """The shortest route to a tenant from every table that has one through foreign keys.
+
+    One breadth-first search from all direct tables and the root at once, over
+    the foreign keys read backwards, so the cost is linear in tables plus
+    foreign keys (a search per table was quadratic). A route ends at the first
+    direct table or root it meets and never passes through a platform table:
+    shared rows prove nothing about a tenant. Of several equally short routes
+    the one kept takes, at each table, the first step in `_steps` order (NOT
+    NULL first, then by name) that still leads a shortest way; ``routes``
+    counts them all, one per foreign key taken.
     """
-    origin = start.qualified_name
-    parents: dict[str, tuple[str, TenancyHop] | None] = {origin: None}
-    counts: dict[str, int] = {origin: 1}
-    frontier = [origin]
+    stops = {n for n, t in known.items() if t.status in (*_ENDS, "platform")}
+    steps = {n: _steps(t, tables) for n, t in tables.items() if n not in stops}
+    found: dict[str, _Route] = {n: ((), 1) for n, t in known.items() if t.status in _ENDS}
+    for name, distance in _distances(steps, found).items():
+        shortest = [s for s in steps[name] if _distance(s[1], found) == distance - 1]
+        fk, target, nullable = shortest[0]
+        hop = TenancyHop(
+            table=name, columns=fk.columns, ref_table=target, foreign_key=fk.name, nullable=nullable
+        )
+        found[name] = ((hop, *found[target][0]), sum(found[s[1]][1] for s in shortest))
+    return {n: r for n, r in found.items() if r[0]}
+
+
+_ENDS = ("direct", "tenant_root")
+
+
+def _distance(name: str, found: dict[str, _Route]) -> int:
+    route = found.get(name)
+    return -1 if route is None else len(route[0])
+
+
+def _distances(steps: dict[str, list[_Step]], ends: dict[str, _Route]) -> dict[str, int]:
+    """Hops from each table to the nearest end, nearest first (the ends themselves left out)."""
+    incoming: dict[str, list[str]] = {}
+    for name, outgoing in steps.items():
+        for _, target, _ in outgoing:
+            incoming.setdefault(target, []).append(name)
+    distance: dict[str, int] = {}
+    frontier = list(ends)
+    level = 0
     while frontier:
+        level += 1
         reached: list[str] = []
-        next_level: dict[str, None] = {}
-        for name in frontier:
-            for hop, target in _hops(tables[name], tables, known):
-                if target in parents and target not in next_level:
-                    continue  # reached on an earlier level
-                if target not in next_level:
-                    parents[target] = (name, hop)
-                    counts[target] = 0
-                    next_level[target] = None
-                counts[target] += counts[name]
-        for target in next_level:
-            if known.get(target, Tenancy()).status in ("direct", "tenant_root"):
-                reached.append(target)
-        if reached:
-            routes = sum(counts[t] for t in reached)
-            return _path_to(reached[0], parents), routes
-        frontier = [t for t in next_level if t in tables and _traversable(t, known)]
-    return None
+        for target in frontier:
+            for name in incoming.get(target, ()):
+                if name not in distance:
+                    distance[name] = level
+                    reached.append(name)
+        frontier = reached
+    return distance
 
 
-def _hops(
-    table: Table, tables: dict[str, Table], known: dict[str, Tenancy]
-) -> list[tuple[TenancyHop, str]]:
-    hops = []
+def _steps(table: Table, tables: dict[str, Table]) -> list[_Step]:
+    steps = []
     for fk in sorted(table.foreign_keys, key=lambda f: (_nullable(table, f), f.name)):
         target = f"{fk.ref_schema}.{fk.ref_table}"
         if target == table.qualified_name or target not in tables:
             continue  # self-references never lead to a tenant; tables outside are unknown
-        hop = TenancyHop(
-            table=table.qualified_name,
-            columns=fk.columns,
-            ref_table=target,
-            foreign_key=fk.name,
-            nullable=_nullable(table, fk),
-        )
-        hops.append((hop, target))
-    return hops
-
-
-def _traversable(name: str, known: dict[str, Tenancy]) -> bool:
-    # Shared (platform) tables belong to no tenant: a path through them proves nothing.
-    return known.get(name, Tenancy()).status != "platform"
+        steps.append((fk, target, _nullable(table, fk)))
+    return steps
 
 
 def _nullable(table: Table, fk: ForeignKey) -> bool:
     columns = [table.column(c) for c in fk.columns]
     return any(c is None or c.nullable for c in columns)
-
-
-def _path_to(
-    target: str, parents: dict[str, tuple[str, TenancyHop] | None]
-) -> tuple[TenancyHop, ...]:
-    hops: list[TenancyHop] = []
-    step = parents[target]
-    while step is not None:
-        previous, hop = step
-        hops.append(hop)
-        step = parents[previous]
-    return tuple(reversed(hops))
