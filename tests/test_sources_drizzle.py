@@ -47,7 +47,7 @@ def test_malformed_statement_is_skipped_with_a_finding(tmp_path: Path) -> None:
 def test_unresolved_values_are_findings_never_guesses(tmp_path: Path) -> None:
     body = HEADER + (
         "import { createId } from '@paralleldrive/cuid2';\n"
-        "const make = (n: string) => { if (n) { return pgTable(n, { id: uuid() }); } return null; };\n"
+        "const make = (n: string) => { for (const c of n) { return pgTable(c, { id: uuid() }); } return null; };\n"
         "export const t = pgTable('t', {\n"
         "  id: text().primaryKey().default(createId()),\n"
         "  n: integer().notNull(),\n"
@@ -63,7 +63,7 @@ def test_unresolved_values_are_findings_never_guesses(tmp_path: Path) -> None:
     assert table.column("n").unresolved == ()  # type: ignore[union-attr]
     messages = {(f.code, f.target.rsplit("/", 1)[-1]): f.message for f in catalog.findings}
     assert "@paralleldrive/cuid2" in messages[("DRZ001", "s.ts:5")]
-    assert ("DRZ002", "s.ts:8") in messages  # helper factory with a complex body
+    assert ("DRZ002", "s.ts:8") in messages  # helper factory with a loop
     assert ("DRZ001", "s.ts:9") in messages  # computed table name
     assert all(f.severity in {"warning", "info"} for f in catalog.findings)
 
@@ -292,3 +292,30 @@ def test_malformed_kit_snapshots_are_one_line_errors(
     with pytest.raises(DrizzleError) as caught:
         read_kit_snapshot(tmp_path / "meta")
     assert expected in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_an_unknown_builder_never_names_a_column_after_its_key(tmp_path: Path) -> None:
+    body = HEADER + (
+        "import { ulid } from './missing';\n"
+        "export const t = pgTable('t', ({ uuid }) => ({\n"
+        "  id: uuid().primaryKey(),\n"
+        "  guessed: ulid(),\n"
+        "  named: ulid('named_col').notNull(),\n"
+        "}));\n"
+    )
+    catalog = read([write(tmp_path, "s.ts", body)])
+    table = catalog.tables[0]
+    assert [c.name for c in table.columns] == ["id", "named_col"]
+    named = table.column("named_col")
+    assert named is not None and not named.nullable and named.unresolved == ("type",)
+    messages = {(f.code, f.target.rsplit("/", 1)[-1]): f.message for f in catalog.findings}
+    assert "column 'guessed' not read" in messages[("DRZ001", "s.ts:5")]
+
+
+def test_names_over_63_bytes_show_beside_the_stored_name(tmp_path: Path) -> None:
+    long = "a_table_name_that_is_much_longer_than_postgresql_lets_an_identifier_be"
+    body = HEADER + f"export const t = pgTable('{long}', {{ id: uuid() }});\n"
+    catalog = read([write(tmp_path, "s.ts", body)])
+    assert catalog.tables[0].name == long[:63]
+    [finding] = [f for f in catalog.findings if f.code == "DRZ011"]
+    assert long in finding.message and f"stores {long[:63]}" in finding.message

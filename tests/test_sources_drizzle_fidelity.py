@@ -65,6 +65,7 @@ CASES = [
         OWN / "enums/snapshot.snake_case.json",
         "snake_case",
     ),
+    Case("styles", (OWN / "styles/input/schema.ts",), OWN / "styles/snapshot.json"),
 ]
 
 STRICT = (

@@ -21,6 +21,8 @@ Both speak PostgreSQL (see `pgtypes`). Findings (never silent guesses):
     DRZ007 warning  an import points at no file
     DRZ008 info     a view's definition is not static
     DRZ010 warning  the schema files and the committed drizzle-kit snapshot disagree
+    DRZ011 info     a name drizzle-kit emits is over 63 bytes: the finding shows it beside
+                    the name PostgreSQL stores, so both can be matched
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from typing import Literal
 from schema_catalog import model
 from schema_catalog.errors import DrizzleError
 from schema_catalog.sources.drizzle import config as drizzle_config
+from schema_catalog.sources.drizzle import names
 from schema_catalog.sources.drizzle.kit_snapshot import (
     catalog_from_kit,
     enum_schemas,
@@ -159,6 +162,7 @@ def _build(
     findings += [
         _finding("DRZ001", "warning", where, message) for where, message in reader.problems
     ]
+    findings += _long_name_findings([k for k in kit_tables.values() if k is not None])
     findings += _enum_findings(exports, reader, enums)
     findings += _duplicate_findings(tables)
     for name, value in exports.unresolved:
@@ -214,6 +218,33 @@ def _enum_findings(
             ):
                 message = f"{table.name}.{key} uses enum {root.name}, which is not exported: drizzle-kit will not create it"
                 found.append(_finding("DRZ005", "warning", value.where, message))
+    return found
+
+
+_NAMED_PARTS = (
+    "columns",
+    "indexes",
+    "foreignKeys",
+    "compositePrimaryKeys",
+    "uniqueConstraints",
+    "checkConstraints",
+)
+
+
+def _long_name_findings(kit_tables: list[dict[str, Value]]) -> list[model.Finding]:
+    """Names drizzle-kit writes in full that PostgreSQL cuts to 63 bytes."""
+    found: list[model.Finding] = []
+    for table in kit_tables:
+        declared = [str(table["name"])]
+        declared += [str(n) for part in _NAMED_PARTS for n in table[part]]
+        for name in declared:
+            stored = names.truncate(name)
+            if stored != name:
+                message = (
+                    f"drizzle-kit names it {name} ({len(name.encode())} bytes); "
+                    f"PostgreSQL stores {stored}"
+                )
+                found.append(_finding("DRZ011", "info", str(table["_location"]), message))
     return found
 
 

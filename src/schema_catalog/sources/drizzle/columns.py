@@ -78,13 +78,24 @@ class ColumnSpec:
 def column_names(
     key: str, value: Value, casing: str | None
 ) -> tuple[str | Unresolved, str | Unresolved]:
-    """(drizzle's name, database name) of the column at ``key``."""
-    first = value.first_args() if isinstance(value, Builder) else ()
+    """(drizzle's name, database name) of the column at ``key``.
+
+    The object key names a column only when the value is a known builder called
+    without a name, as drizzle-orm does; an unknown builder's name is never guessed."""
+    if not isinstance(value, Builder):
+        reason = value.reason if isinstance(value, Unresolved) else "not a column builder"
+        where = value.where if isinstance(value, Unresolved) else ""
+        unknown = Unresolved(f"name unknown: {reason}", where)
+        return unknown, unknown
+    first = value.first_args()
     explicit = first[0] if first else None
     if isinstance(explicit, str):
         return explicit, explicit
     if isinstance(explicit, Unresolved):
         return explicit, explicit
+    if isinstance(value.root, Unresolved):
+        unknown = Unresolved(f"name unknown: {value.root.reason}", value.root.where)
+        return unknown, unknown
     return key, apply_casing(key, casing)
 
 
@@ -95,16 +106,13 @@ def read_column(
     spec = ColumnSpec(key, original, name)
     if isinstance(name, Unresolved):
         spec.unresolved.append(("name", name.reason))
-    if not isinstance(value, Builder):
-        reason = value.reason if isinstance(value, Unresolved) else "not a column builder"
-        spec.unresolved.append(("type", reason))
-        spec.kit.update(name=name, type="unresolved", primaryKey=False, notNull=False)
         return spec
+    assert isinstance(value, Builder)  # column_names names builders only
     kit_type = _kit_type(value, evaluator)
     if isinstance(kit_type, Unresolved):
         spec.unresolved.append(("type", kit_type.reason))
     spec.kit.update(
-        name=name if isinstance(name, str) else key,
+        name=name,
         type=kit_type if isinstance(kit_type, str) else "unresolved",
         primaryKey=False,
         notNull=isinstance(value.root, Extern) and value.root.name in _NOT_NULL_BUILDERS,

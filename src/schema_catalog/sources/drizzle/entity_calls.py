@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from schema_catalog.sources.drizzle.literals import js_number
 from schema_catalog.sources.drizzle.values import (
     DRIZZLE,
     PG_CORE,
@@ -120,6 +121,11 @@ def method_call(
         return target
     if isinstance(target, str) and name in {"toLowerCase", "toUpperCase"}:
         return target.lower() if name == "toLowerCase" else target.upper()
+    if name == "toString" and not isinstance(target, bool):
+        if isinstance(target, str):
+            return target
+        if isinstance(target, int | float) and not args:
+            return js_number(target)
     return Unresolved(f"cannot evaluate the method '{name}'", where)
 
 

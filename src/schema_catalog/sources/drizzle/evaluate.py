@@ -19,7 +19,7 @@ from tree_sitter import Node
 from schema_catalog.sources.drizzle.entity_calls import extern_call, method_call, table_entity
 from schema_catalog.sources.drizzle.literals import WRAPPERS, ts_enum
 from schema_catalog.sources.drizzle.parse import named, text
-from schema_catalog.sources.drizzle.syntax import HANDLERS, function_closure, node_where
+from schema_catalog.sources.drizzle.syntax import HANDLERS, function_closure, node_where, truthy
 from schema_catalog.sources.drizzle.values import (
     BoundMethod,
     Builder,
@@ -100,24 +100,54 @@ class Evaluator:
         from schema_catalog.sources.drizzle.resolve import Scope
 
         local = Scope(closure.scope.module, {}, closure.scope)
-        for index, name in enumerate(closure.params):
-            if name:
-                local.names[name] = args[index] if index < len(args) else None
+        for index, param in enumerate(closure.params):
+            arg = args[index] if index < len(args) else None
+            if isinstance(param, str):
+                if param:
+                    local.names[param] = arg
+            else:  # `({ text, uuid }) => ...`: each name reads its property of the argument
+                for name, prop in param:
+                    local.names[name] = self.member(arg, prop, closure.where)
         if closure.body.type != "statement_block":
             return self.eval(closure.body, local)
-        for statement in named(closure.body):
+        finished, value = self._run(named(closure.body), local)
+        if finished:
+            return value
+        return Unresolved("function body too complex to evaluate statically", closure.where)
+
+    def _run(self, statements: Sequence[Node], scope: Scope) -> tuple[bool, Value]:
+        """Straight-line code (``const``, ``if``/``else``, ``return``), as in a customType's
+        ``dataType(config)``: (returned?, value). Anything else stops the run."""
+        for statement in statements:
             if statement.type in {"lexical_declaration", "variable_declaration"}:
                 for declarator in named(statement):
                     bound = declarator.child_by_field_name("name")
                     initial = declarator.child_by_field_name("value")
                     if bound is not None and initial is not None:
-                        local.names[text(bound)] = self.eval(initial, local)
+                        scope.names[text(bound)] = self.eval(initial, scope)
             elif statement.type == "return_statement":
                 returned = named(statement)
-                return self.eval(returned[0], local) if returned else None
-            else:
-                break
-        return Unresolved("function body too complex to evaluate statically", closure.where)
+                return True, self.eval(returned[0], scope) if returned else None
+            elif statement.type == "if_statement":
+                finished, value = self._run_if(statement, scope)
+                if finished:
+                    return True, value
+            elif statement.type != "comment":
+                return False, None
+        return False, None
+
+    def _run_if(self, statement: Node, scope: Scope) -> tuple[bool, Value]:
+        condition = statement.child_by_field_name("condition")
+        truth = truthy(self.eval(condition, scope)) if condition is not None else None
+        if truth is None:
+            where = node_where(statement, scope)
+            return True, Unresolved("an if condition that is not static", where)
+        branch = statement.child_by_field_name("consequence" if truth else "alternative")
+        if branch is not None and branch.type == "else_clause":
+            branch = named(branch)[0] if named(branch) else None
+        if branch is None:
+            return False, None
+        return self._run(named(branch) if branch.type == "statement_block" else [branch], scope)
 
     def call(self, callee: Value, args: tuple[Value, ...], where: str) -> Value:
         if isinstance(callee, Closure):
@@ -141,10 +171,16 @@ class Evaluator:
             name = self.call(callee.name_fn, args[:1], where)
             return table_entity(self, name, "public", args[1:], where)
         if isinstance(callee, Unresolved):
+            if args and isinstance(args[0], str):
+                # `timestamp('deleted_at', ...)` with `timestamp` unknown: the name and the
+                # modifiers (`.notNull()`) are still read; the type stays unresolved
+                return Builder(callee, (("", args),), where)
             return callee
         return Unresolved("call of a value that is not a function", where)
 
     def member(self, target: Value, prop: str, where: str) -> Value:
+        if isinstance(target, int | float | str) and prop == "toString":
+            return BoundMethod(target, prop)
         if isinstance(target, dict):
             return target.get(prop)
         if isinstance(target, Extern):

@@ -137,7 +137,7 @@ def enum_schemas(enums: tuple[model.Enum, ...]) -> EnumSchemas:
 
 def table_from_kit(kit: KitTable, enums: EnumSchemas) -> model.Table:
     """One drizzle-kit table entry (from a snapshot or from the reader) in PostgreSQL terms."""
-    schema, name = kit.get("schema") or "public", kit["name"]
+    schema, name = kit.get("schema") or "public", names.truncate(kit["name"])
     composite = next(iter((kit.get("compositePrimaryKeys") or {}).values()), None)
     pk_columns = (
         tuple(composite["columns"])
@@ -250,7 +250,7 @@ def _foreign_key(kit: dict[str, Any]) -> model.ForeignKey:
         name=names.truncate(kit["name"]),
         columns=tuple(kit["columnsFrom"]),
         ref_schema=kit.get("schemaTo") or "public",
-        ref_table=kit["tableTo"],
+        ref_table=names.truncate(kit["tableTo"]),
         ref_columns=tuple(kit["columnsTo"]),
         on_delete=str(kit.get("onDelete") or "no action").upper(),
         on_update=str(kit.get("onUpdate") or "no action").upper(),

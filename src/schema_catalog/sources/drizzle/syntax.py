@@ -26,6 +26,7 @@ from schema_catalog.sources.drizzle.values import (
     DRIZZLE,
     Closure,
     Extern,
+    Param,
     Sql,
     Unresolved,
     Value,
@@ -34,6 +35,15 @@ from schema_catalog.sources.drizzle.values import (
 if TYPE_CHECKING:
     from schema_catalog.sources.drizzle.evaluate import Evaluator
     from schema_catalog.sources.drizzle.resolve import Scope
+
+
+def truthy(value: Value) -> bool | None:
+    """JavaScript truthiness of a static value; ``None`` when it is not known."""
+    if isinstance(value, Unresolved):
+        return None
+    if value is None or isinstance(value, bool | int | float | str):
+        return bool(value)
+    return True
 
 
 def _identifier(evaluator: Evaluator, node: Node, scope: Scope) -> Value:
@@ -104,6 +114,8 @@ def _template(evaluator: Evaluator, node: Node, scope: Scope) -> Value:
 
 def _unary(evaluator: Evaluator, node: Node, scope: Scope) -> Value:
     operator = node.child_by_field_name("operator")
+    if operator is not None and text(operator) == "!":
+        return _not(evaluator, node, scope)
     value = evaluator.eval(node.child_by_field_name("argument") or node, scope)
     if operator is not None and text(operator) == "-" and isinstance(value, int | float):
         return -value
@@ -117,6 +129,9 @@ def _binary(evaluator: Evaluator, node: Node, scope: Scope) -> Value:
     operator = node.child_by_field_name("operator")
     left = evaluator.eval(node.child_by_field_name("left") or node, scope)
     right = evaluator.eval(node.child_by_field_name("right") or node, scope)
+    symbol = text(operator) if operator is not None else ""
+    if symbol in _LOGICAL or symbol in _EQUALITY:
+        return _logical(symbol, left, right, node_where(node, scope))
     if operator is not None and text(operator) == "+":
         if isinstance(left, str) and isinstance(right, str | int | float):
             return left + (right if isinstance(right, str) else js_number(right))
@@ -125,9 +140,48 @@ def _binary(evaluator: Evaluator, node: Node, scope: Scope) -> Value:
     return Unresolved("cannot evaluate this operator statically", node_where(node, scope))
 
 
+_LOGICAL = {"&&", "||", "??"}
+_EQUALITY = {"===", "!==", "==", "!="}
+_STATIC = (type(None), bool, int, float, str)
+
+
+def _logical(symbol: str, left: Value, right: Value, where: str) -> Value:
+    """``&&``, ``||``, ``??`` and (in)equality over static values (as in a customType body)."""
+    if symbol in _EQUALITY:
+        if not isinstance(left, _STATIC) or not isinstance(right, _STATIC):
+            return Unresolved("cannot compare values that are not static", where)
+        return (left == right) == (symbol in {"===", "=="})
+    if symbol == "??":
+        return right if left is None else left
+    truth = truthy(left)
+    if truth is None:
+        return left
+    return (left if truth else right) if symbol == "||" else (right if truth else left)
+
+
+def _not(evaluator: Evaluator, node: Node, scope: Scope) -> Value:
+    truth = truthy(evaluator.eval(node.child_by_field_name("argument") or node, scope))
+    return (
+        Unresolved("cannot negate a value that is not static", node_where(node, scope))
+        if truth is None
+        else not truth
+    )
+
+
+def _ternary(evaluator: Evaluator, node: Node, scope: Scope) -> Value:
+    condition = node.child_by_field_name("condition")
+    truth = truthy(evaluator.eval(condition, scope)) if condition is not None else None
+    if truth is None:
+        return Unresolved("a condition that is not static", node_where(node, scope))
+    branch = node.child_by_field_name("consequence" if truth else "alternative")
+    return evaluator.eval(branch, scope) if branch is not None else None
+
+
 def _member(evaluator: Evaluator, node: Node, scope: Scope) -> Value:
     target = evaluator.eval(node.child_by_field_name("object") or node, scope)
     prop = node.child_by_field_name("property")
+    if target is None and node.child_by_field_name("optional_chain") is not None:
+        return None  # `config?.precision` without a config
     return evaluator.member(target, text(prop) if prop is not None else "", node_where(node, scope))
 
 
@@ -171,16 +225,32 @@ def function_closure(evaluator: Evaluator, node: Node, scope: Scope) -> Value:
     body = node.child_by_field_name("body")
     if body is None:
         return Unresolved("function without a body", node_where(node, scope))
-    names: list[str] = []
+    names: list[Param] = []
     if parameters is not None and parameters.type == "identifier":
         names.append(text(parameters))
     elif parameters is not None:
         for parameter in named(parameters):
-            pattern = parameter.child_by_field_name("pattern")
-            names.append(
-                text(pattern) if pattern is not None and pattern.type == "identifier" else ""
-            )
+            names.append(_parameter(parameter.child_by_field_name("pattern")))
     return Closure(tuple(names), body, scope, node_where(node, scope))
+
+
+def _parameter(pattern: Node | None) -> Param:
+    """A parameter's name, or the (local, property) pairs of ``({ text, uuid: u })``."""
+    if pattern is not None and pattern.type == "identifier":
+        return text(pattern)
+    if pattern is None or pattern.type != "object_pattern":
+        return ""
+    pairs: list[tuple[str, str]] = []
+    for item in named(pattern):
+        if item.type == "object_assignment_pattern":  # `{ a = 1 }`: the default is not needed
+            item = item.child_by_field_name("left") or item
+        if item.type == "shorthand_property_identifier_pattern":
+            pairs.append((text(item), text(item)))
+        elif item.type == "pair_pattern":
+            key, value = item.child_by_field_name("key"), item.child_by_field_name("value")
+            if key is not None and value is not None and value.type == "identifier":
+                pairs.append((text(value), text(key)))
+    return tuple(pairs)
 
 
 HANDLERS: dict[str, Callable[[Evaluator, Node, Scope], Value]] = {
@@ -200,6 +270,7 @@ HANDLERS: dict[str, Callable[[Evaluator, Node, Scope], Value]] = {
     "member_expression": _member,
     "subscript_expression": _subscript,
     "call_expression": _call,
+    "ternary_expression": _ternary,
 }
 
 

@@ -77,7 +77,13 @@ def _extra(
         reader.problems.append((item.where, f"{entity.name}: unsupported table item {kind}()"))
 
 
-def _columns_of(reader: TableReader, values: list[Value], where: str) -> list[Target] | None:
+def _columns_of(reader: TableReader, values: Value, where: str) -> list[Target] | None:
+    if not isinstance(values, list):
+        reason = (
+            values.reason if isinstance(values, Unresolved) else "columns are not a static list"
+        )
+        reader.problems.append((where, reason))
+        return None
     targets = [reader.target(v, where) for v in values]
     bad = next((t for t in targets if isinstance(t, Unresolved)), None)
     if bad is not None:
@@ -91,7 +97,7 @@ def _primary_key(
 ) -> None:
     args = item.first_args()
     config = args[0] if args and isinstance(args[0], dict) else {"columns": list(args)}
-    columns = _columns_of(reader, list(config.get("columns") or []), item.where)
+    columns = _columns_of(reader, config.get("columns") or [], item.where)
     if not columns:
         return
     given = config.get("name")
@@ -110,7 +116,7 @@ def _table_foreign_key(
 ) -> None:
     args = item.first_args()
     config = args[0] if args and isinstance(args[0], dict) else {}
-    sources = _columns_of(reader, list(config.get("columns") or []), item.where)
+    sources = _columns_of(reader, config.get("columns") or [], item.where)
     if not sources:
         return
     actions = {

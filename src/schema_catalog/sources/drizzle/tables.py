@@ -65,6 +65,8 @@ class TableReader:
         return column_names(ref.key, columns[ref.key], self.casing)
 
     def render(self, value: Value, mode: Mode, where: str) -> str | Unresolved:
+        if isinstance(value, Closure):  # `generatedAlwaysAs(() => sql`...`)`
+            value = self.evaluator.invoke(value, ())
         return render(value, mode, self.column_name, where)
 
     def target(self, value: Value, where: str) -> Target | Unresolved:
@@ -124,10 +126,17 @@ class TableReader:
     def _column(
         self, entity: TableEntity, key: str, value: Value, table: dict[str, Value]
     ) -> ColumnSpec:
-        where = value.where if isinstance(value, Builder) else entity.where
+        where = (
+            value.where if isinstance(value, Builder | Unresolved) and value.where else entity.where
+        )
         spec = read_column(
             key, value, self.evaluator, self.casing, lambda v: self.render(v, "qualified", where)
         )
+        if isinstance(spec.name, Unresolved):
+            # never named from its object key: the column is left out, and said so
+            reason = spec.name.reason
+            self.problems.append((where, f"{entity.name}: column '{key}' not read: {reason}"))
+            return spec
         kit = spec.kit
         if "identity" in kit:
             kit["identity"]["name"] = f"{entity.name}_{kit['name']}_seq"

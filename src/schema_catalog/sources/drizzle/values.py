@@ -57,11 +57,16 @@ class Sql:
     parts: tuple[Value, ...]
 
 
+Param = str | tuple[tuple[str, str], ...]
+"""A parameter: its name, or for a destructured object ``({ text, uuid: u })`` the
+(local name, property) pairs it binds; ``""`` for a pattern that binds nothing readable."""
+
+
 @dataclass(frozen=True, eq=False)
 class Closure:
     """An arrow function, function or method, evaluated when called."""
 
-    params: tuple[str, ...]
+    params: tuple[Param, ...]
     body: Node
     scope: Scope
     where: str
