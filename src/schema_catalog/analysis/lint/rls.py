@@ -5,6 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from pglast import ast, parse_sql
+from pglast.parser import ParseError
+from pglast.visitors import Skip, Visitor
+
 from schema_catalog.analysis import rls
 from schema_catalog.analysis.lint.registry import Hit, LintContext, rule
 from schema_catalog.analysis.lint.scope import exposed_schema, quoted, user_tables
@@ -118,9 +122,40 @@ def auth_rls_initplan(ctx: LintContext) -> Iterator[Hit]:
 
 
 def _per_row_call(text: str | None) -> bool:
-    # Splinter's test, literally: the call appears, and "select <call>" does not.
+    """A call of ``auth.*()`` or ``current_setting()`` outside any sub-select.
+
+    Read from the parse tree, so that ``( SELECT (current_setting('app.org'))::uuid
+    AS current_setting)``, as PostgreSQL prints a wrapped call, counts as wrapped;
+    text that does not parse falls back to splinter's test.
+    """
     if not text:
         return False
+    try:
+        tree = parse_sql(f"SELECT ({text})")
+    except ParseError:
+        return _per_row_call_text(text)
+    finder = _BareCalls()
+    finder(tree)
+    return finder.found
+
+
+class _BareCalls(Visitor):
+    """Finds a per-row function call; sub-selects are evaluated once, so not entered."""
+
+    found = False
+
+    # pglast dispatches on visit_<NodeName>
+    def visit_SubLink(self, _ancestors: object, _node: ast.SubLink) -> object:  # noqa: N802
+        return Skip
+
+    def visit_FuncCall(self, _ancestors: object, node: ast.FuncCall) -> None:  # noqa: N802
+        name = ".".join(getattr(part, "sval", "") for part in node.funcname or ())
+        if f"{name.removeprefix('pg_catalog.')}()" in _INITPLAN or name.endswith("current_setting"):
+            self.found = True
+
+
+def _per_row_call_text(text: str) -> bool:
+    # Splinter's test, literally: the call appears, and "select <call>" does not.
     lowered = text.lower()
     for call in _INITPLAN:
         if call in text and f"select {call}" not in lowered:
@@ -217,8 +252,9 @@ def rls_policy_always_true(ctx: LintContext) -> Iterator[Hit]:
     """A permissive policy for ``anon`` / ``authenticated`` lets every row be written.
 
     *Anti-pattern*: ``CREATE POLICY edit ON posts FOR UPDATE TO authenticated
-    USING (true)``, or an INSERT policy without WITH CHECK: RLS is on, yet any
-    signed-in user changes any row. (``FOR SELECT USING (true)`` is left
+    USING (true)``, or ``FOR INSERT WITH CHECK (true)``: RLS is on, yet any
+    signed-in user changes any row. (A policy with no WITH CHECK at all lets no
+    row in on PostgreSQL, so it is not flagged.) (``FOR SELECT USING (true)`` is left
     alone: public read access is often deliberate.)
 
     *Best practice*: constrain by owner or tenant:
@@ -243,17 +279,14 @@ def _api_policy(policy: Policy) -> bool:
 
 
 def _always_true_part(policy: Policy) -> str | None:
+    # A missing expression opens nothing: PostgreSQL skips a permissive policy without
+    # USING when filtering rows, and without WITH CHECK (nor USING to fall back on)
+    # when checking new rows, so `FOR INSERT` with no WITH CHECK lets no row in.
     using, check = _squash(policy.using), _squash(policy.with_check)
     writes = policy.command in ("UPDATE", "DELETE", "ALL")
-    open_using = writes and (using in _ALWAYS_TRUE or policy.using is None)
-    open_check = (
-        check in _ALWAYS_TRUE
-        or (policy.with_check is None and policy.command == "INSERT")
-        or (
-            policy.with_check is None
-            and policy.command in ("UPDATE", "ALL")
-            and using in _ALWAYS_TRUE
-        )
+    open_using = writes and using in _ALWAYS_TRUE
+    open_check = check in _ALWAYS_TRUE or (
+        policy.with_check is None and policy.command in ("UPDATE", "ALL") and using in _ALWAYS_TRUE
     )
     if open_using and open_check:
         return "USING and WITH CHECK"
