@@ -19,12 +19,16 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from schema_catalog import __version__, pipeline, snapshot, summary
 from schema_catalog import config as config_module
 from schema_catalog.config import Config
 from schema_catalog.errors import CatalogError
-from schema_catalog.model import Finding
+from schema_catalog.model import Catalog, Finding
+
+if TYPE_CHECKING:
+    from schema_catalog.analysis.diff import CatalogDiff
 from schema_catalog.progress import Progress
 
 Handler = Callable[[argparse.Namespace], int]
@@ -150,11 +154,14 @@ def _diff(args: argparse.Namespace) -> int:
     config = _config(args)
     result = diff.diff(old, new, config=config)
     templates = config.resolve(config.site.templates) if config.site.templates else None
-    text = (
-        result.model_dump_json(indent=2) + "\n"
-        if args.format == "json"
-        else diff_markdown(result, templates)
-    )
+    if args.format == "pr-comment":
+        text = _pr_comment(args, result, old, new, templates)
+    else:
+        text = (
+            result.model_dump_json(indent=2) + "\n"
+            if args.format == "json"
+            else diff_markdown(result, templates)
+        )
     if args.out:
         from schema_catalog import atomic
 
@@ -162,6 +169,23 @@ def _diff(args: argparse.Namespace) -> int:
     else:
         print(text, end="")
     return 0
+
+
+def _pr_comment(
+    args: argparse.Namespace,
+    result: CatalogDiff,
+    old: Catalog,
+    new: Catalog,
+    templates: Path | None,
+) -> str:
+    from schema_catalog.render.pr_comment import pr_comment
+
+    if args.site_url and not args.site_url.lower().startswith(("http://", "https://")):
+        raise CatalogError(
+            f"--site-url {args.site_url!r} is not a web address",
+            fix="give the published site's http(s) URL, e.g. https://acme.github.io/app/",
+        )
+    return pr_comment(result, old, new, site_url=args.site_url, templates=templates)
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -285,7 +309,8 @@ def _parser() -> argparse.ArgumentParser:
     diff = verb("diff", _diff, "What changed between two catalog snapshots.")
     diff.add_argument("old", metavar="OLD")
     diff.add_argument("new", metavar="NEW")
-    diff.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    diff.add_argument("--format", choices=("markdown", "json", "pr-comment"), default="markdown")
+    diff.add_argument("--site-url", metavar="URL", help="published site, for links in a pr-comment")
     diff.add_argument("--out", metavar="FILE")
 
     demo = verb(

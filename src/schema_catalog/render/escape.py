@@ -134,6 +134,17 @@ def link(label: object, href: str) -> Safe:
     return Safe(f"[{text(label)}]({quote(href, safe='/#.-_~')})")
 
 
+_WEB_URL = re.compile(r"https?://[^\s<>()\[\]\"'`\\]+", re.IGNORECASE)
+
+
+def web_link(label: object, url: str) -> Safe:
+    """A Markdown link to an absolute ``http(s)`` URL (a published page); any other
+    URL (``javascript:``, spaces, brackets) is refused and the label shown as text."""
+    if not _WEB_URL.fullmatch(url):
+        return text(label)
+    return Safe(f"[{text(label)}]({quote(url, safe=':/#.-_~%?=&+,;@!$')})")
+
+
 def anchor(anchor_id: str) -> Safe:
     """An empty element carrying an id (ids come from `paths.slug`, never raw text)."""
     return Safe(f'<span id="{quote(anchor_id, safe="-_")}"></span>')
