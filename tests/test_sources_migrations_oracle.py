@@ -18,6 +18,8 @@ from typing import Any
 import pytest
 
 from conftest import DatabaseFactory
+from schema_catalog import analysis
+from schema_catalog.config import Config
 from schema_catalog.model import Catalog, Presence, Table
 from schema_catalog.sources import migrations, postgres
 from schema_catalog.sources.migrations.files import discover
@@ -66,6 +68,17 @@ def table_facts(table: Table) -> dict[str, Any]:
         for key in _INDEX_LIVE_ONLY:
             index.pop(key)
     return data
+
+
+def function_facts(catalog: Catalog, without: Catalog | None = None) -> list[dict[str, Any]]:
+    """Functions as comparable data: everything but the body, which replay does not keep.
+    ``without``: a catalog whose functions are the platform's, not the migrations'."""
+    platform = {(f.schema_, f.name) for f in without.functions} if without else set()
+    return [
+        f.model_dump(exclude={"definition"})
+        for f in catalog.functions
+        if (f.schema_, f.name) not in platform
+    ]
 
 
 def differences(left: Any, right: Any, path: str = "") -> list[str]:
@@ -119,6 +132,25 @@ def test_replay_agrees_with_the_server(case: str, make_database: DatabaseFactory
             continue  # view columns and pg_get_viewdef text are not replayed
         assert differences(table_facts(table), table_facts(live_tables[name])) == [], name
     assert replayed.enums == tuple(e.model_copy(update={"comment": e.comment}) for e in live.enums)
+    platform = postgres.read(make_database(CASES[case].platform_sql()), live.schemas)
+    assert function_facts(replayed) == function_facts(live, without=platform)
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_the_same_lints_fire_on_replay_and_live(case: str, make_database: DatabaseFactory) -> None:
+    """Every rule decided from SQL gives the same answer on the migrations-only catalog."""
+    replayed, live = replay_and_apply(CASES[case], make_database)
+    platform = postgres.read(make_database(CASES[case].platform_sql()), live.schemas)
+    live = live.model_copy(
+        update={"functions": tuple(f for f in live.functions if f not in platform.functions)}
+    )
+    config = Config()
+    found = [
+        sorted((f.code, f.target) for f in analysis.analyze(c, config).findings)
+        for c in (replayed, live)
+    ]
+    assert found[0] == found[1]
+    assert found[0], "a fixture that fires no rule checks nothing"
 
 
 def test_pending_files_replay_on_top_of_the_live_catalog(make_database: DatabaseFactory) -> None:

@@ -13,6 +13,7 @@ catalog holds only what the *pending* files create or change:
 * with ``base`` (the live catalog), replay starts from it, so an ``ALTER`` on a
   live table works; live tables and enums the pending files leave alone are
   *not* in the result;
+* functions keep what the live source shows of them except the body;
 * every table and enum in the result has ``presence.migrations = True`` and
   ``location`` = ``file:line`` of its CREATE (or the first statement that
   changed it).
@@ -94,6 +95,14 @@ def read(
         ),
         key=lambda e: (e.schema, e.name),
     )
+    functions = sorted(
+        (
+            freeze.function(f)
+            for f in state.routines.values()
+            if f.touched and (shown is None or f.schema in shown)
+        ),
+        key=lambda f: (f.schema_, f.name, f.arguments),
+    )
     source = model.SourceInfo(
         kind="migrations",
         location=", ".join(str(p) for p in paths),
@@ -104,6 +113,7 @@ def read(
         sources=(source,),
         tables=tuple(tables),
         enums=tuple(enums),
+        functions=tuple(functions),
         findings=tuple(replayer.findings),
     )
 

@@ -2,8 +2,9 @@
 
 ``CREATE POLICY`` / ``ALTER POLICY`` (the USING and WITH CHECK trees are kept
 raw and analysed when the catalog is frozen) and ``GRANT`` / ``REVOKE`` on
-tables, expanded to one (grantee, privilege, column) entry each. A statement
-group of `replay.Replayer`.
+tables, expanded to one (grantee, privilege, column) entry each; EXECUTE on
+functions; ``ALTER DEFAULT PRIVILEGES`` of the migrating role (applied when a
+table, view or function is created). A statement group of `replay.Replayer`.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from schema_catalog.sources.migrations.context import ReplayContext
+from schema_catalog.sources.migrations.drop_statements import ROUTINE_OBJECTS
 from schema_catalog.sources.migrations.state import PolicyState, TableState
 
 _ALL_PRIVILEGES = ("DELETE", "INSERT", "REFERENCES", "SELECT", "TRIGGER", "TRUNCATE", "UPDATE")
@@ -52,6 +54,9 @@ class AccessStatements(ReplayContext):
             policy.with_check = node.with_check
 
     def _GrantStmt(self, node: Any) -> None:  # noqa: N802
+        if node.objtype.name in ROUTINE_OBJECTS:
+            self._grant_functions(node)
+            return
         if node.objtype.name != "OBJECT_TABLE":
             return
         tables = self._grant_tables(node)
@@ -70,6 +75,23 @@ class AccessStatements(ReplayContext):
                     item = (shown, privilege, column)
                     table.grants.add(item) if node.is_grant else table.grants.discard(item)
             self.touch(table)
+
+    def _grant_functions(self, node: Any) -> None:
+        privileges = {p.priv_name.upper() for p in node.privileges or ()}
+        if privileges and "EXECUTE" not in privileges:
+            return
+        if node.targtype.name == "ACL_TARGET_ALL_IN_SCHEMA":
+            schemas = {s.sval for s in node.objects}
+            targets = [f for f in self.catalog.routines.values() if f.schema in schemas]
+        else:
+            targets = [f for o in node.objects for f in self.routines(o)]
+        for function in targets:
+            for spec in node.grantees or ():
+                grantee = "PUBLIC" if spec.roletype.name == "ROLESPEC_PUBLIC" else spec.rolename
+                if node.is_grant:
+                    function.executable_by.add(grantee)
+                else:
+                    function.executable_by.discard(grantee)
 
     def _AlterDefaultPrivilegesStmt(self, node: Any) -> None:  # noqa: N802
         options = {o.defname: o.arg for o in node.options or ()}

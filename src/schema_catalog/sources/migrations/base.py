@@ -15,6 +15,7 @@ from schema_catalog.sources.migrations.state import (
     ColumnState,
     EnumState,
     ForeignKeyState,
+    FunctionState,
     IndexElement,
     IndexState,
     KeyState,
@@ -22,7 +23,7 @@ from schema_catalog.sources.migrations.state import (
     TableState,
     parse_display,
 )
-from schema_catalog.sources.migrations.types import UNKNOWN
+from schema_catalog.sources.migrations.types import UNKNOWN, builtin
 
 
 def load_base(catalog: model.Catalog) -> CatalogState:
@@ -31,6 +32,9 @@ def load_base(catalog: model.Catalog) -> CatalogState:
         state.enums[(enum.schema_, enum.name)] = EnumState(
             enum.schema_, enum.name, list(enum.values), enum.comment
         )
+    for function in catalog.functions:
+        routine = _function(function, state)
+        state.routines[routine.key] = routine
     for table in catalog.tables:
         state.tables[(table.schema, table.name)] = _table(table, state)
         for column in table.columns:
@@ -79,6 +83,46 @@ def _table(table: model.Table, state: CatalogState) -> TableState:
     result.rls_enabled, result.rls_forced = table.rls_enabled, table.rls_forced
     result.comment, result.view_definition = table.comment, table.view_definition
     return result
+
+
+def _function(function: model.Function, state: CatalogState) -> FunctionState:
+    inputs = [a for a in _arguments(function.arguments) if not a.startswith("OUT ")]
+    types = tuple(_argument_type(a, state) for a in inputs)
+    return FunctionState(
+        function.schema_,
+        function.name,
+        types,
+        arguments=function.arguments,
+        result=function.result,
+        kind=function.kind,
+        language=function.language,
+        volatility=function.volatility,
+        security_definer=function.security_definer,
+        config=list(function.config),
+        executable_by=set(function.executable_by),
+        comment=function.comment,
+        original=function,
+        touched=False,
+    )
+
+
+def _arguments(text: str) -> list[str]:
+    return [a for a in text.split(", ") if a] if text else []
+
+
+def _argument_type(argument: str, state: CatalogState) -> str:
+    """The type of one ``pg_get_function_identity_arguments`` entry (``[mode] [name] type``)."""
+    words = argument.split(" ")
+    if words[0] in ("IN", "INOUT", "VARIADIC"):
+        words = words[1:]
+    whole = " ".join(words)
+    if parse_display(whole, state.enums).schema is None and _known(whole):
+        return whole
+    return " ".join(words[1:]) or whole
+
+
+def _known(text: str) -> bool:
+    return builtin(text.removesuffix("[]")) is not None
 
 
 def _index(index: model.Index) -> IndexState:

@@ -13,12 +13,10 @@ from typing import Any
 from schema_catalog.sources.migrations import renames
 from schema_catalog.sources.migrations.context import ReplayContext, node_names, qualify
 
+ROUTINE_OBJECTS = frozenset(["OBJECT_FUNCTION", "OBJECT_PROCEDURE", "OBJECT_ROUTINE"])
 # Objects whose DROP / COMMENT / GRANT never show in the catalog model.
 UNMODELLED_OBJECTS = frozenset(
     [
-        "OBJECT_FUNCTION",
-        "OBJECT_PROCEDURE",
-        "OBJECT_ROUTINE",
         "OBJECT_EXTENSION",
         "OBJECT_SEQUENCE",
         "OBJECT_ROLE",
@@ -49,6 +47,9 @@ class DropStatements(ReplayContext):
                 self._drop_type(obj)
             elif kind == "OBJECT_TRIGGER":
                 self._drop_trigger(node_names(obj))
+            elif kind in ROUTINE_OBJECTS:
+                for function in self.routines(obj, missing_ok=bool(node.missing_ok)):
+                    del self.catalog.routines[function.key]
             elif kind not in UNMODELLED_OBJECTS:
                 self.warn(f"DROP {kind.removeprefix('OBJECT_')} not modelled")
 

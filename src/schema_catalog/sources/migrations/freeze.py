@@ -15,6 +15,7 @@ from schema_catalog.sources.migrations.state import (
     CheckState,
     ColumnState,
     EnumState,
+    FunctionState,
     IndexElement,
     IndexState,
     PolicyState,
@@ -23,6 +24,8 @@ from schema_catalog.sources.migrations.state import (
 )
 
 Command = Literal["ALL", "SELECT", "INSERT", "UPDATE", "DELETE"]
+FunctionKind = Literal["function", "procedure", "aggregate", "window"]
+Volatility = Literal["immutable", "stable", "volatile"]
 
 
 def table(state: TableState, catalog: CatalogState) -> model.Table:
@@ -87,6 +90,26 @@ def table(state: TableState, catalog: CatalogState) -> model.Table:
         kept.update({k if k != "schema" else "schema_": v for k, v in fields.items()})
         return model.Table.model_validate(kept)
     return model.Table.model_validate(fields)
+
+
+def function(state: FunctionState) -> model.Function:
+    """A replayed function; the body is not replayed, so ``definition`` is kept only
+    from a live function no pending statement re-created."""
+    original = state.original
+    return model.Function(
+        schema_=state.schema,
+        name=state.name,
+        arguments=state.arguments,
+        result=state.result,
+        kind=cast(FunctionKind, state.kind),
+        language=state.language,
+        security_definer=state.security_definer,
+        volatility=cast(Volatility, state.volatility),
+        config=tuple(state.config),
+        definition=original.definition if original is not None else None,
+        executable_by=tuple(sorted(state.executable_by)),
+        comment=state.comment,
+    )
 
 
 def enum(state: EnumState) -> model.Enum:

@@ -8,7 +8,8 @@ the dispatch; the handlers live in statement groups it inherits from:
 * `alter`: ALTER TABLE and its subcommands;
 * `drop_statements`: DROP and RENAME;
 * `access_statements`: policies and grants;
-* `type_statements`: enums, functions, sequences.
+* `type_statements`: enums, sequences;
+* `function_statements`: functions and procedures, EXECUTE privileges.
 
 Statements that never change the catalog are in `SILENT`; anything else becomes
 a warning finding (MIG001) with file:line, so nothing is dropped without saying so.
@@ -24,6 +25,7 @@ from pglast import ast
 from schema_catalog.sources.migrations.access_statements import AccessStatements
 from schema_catalog.sources.migrations.alter import AlterTableCommands
 from schema_catalog.sources.migrations.drop_statements import DropStatements
+from schema_catalog.sources.migrations.function_statements import FunctionStatements
 from schema_catalog.sources.migrations.state import MAX_NESTING, nesting
 from schema_catalog.sources.migrations.table_statements import TableStatements
 from schema_catalog.sources.migrations.tables import column_refs
@@ -57,7 +59,6 @@ SILENT = frozenset(
         "CallStmt",
         "VacuumStmt",
         "CopyStmt",
-        "AlterFunctionStmt",
         "CheckPointStmt",
         "DiscardStmt",
         "ClusterStmt",
@@ -69,7 +70,12 @@ SILENT = frozenset(
 
 
 class Replayer(
-    TableStatements, AlterTableCommands, DropStatements, AccessStatements, TypeStatements
+    TableStatements,
+    AlterTableCommands,
+    DropStatements,
+    AccessStatements,
+    TypeStatements,
+    FunctionStatements,
 ):
     """Applies statements to a `CatalogState`, collecting findings."""
 

@@ -204,12 +204,40 @@ class EnumState:
 
 
 @dataclass
+class FunctionState:
+    """A function or procedure as replayed (see `function_statements`)."""
+
+    schema: str
+    name: str
+    types: tuple[str, ...]
+    """Input argument types: with schema and name, what tells overloads apart."""
+    arguments: str = ""
+    result: str = ""
+    kind: str = "function"
+    language: str = "sql"
+    volatility: str = "volatile"
+    security_definer: bool = False
+    config: list[str] = field(default_factory=list)
+    executable_by: set[str] = field(default_factory=set)
+    comment: str | None = None
+    location: str | None = None
+    original: model.Function | None = None
+    touched: bool = True
+
+    @property
+    def key(self) -> tuple[str, str, tuple[str, ...]]:
+        return (self.schema, self.name, self.types)
+
+
+@dataclass
 class CatalogState:
     """Everything a replay knows: tables, enums, functions, sequences by schema."""
 
     tables: dict[tuple[str, str], TableState] = field(default_factory=dict)
     enums: dict[tuple[str, str], EnumState] = field(default_factory=dict)
     functions: dict[tuple[str, str], SqlType] = field(default_factory=dict)
+    routines: dict[tuple[str, str, tuple[str, ...]], FunctionState] = field(default_factory=dict)
+    """Functions and procedures by (schema, name, input argument types)."""
     sequences: dict[tuple[str, str], tuple[str, str] | None] = field(default_factory=dict)
     """Sequence → owning table (serial and identity columns), or None."""
     default_schema: str = "public"

@@ -105,6 +105,9 @@ class TableStatements(ReplayContext):
             table = self.catalog.tables.get(qualify(parts[:-1], self.catalog.default_schema))
             if table is not None and parts[-1] in table.triggers:
                 self.touch(table).triggers[parts[-1]].comment = node.comment
+        elif kind in ("OBJECT_FUNCTION", "OBJECT_PROCEDURE", "OBJECT_ROUTINE"):
+            for function in self.routines(node.object):
+                function.comment = node.comment
         elif kind == "OBJECT_TYPE":
             enum = self.catalog.enums.get(
                 qualify(node_names(node.object), self.catalog.default_schema)

@@ -1,7 +1,7 @@
 """Replay of the statements that define what columns and expressions refer to.
 
 Enum types (``CREATE TYPE ... AS ENUM``, ``ALTER TYPE ... ADD / RENAME VALUE``),
-functions (their return types, for typing calls in expressions) and sequences
+and sequences
 (so serial defaults resolve). Composite types are reported, not modelled. A
 statement group of `replay.Replayer`.
 """
@@ -15,7 +15,7 @@ from schema_catalog.sources.migrations.state import EnumState
 
 
 class TypeStatements(ReplayContext):
-    """CREATE / ALTER TYPE (enums), CREATE FUNCTION and CREATE SEQUENCE."""
+    """CREATE / ALTER TYPE (enums), CREATE EXTENSION and CREATE SEQUENCE."""
 
     def _CreateEnumStmt(self, node: Any) -> None:  # noqa: N802
         schema, name = qualify(node_names(node.typeName), self.catalog.default_schema)
@@ -44,11 +44,6 @@ class TypeStatements(ReplayContext):
 
     def _CompositeTypeStmt(self, node: Any) -> None:  # noqa: N802
         self.warn("composite types are not modelled")
-
-    def _CreateFunctionStmt(self, node: Any) -> None:  # noqa: N802
-        if node.returnType is not None:
-            key = qualify(node_names(node.funcname), self.catalog.default_schema)
-            self.catalog.functions[key] = self.catalog.resolve_type(node.returnType)
 
     def _CreateExtensionStmt(self, node: Any) -> None:  # noqa: N802
         schema = next(
