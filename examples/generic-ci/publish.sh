@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The same steps as examples/github-actions/catalog.yml, for any CI (GitLab, Buildkite,
+# The publishing steps of the GitHub Action (action.yml with publish: "true"), for any CI (GitLab, Buildkite,
 # Jenkins, a cron job). Expects DATABASE_URL (read-only role) in the environment and,
 # optionally, PREVIOUS_CATALOG_URL pointing at the last published catalog.json.
 # Publishes ./site with whatever your platform uses (GitLab Pages: `public/`, S3 sync...).
