@@ -74,10 +74,10 @@ def test_structural_changes_and_markdown() -> None:
     assert "| added | column | <code>title</code> |" in markdown
 
 
-def test_unanalysed_snapshots_are_analysed_first() -> None:
-    raw_old = catalog({"tables": OLD})
-    raw_new = catalog({"tables": [*OLD, {"name": "scratch", "columns": {"id": "uuid pk"}}]})
-    result = diff.diff(raw_old, raw_new, CONFIG)
+def test_new_unscoped_table() -> None:
+    old = _analysed(OLD)
+    new = _analysed([*OLD, {"name": "scratch", "columns": {"id": "uuid pk"}}])
+    result = diff.diff(old, new)
     assert ("unscoped_table_added", "public.scratch") in {
         (i.kind, i.target) for i in result.security
     }

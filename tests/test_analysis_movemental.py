@@ -63,7 +63,7 @@ def databases(pg_admin_dsn: str) -> Iterator[dict[str, str]]:
 
 
 def _extract(config: Config, dsn: str) -> Catalog:
-    return pipeline.read_sources(config, pipeline.ExtractOptions(dsn=dsn))
+    return pipeline.extract(config, pipeline.ExtractOptions(dsn=dsn))
 
 
 @pytest.fixture(scope="module")

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis_catalogs import catalog
+from schema_catalog import snapshot
 from schema_catalog.analysis import analyze, tenancy
 from schema_catalog.config import Config
 from schema_catalog.errors import ConfigError
@@ -177,16 +178,17 @@ def test_stats_are_computed(analysed: Catalog) -> None:
     assert {c.name: c.tables for c in stats.by_domain} == {"Books": 3, "Orgs": 1}
 
 
-def test_idempotent_and_keeps_source_findings() -> None:
+def test_judgments_come_from_the_facts_and_source_findings_are_kept() -> None:
     source_finding = Finding(
         code="DRZ001", severity="warning", target="db/schema.ts:3", message="x"
     )
-    stale = Finding(code="TEN999", severity="error", target="public.gone", message="old run")
-    raw = catalog({"tables": TABLES}).model_copy(update={"findings": (source_finding, stale)})
+    raw = catalog({"tables": TABLES}).model_copy(update={"findings": (source_finding,)})
     once = analyze(raw, CONFIG)
-    assert analyze(once, CONFIG) == once
     located = source_finding.model_copy(update={"location": "db/schema.ts:3"})
-    assert located in once.findings and stale not in once.findings
+    assert located in once.findings
+    # The snapshot keeps the facts only; analysing them again gives the same catalog.
+    assert analyze(snapshot.loads(snapshot.dumps(once)), CONFIG) == once
+    assert once.facts().tables == raw.facts().tables
 
 
 def test_findings_are_sorted(analysed: Catalog) -> None:

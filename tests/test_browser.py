@@ -36,7 +36,7 @@ def _movemental_catalog(admin_dsn: str) -> tuple[Catalog, Config]:
     sql += (ROOT / "examples/movemental/schema.sql").read_text(encoding="utf-8")
     dsn = embedded.create_database(admin_dsn, "browser_movemental", sql)
     options = pipeline.ExtractOptions(dsn=dsn, database_label="embedded PostgreSQL")
-    return pipeline.extract(config, options), config
+    return pipeline.analyse(pipeline.extract(config, options), config), config
 
 
 @pytest.fixture(scope="session")

@@ -44,7 +44,7 @@ from psycopg import sql as sql_module
 
 from browser_support import OUTPUT, build_site, chromium, diagrams, open_tab, serve, shot
 from conftest import FIXTURES, SUPABASE_BASE_SQL
-from schema_catalog import embedded, pipeline, snapshot
+from schema_catalog import embedded, pipeline
 from schema_catalog.analysis import diff as diff_module
 from schema_catalog.config import Config
 from schema_catalog.model import Catalog, Table
@@ -219,7 +219,8 @@ def hostile_dsn(pg_admin_dsn: str) -> Iterator[str]:
 
 
 def extract(dsn: str, migrations: Path) -> Catalog:
-    return pipeline.extract(CONFIG, pipeline.ExtractOptions(dsn=dsn, migrations=(str(migrations),)))
+    options = pipeline.ExtractOptions(dsn=dsn, migrations=(str(migrations),))
+    return pipeline.analyse(pipeline.extract(CONFIG, options), CONFIG)
 
 
 @pytest.fixture(scope="module")
@@ -235,10 +236,10 @@ def built(hostile_dsn: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         conn.execute(changes)  # type: ignore[arg-type]
     catalog = extract(hostile_dsn, migrations)
     pipeline.save(catalog, out)
-    previous = snapshot.load(pipeline.previous_path(out))
+    previous = pipeline.load(CONFIG, pipeline.previous_path(out))
     changelog = pipeline.changelog(catalog, out, CONFIG)
     site = build_site(catalog, CONFIG, work, changelog=changelog)
-    changed = diff_module.diff(previous, catalog, CONFIG)
+    changed = diff_module.diff(previous, catalog)
     for url in serve(site):
         yield Site(catalog, hostile_dsn, work / "docs", site, url, migrations, changed)
 

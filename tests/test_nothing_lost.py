@@ -23,7 +23,7 @@ import pytest
 
 from conftest import DatabaseFactory
 from render_catalogs import hostile_catalog, sample_catalog
-from schema_catalog import snapshot
+from schema_catalog import pipeline, snapshot
 from schema_catalog.config import Config
 from schema_catalog.render import MANIFEST, STAGING, render, render_pages
 
@@ -148,7 +148,7 @@ def test_extract_of_a_missing_schema_keeps_the_catalog(extracted: tuple[Path, st
 # waits for the marker file, then kills the process.
 RENDER_DRIVER = """
 import pathlib, sys, time
-from schema_catalog import snapshot
+from schema_catalog import pipeline
 from schema_catalog.config import Config
 from schema_catalog.render import render
 
@@ -172,7 +172,8 @@ def pause_after_renames():
     pathlib.Path.replace = replace
 
 hook = pause if point == "staged" else pause_after_renames
-render(snapshot.load(pathlib.Path(catalog_path)), Config(), pathlib.Path(docs), on_staged=hook)
+catalog = pipeline.load(Config(), pathlib.Path(catalog_path))
+render(catalog, Config(), pathlib.Path(docs), on_staged=hook)
 """
 
 
@@ -200,7 +201,7 @@ def render_project(tmp_path: Path) -> tuple[Path, Path]:
     hostile one, for the next render."""
     docs = tmp_path / "docs"
     snapshot.save(sample_catalog(), tmp_path / "previous.json")
-    render(snapshot.load(tmp_path / "previous.json"), Config(), docs)
+    render(pipeline.load(Config(), tmp_path / "previous.json"), Config(), docs)
     (docs / "guide.md").write_text("# Our own guide\n", encoding="utf-8")
     catalog = tmp_path / "catalog.json"
     snapshot.save(hostile_catalog(), catalog)
@@ -220,7 +221,7 @@ def assert_next_render_completes(tmp_path: Path) -> None:
     result = cli("render", "--catalog", "catalog.json", "--docs", "docs", "-q", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert not (docs / STAGING).exists()
-    expected = render_pages(snapshot.load(tmp_path / "catalog.json"), Config())
+    expected = render_pages(pipeline.load(Config(), tmp_path / "catalog.json"), Config())
     generated = {k: v[0] for k, v in tree(docs).items() if k not in (MANIFEST, "guide.md")}
     assert generated.keys() - {"assets/javascripts/mermaid.min.js"} == expected.keys()
     assert [path for path, data in expected.items() if generated[path] != data] == []
@@ -239,7 +240,7 @@ def test_render_killed_after_staging_leaves_the_previous_pages(tmp_path: Path) -
 def changed_pages(docs: Path) -> tuple[list[str], list[str]]:
     """What rendering the hostile catalog over ``docs`` renames into place, in order,
     and which of those pages are new."""
-    files = render_pages(hostile_catalog(), Config())
+    files = render_pages(pipeline.load(Config(), docs.parent / "catalog.json"), Config())
     exists = {path: (docs / path).is_file() for path in files}
     changed = sorted(
         p for p, data in files.items() if not exists[p] or (docs / p).read_bytes() != data
@@ -333,7 +334,7 @@ build(Config(), docs, site, mkdocs_yml=mkdocs_yml)
 def test_build_killed_before_the_swap_leaves_the_previous_site(site_project: Path) -> None:
     before = tree(site_project / "site")
     snapshot.save(hostile_catalog(), site_project / "catalog.json")
-    render(hostile_catalog(), Config(), site_project / "docs")
+    render(pipeline.load(Config(), site_project / "catalog.json"), Config(), site_project / "docs")
     marker = site_project / "paused"
     args = [BUILD_DRIVER, "docs", "site", "mkdocs.yml", str(marker)]
     run_and_kill(args, marker, site_project)

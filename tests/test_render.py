@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from render_catalogs import books, hostile_catalog, sample_catalog
+from render_catalogs import hostile_catalog, sample_catalog
 from schema_catalog.config import Config, SiteConfig
 from schema_catalog.errors import RenderError
-from schema_catalog.model import Catalog, Column, Table
 from schema_catalog.render import MANIFEST, badges, render, render_pages
 from schema_catalog.render.environment import PACKAGE_TEMPLATES
 from schema_catalog.render.nav import NAV_FILE
@@ -164,22 +163,6 @@ def test_missing_template_folder_is_a_clear_error() -> None:
 
 def test_render_is_deterministic(tmp_path: Path) -> None:
     assert render_pages(hostile_catalog(), CONFIG) == render_pages(hostile_catalog(), CONFIG)
-
-
-def test_renders_a_catalog_without_analysis() -> None:
-    bare = Catalog(
-        tables=(
-            Table(schema="public", name="plain", columns=(Column(name="id", type="integer"),)),
-            books().model_copy(
-                update={"tenancy": type(books().tenancy)(), "migration_status": None}
-            ),
-        )
-    )
-    files = render_pages(bare, CONFIG)
-    page = files["tables/public/plain.md"].decode()
-    assert "unscoped" not in page  # no analysis: no tenancy claim
-    assert "Statistics are not computed" in files["index.md"].decode()
-    assert "Tenancy has not been analysed" in files["tenancy.md"].decode()
 
 
 def test_proposed_tables_are_marked_everywhere() -> None:

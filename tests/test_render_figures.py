@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from schema_catalog import config as config_module
-from schema_catalog import snapshot
+from schema_catalog import pipeline
 from schema_catalog.model import Catalog
 from schema_catalog.render import render_pages
 
@@ -24,7 +24,7 @@ _TAGS = re.compile(r"<[^>]+>")
 @pytest.fixture(scope="module")
 def example() -> tuple[Catalog, dict[str, str]]:
     config = config_module.load(ROOT / "catalog" / "catalog.yml")
-    catalog = snapshot.loads((ROOT / "catalog" / "catalog.json").read_text(encoding="utf-8"))
+    catalog = pipeline.load(config, ROOT / "catalog" / "catalog.json")
     files = render_pages(catalog, config)
     return catalog, {path: data.decode() for path, data in files.items()}
 

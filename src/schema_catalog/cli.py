@@ -1,6 +1,6 @@
 """The `schema-catalog` command line: one verb per pipeline step.
 
-    extract   sources → catalog/catalog.json (merged, analysed)
+    extract   sources → catalog/catalog.json (the facts; readers analyse on load)
     render    catalog JSON → Markdown pages in docs/
     build     render, then MkDocs → site/
     serve     render, then `mkdocs serve`, re-rendering when the catalog changes
@@ -63,21 +63,21 @@ def _extract(args: argparse.Namespace) -> int:
         statement_timeout_s=args.statement_timeout,
         lock_timeout_s=args.lock_timeout,
     )
-    catalog = pipeline.extract(config, options, progress)
+    facts = pipeline.extract(config, options, progress)
     out = pipeline.catalog_path(config, args.out)
-    pipeline.save(catalog, out)
-    progress.note(summary.summarize(catalog, out))
+    pipeline.save(facts, out)
+    progress.note(summary.summarize(pipeline.analyse(facts, config), out))
     return 0
 
 
 def _render(args: argparse.Namespace) -> int:
     config = _config(args)
     path = pipeline.catalog_path(config, args.catalog)
-    catalog = snapshot.load(path)
     from schema_catalog import render
 
     progress = Progress(quiet=args.quiet)
-    with progress.phase("Rendering pages"):
+    with progress.phase("Analysing and rendering pages"):
+        catalog = pipeline.load(config, path)
         changes = pipeline.changelog(catalog, path, config)
         result = render.render(catalog, config, _docs_dir(config, args), changelog=changes)
     progress.note(str(result))
@@ -117,8 +117,7 @@ def _check(args: argparse.Namespace) -> int:
     from schema_catalog.analysis.report_formats import ReportContext
 
     config = _config(args)
-    catalog = snapshot.load(pipeline.catalog_path(config, args.catalog))
-    catalog = analysis.analyze(catalog, config)
+    catalog = pipeline.load(config, pipeline.catalog_path(config, args.catalog))
     findings = _baselined(catalog.findings, args)
     fmt: Format = args.format or ("rich" if sys.stdout.isatty() else "plain")
     context = ReportContext(fail_on=args.fail_on, fallback_file=_fallback_file(config, args))
@@ -146,13 +145,13 @@ def _baselined(findings: tuple[Finding, ...], args: argparse.Namespace) -> Seque
 
 
 def _diff(args: argparse.Namespace) -> int:
-    old = snapshot.load(Path(args.old))
-    new = snapshot.load(Path(args.new))
+    config = _config(args)
+    old = pipeline.load(config, Path(args.old))
+    new = pipeline.load(config, Path(args.new))
     from schema_catalog.analysis import diff
     from schema_catalog.render.changes import diff_markdown
 
-    config = _config(args)
-    result = diff.diff(old, new, config=config)
+    result = diff.diff(old, new)
     templates = config.resolve(config.site.templates) if config.site.templates else None
     if args.format == "pr-comment":
         text = _pr_comment(args, result, old, new, templates)

@@ -43,9 +43,10 @@ def run(
         options = pipeline.ExtractOptions(
             dsn=dsn, database_label=f"embedded PostgreSQL (demo of {EXAMPLE / 'schema.sql'})"
         )
-        catalog = pipeline.extract(config, options, progress)
+        facts = pipeline.extract(config, options, progress)
     out = pipeline.catalog_path(config)
-    catalog = pipeline.save(catalog, out)
+    facts = pipeline.save(facts, out)
+    catalog = pipeline.analyse(facts, config)
     progress.note(summary.summarize(catalog, out))
     from schema_catalog import render
 

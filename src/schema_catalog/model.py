@@ -1,8 +1,11 @@
 """The catalog model: one vocabulary for every source, analysis and page.
 
 Every source (PostgreSQL, Drizzle, migration SQL, a saved snapshot) returns a
-`Catalog`; analysis returns a new `Catalog` with derived fields filled in
-(`domains`, `tenancy`, `migration_status`, `drift`, `rls`, `findings`, `stats`).
+`Catalog` of facts; analysis returns a new `Catalog` with the judgments filled in
+(`domains`, `description`, `owner`, `tenancy`, `migration_status`, `drift`, `rls`,
+lint `findings`, `stats`), which depend on catalog.yml. A snapshot holds the facts
+only (`Catalog.facts()`): every reader analyses on load, so a catalog.yml edit
+shows without a new extraction.
 Models are frozen and forbid unknown keys; collections are tuples, sorted by the
 source before they leave it, so the JSON is byte-identical for an unchanged
 schema. Tables refer to each other by (schema, name), never by back-pointers:
@@ -21,7 +24,8 @@ from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+"""2: the snapshot holds facts only (1 also held the analysis of its time)."""
 
 TableKind = Literal["table", "view", "materialized_view", "partitioned_table", "foreign_table"]
 TenancyStatus = Literal["tenant_root", "direct", "inherited", "platform", "unscoped"]
@@ -35,6 +39,18 @@ MigrationStatus = Literal[
     "proposed_and_declared",  # pending migration and Drizzle, not in the database
 ]
 SEVERITY_ORDER: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
+
+# Fields analysis fills from the facts and catalog.yml; a snapshot leaves them out.
+DERIVED_TABLE_FIELDS = (
+    "description",
+    "owner",
+    "domains",
+    "tenancy",
+    "migration_status",
+    "drift",
+    "rls",
+)
+DERIVED_CATALOG_FIELDS = ("domains", "stats")
 
 
 class Model(BaseModel):
@@ -280,6 +296,10 @@ class Table(Model):
             by_name.setdefault(column.name, column)
         return by_name
 
+    def facts(self) -> Table:
+        """This table without what analysis derives (see `DERIVED_TABLE_FIELDS`)."""
+        return self.model_copy(update=_defaults(Table, DERIVED_TABLE_FIELDS))
+
 
 # --------------------------------------------------------------------------- types and functions
 
@@ -447,6 +467,20 @@ class Catalog(Model):
     findings: tuple[Finding, ...] = ()
     stats: Stats = Stats()
 
+    def facts(self) -> Catalog:
+        """The catalog as a snapshot keeps it: what the sources read, no judgments.
+
+        ``findings`` stay as they are: a catalog straight from the sources holds
+        only the sources' own findings, which are facts about what they read.
+        """
+        views = tuple(
+            v.model_copy(update={"tables": tuple(t.facts() for t in v.tables)})
+            for v in self.source_views
+        )
+        update = _defaults(Catalog, DERIVED_CATALOG_FIELDS)
+        update |= {"tables": tuple(t.facts() for t in self.tables), "source_views": views}
+        return self.model_copy(update=update)
+
     def table(self, qualified_name: str) -> Table | None:
         """Look a table up by ``schema.name``."""
         return self._by_name.get(qualified_name)
@@ -481,6 +515,10 @@ class Catalog(Model):
             for fk in table.foreign_keys:
                 incoming[f"{fk.ref_schema}.{fk.ref_table}"].append((table, fk))
         return {name: tuple(found) for name, found in incoming.items()}
+
+
+def _defaults(model: type[Model], names: tuple[str, ...]) -> dict[str, object]:
+    return {name: model.model_fields[name].get_default(call_default_factory=True) for name in names}
 
 
 def qualified(schema: str, name: str) -> str:

@@ -1,4 +1,5 @@
-"""The extract step: read every configured source, merge, analyse, save.
+"""The application's steps: extract (read every configured source, merge, save
+the facts) and load (a snapshot's facts, analysed with catalog.yml).
 
 Sources come from catalog.yml, overridden by command-line options. The
 database is optional when Drizzle or migration sources are given; with none of
@@ -40,8 +41,8 @@ class ExtractOptions:
     """Shown instead of the redacted DSN (the demo's embedded server has a temp path)."""
 
 
-def read_sources(config: Config, options: ExtractOptions, progress: Progress = SILENT) -> Catalog:
-    """Read and merge every source; no analysis yet."""
+def extract(config: Config, options: ExtractOptions, progress: Progress = SILENT) -> Catalog:
+    """Read and merge every source: the facts that `extract` saves (no analysis)."""
     schemas = tuple(options.schemas) or config.schemas
     catalogs: list[Catalog] = []
     live: Catalog | None = None
@@ -102,13 +103,16 @@ def _server_version(live: Catalog | None, config: Config) -> int:
     return config.server_version or DEFAULT_SERVER_VERSION
 
 
-def extract(config: Config, options: ExtractOptions, progress: Progress = SILENT) -> Catalog:
-    """Read, merge and analyse: the catalog that `extract` saves."""
+def analyse(facts: Catalog, config: Config) -> Catalog:
+    """The judgments of catalog.yml applied to a snapshot's facts."""
     from schema_catalog import analysis
 
-    merged = read_sources(config, options, progress)
-    with progress.phase("Analysing"):
-        return analysis.analyze(merged, config)
+    return analysis.analyze(facts, config)
+
+
+def load(config: Config, path: Path) -> Catalog:
+    """The snapshot at ``path``, analysed with ``config``: what every reader works from."""
+    return analyse(snapshot.load(path), config)
 
 
 def save(catalog: Catalog, out: Path) -> Catalog:
@@ -127,13 +131,15 @@ def previous_path(out: Path) -> Path:
 
 
 def changelog(catalog: Catalog, out: Path, config: Config) -> CatalogDiff | None:
-    """The changelog page's changes: ``diff`` against the kept previous snapshot."""
+    """The changelog page's changes: ``diff`` of the analysed ``catalog`` against the
+    kept previous snapshot, analysed with the same ``config`` (a catalog.yml edit
+    alone is no change)."""
     previous = previous_path(out)
     if not previous.exists():
         return None
     from schema_catalog.analysis import diff
 
-    return diff.diff(snapshot.load(previous), catalog, config=config)
+    return diff.diff(load(config, previous), catalog)
 
 
 def catalog_path(config: Config, out: str | None = None) -> Path:

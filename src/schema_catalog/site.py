@@ -155,14 +155,14 @@ def watch_sources(paths: list[Path], rerender: Callable[[], object], stop: threa
 
 
 def _default_rerender(config: Config, docs_dir: Path, catalog_path: Path) -> Callable[[], object]:
-    """What `schema-catalog render` does: reload config and snapshot, render."""
+    """What `schema-catalog render` does: reload config and snapshot, analyse, render."""
 
     def rerender() -> object:
         from schema_catalog import config as config_module
-        from schema_catalog import render, snapshot
+        from schema_catalog import pipeline, render
 
         fresh = config_module.load(config.path) if config.path else config
-        return render.render(snapshot.load(catalog_path), fresh, docs_dir)
+        return render.render(pipeline.load(fresh, catalog_path), fresh, docs_dir)
 
     return rerender
 

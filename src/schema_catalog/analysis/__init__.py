@@ -18,9 +18,9 @@ beyond the catalog's own presence and source-view fields.
 from __future__ import annotations
 
 from schema_catalog.analysis import diff
+from schema_catalog.analysis.derive import analyze
 from schema_catalog.analysis.diff import CatalogDiff
 from schema_catalog.analysis.lint import RULES, Rule, rules_as_markdown, rules_table
-from schema_catalog.analysis.pipeline import analyze
 from schema_catalog.analysis.report import check_exit_code, format_findings
 
 __all__ = [

@@ -8,8 +8,8 @@ WITH CHECK now always true, gone, or no longer mentioning the tenant key), new g
 ``authenticated`` (on new tables only while RLS is off, since Supabase grants
 every new table to them by default), a new table that is not tenant-scoped, a
 tenant table that lost its scope, and SECURITY DEFINER functions newly
-executable by the API roles. Tenancy comes from `analyze`; a snapshot saved
-without analysis is analysed first.
+executable by the API roles. Both catalogs come analysed with the same
+catalog.yml (`pipeline.load`), so a config edit alone changes nothing here.
 """
 
 from __future__ import annotations
@@ -20,8 +20,6 @@ from typing import Literal
 from schema_catalog.analysis import rls
 from schema_catalog.analysis.drift import SIGNATURES
 from schema_catalog.analysis.loosening import policy_loosened
-from schema_catalog.analysis.pipeline import analyze
-from schema_catalog.config import Config
 from schema_catalog.model import Catalog, Column, Function, Grant, Model, Policy, Table
 
 ImpactKind = Literal[
@@ -71,9 +69,8 @@ class CatalogDiff(Model):
         return bool(self.tables or self.security)
 
 
-def diff(old: Catalog, new: Catalog, config: Config | None = None) -> CatalogDiff:
-    """Compare two snapshots; ``config`` (tenancy settings) is used to analyse unanalysed ones."""
-    old, new = _analysed(old, config), _analysed(new, config)
+def diff(old: Catalog, new: Catalog) -> CatalogDiff:
+    """Compare two analysed catalogs (two snapshots analysed with one catalog.yml)."""
     before = {t.qualified_name: t for t in old.tables}
     after = {t.qualified_name: t for t in new.tables}
     tables = [_whole(after[n], "added") for n in sorted(after.keys() - before.keys())]
@@ -90,12 +87,6 @@ def diff(old: Catalog, new: Catalog, config: Config | None = None) -> CatalogDif
         tables=tuple(tables),
         security=tuple(sorted(impacts, key=lambda i: (i.target, i.kind, i.message))),
     )
-
-
-def _analysed(catalog: Catalog, config: Config | None) -> Catalog:
-    if catalog.stats.tables or not catalog.tables:
-        return catalog
-    return analyze(catalog, config or Config())
 
 
 def _whole(

@@ -1,6 +1,8 @@
 """Render a catalog into Markdown pages in ``docs/``: `render` is the entry point.
 
-The pipeline: `pages` computes every page's rows, links and badges; the Jinja
+`render` takes an analysed catalog (a snapshot's facts analysed with the
+catalog.yml of the moment: `analysis.analyze`, which the application's
+`pipeline.load` runs on every read), then `pages` computes every page's rows, links and badges; the Jinja
 environment (`environment`) lays them out through thin templates; this module
 writes the result. Writing is careful, because ``docs/`` is where users keep
 their own pages too and where ``mkdocs serve`` watches:
@@ -48,6 +50,8 @@ MANIFEST = ".schema-catalog-manifest"
 STAGING = ".schema-catalog-staging"
 ASSETS = Path(__file__).resolve().parent / "assets"
 JSON_SCHEMA = "catalog.schema.json"
+ANALYSED_JSON = "catalog.analysed.json"
+ANALYSED_JSON_SCHEMA = "catalog.analysed.schema.json"
 # Package files copied into docs/ as they are (the site must load nothing from a CDN).
 ASSET_FILES = {"assets/javascripts/mermaid.min.js": "mermaid.min.js"}
 
@@ -79,7 +83,8 @@ def render(
     changelog: CatalogDiff | None = None,
     on_staged: Callable[[], None] | None = None,
 ) -> RenderResult:
-    """Write the catalog's pages into ``docs_dir``; only changed files are rewritten.
+    """Write the pages of ``catalog`` (analysed) into ``docs_dir``; only changed
+    files are rewritten.
 
     ``changelog`` is the changelog page's diff (`diff` against the
     previous snapshot, when one is kept). ``on_staged`` runs after staging and
@@ -93,7 +98,11 @@ def render(
 def render_pages(
     catalog: Catalog, config: Config, changelog: CatalogDiff | None = None
 ) -> dict[str, bytes]:
-    """Every generated page, path relative to ``docs/`` → bytes, nothing written."""
+    """Every generated page, path relative to ``docs/`` → bytes, nothing written.
+
+    The analysed ``catalog`` is published beside the pages as JSON, with its
+    JSON Schema, for tools.
+    """
     templates = config.resolve(config.site.templates) if config.site.templates else None
     if templates is not None and not templates.is_dir():
         raise RenderError(
@@ -110,6 +119,8 @@ def render_pages(
     files[NAV_FILE] = nav_yaml(catalog, pages).encode("utf-8")
     # The snapshot format is a public contract: publish its JSON Schema with the site.
     files[JSON_SCHEMA] = snapshot.json_schema().encode("utf-8")
+    files[ANALYSED_JSON] = snapshot.dumps_analysed(catalog).encode("utf-8")
+    files[ANALYSED_JSON_SCHEMA] = snapshot.analysed_json_schema().encode("utf-8")
     return files
 
 

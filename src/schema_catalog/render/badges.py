@@ -48,20 +48,13 @@ def rls_label(table: Table) -> str:
     return "RLS forced" if table.rls_forced else "RLS on"
 
 
-def table_badges(
-    table: Table, domains: tuple[str, ...], page: str, pages: paths.PagePaths, analysed: bool
-) -> Safe:
-    """Every badge of a table, domain badges linking to the domain page.
-
-    Tenancy is shown only once analysis has run (``analysed``): before that every
-    table carries the model's default, which would wrongly read "unscoped".
-    """
+def table_badges(table: Table, domains: tuple[str, ...], page: str, pages: paths.PagePaths) -> Safe:
+    """Every badge of a table, domain badges linking to the domain page."""
     items = [_kind_badge(table)] if table.kind != "table" else []
     if not_applied(table):
         items.append(badge("not applied", "not-applied", "not in the database yet"))
-    if analysed:
-        status = table.tenancy.status
-        items.append(badge(TENANCY_LABELS[status], f"tenancy-{status}"))
+    status = table.tenancy.status
+    items.append(badge(TENANCY_LABELS[status], f"tenancy-{status}"))
     rls = rls_label(table)
     items.append(badge(rls, rls.lower().replace("/", "")))
     if table.migration_status:
@@ -81,11 +74,10 @@ def _domain_badge(name: str, page: str, pages: paths.PagePaths) -> Safe:
     return link(pill, paths.relative(page, target)) if target else pill
 
 
-def table_tags(table: Table, domains: tuple[str, ...], analysed: bool) -> list[str]:
+def table_tags(table: Table, domains: tuple[str, ...]) -> list[str]:
     """Material tags: the facets a reader filters tables by."""
     tags = [f"domain: {name}" for name in domains]
-    if analysed:
-        tags.append(f"tenancy: {table.tenancy.status}")
+    tags.append(f"tenancy: {table.tenancy.status}")
     tags.append(rls_label(table))
     if table.migration_status:
         tags.append(f"migration: {MIGRATION_LABELS[table.migration_status]}")

@@ -25,10 +25,6 @@ class Lookup:
         self._incoming = {k: tuple(v) for k, v in incoming.items()}
         self.domains_of = _domains_of(catalog)
         self._findings = _findings_by_table(catalog, self.tables)
-        # Derived fields keep their defaults until analysis runs; pages say so then.
-        self.analysed = bool(catalog.stats.tenancy) or any(
-            t.tenancy.status != "unscoped" or t.migration_status for t in catalog.tables
-        )
 
     def table(self, name: str) -> Table | None:
         return self.tables.get(name)

@@ -6,13 +6,13 @@ from the catalog: a template never holds a literal figure.
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from schema_catalog.analysis import stats
+from schema_catalog.analysis.lint import rules_as_markdown
 from schema_catalog.config import Config
 from schema_catalog.model import Catalog, Count, Finding, Table
 from schema_catalog.render import badges, paths
@@ -47,7 +47,7 @@ def all_pages(
     catalog: Catalog, config: Config, pages: paths.PagePaths, changelog: CatalogDiff | None = None
 ) -> list[Page]:
     lookup = Lookup(catalog)
-    site = {"title": config.site.title, "analysed": lookup.analysed}
+    site = {"title": config.site.title}
 
     def links(page: str) -> PageLinks:
         return PageLinks(lookup, pages, page)
@@ -97,9 +97,7 @@ def table_row(table: Table, links: PageLinks) -> dict[str, Any]:
     return {
         "link": links.table(name),
         "columns": len(table.columns),
-        "badges": badges.table_badges(
-            table, domains, links.page, links.pages, links.lookup.analysed
-        ),
+        "badges": badges.table_badges(table, domains, links.page, links.pages),
         "comment": _first_line(table.description or table.comment),
     }
 
@@ -153,7 +151,6 @@ def home_context(catalog: Catalog, links: PageLinks) -> dict[str, Any]:
             {"kind": s.kind, "location": scrub_location(s.location)} for s in catalog.sources
         ],
         "figures": catalog_figures(catalog),
-        "stats_missing": stats_.tables == 0 and bool(catalog.tables),
         "domains": [
             {"link": links.domain(d.name), "figures": domain_figures(d.name, links.lookup)}
             for d in catalog.domains
@@ -289,7 +286,6 @@ def tenancy_context(catalog: Catalog, links: PageLinks) -> dict[str, Any]:
         groups.append({"status": status, "label": label, "tables": rows})
     return {
         "groups": groups,
-        "analysed": links.lookup.analysed,
         "figures": catalog_figures(catalog),
         "views": table_rows(views, links),
     }
@@ -376,14 +372,6 @@ def changelog_context(changes: CatalogDiff | None) -> dict[str, Any]:
     return diff_context(changes) if changes is not None else {"diff": None}
 
 
-def rules_markdown() -> Safe | None:
+def rules_markdown() -> Safe:
     """The rules page body, from the rule registry's docstrings (our own text)."""
-    for module_name in ("schema_catalog.analysis", "schema_catalog.analysis.lint"):
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError:
-            continue
-        to_markdown = getattr(module, "rules_as_markdown", None)
-        if callable(to_markdown):
-            return Safe(str(to_markdown()))
-    return None
+    return Safe(rules_as_markdown())

@@ -55,8 +55,8 @@ def table_context(table: Table, links: PageLinks, hops: int) -> dict[str, Any]:
     return {
         "table": table,
         "qualified_name": name,
-        "tags": badges.table_tags(table, domains, lookup.analysed),
-        "badges": badges.table_badges(table, domains, links.page, links.pages, lookup.analysed),
+        "tags": badges.table_tags(table, domains),
+        "badges": badges.table_badges(table, domains, links.page, links.pages),
         "not_applied": badges.not_applied(table),
         "tenancy_path": tenancy_path(table, links),
         "tenancy_notes": table.tenancy.notes,

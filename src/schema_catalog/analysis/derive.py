@@ -1,10 +1,11 @@
-"""`analyze`: one pass from a merged catalog to a catalog with every derived fact.
+"""`analyze`: one pass from the facts of a snapshot to a catalog with every judgment.
 
 Order matters and is fixed: config enrichment (descriptions, owners, domains)
 → tenancy → RLS coverage → migration status and drift → lint findings → stats.
-The result is a new frozen catalog; analysing it again gives the same catalog,
-because derived facts are recomputed from scratch and only the sources' own
-findings (codes ``DRZ``/``MIG``/``SRC``) are carried over.
+Every reader runs it on load (snapshot + catalog.yml), so judgments are never
+stale. The result is a new frozen catalog; judgments are recomputed from the
+facts (`Catalog.facts()`) and the catalog's findings, which in a snapshot are
+the sources' own, are kept beside the lint findings.
 """
 
 from __future__ import annotations
@@ -14,11 +15,10 @@ from schema_catalog.analysis.lint import LintContext, run, sort_key
 from schema_catalog.config import Config, TableConfig, check_tables, match_tables
 from schema_catalog.model import Catalog, SourceKind, Table, Tenancy
 
-SOURCE_FINDING_PREFIXES = ("DRZ", "MIG", "SRC")
-
 
 def analyze(catalog: Catalog, config: Config) -> Catalog:
     """Fill domains, tenancy, RLS coverage, drift, migration status, findings and stats."""
+    catalog = catalog.facts()
     names = known_table_names(catalog)
     check_tables(config, names)
     membership, domain_list = domains.assign(catalog, config)
@@ -36,7 +36,7 @@ def analyze(catalog: Catalog, config: Config) -> Catalog:
         for t in catalog.tables
     )
     result = catalog.model_copy(update={"tables": tables, "domains": domain_list})
-    findings = [f for f in catalog.findings if f.code.startswith(SOURCE_FINDING_PREFIXES)]
+    findings = list(catalog.findings)
     findings += run(LintContext(result, config, settings))
     ordered = tuple(sorted(set(locations.locate(findings, result)), key=sort_key))
     return result.model_copy(update={"findings": ordered, "stats": stats.compute(result, ordered)})
