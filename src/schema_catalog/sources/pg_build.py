@@ -72,8 +72,13 @@ _TG_ROW, _TG_BEFORE, _TG_INSTEAD = 1 << 0, 1 << 1, 1 << 6
 _TG_EVENTS = ((1 << 2, "INSERT"), (1 << 3, "DELETE"), (1 << 4, "UPDATE"), (1 << 5, "TRUNCATE"))
 
 
-def build(schemas: Sequence[str], results: Mapping[str, Rows], source: SourceInfo) -> Catalog:
-    """The catalog for ``schemas`` from the rows of every catalog query, keyed by name."""
+def build(schemas: Sequence[str], results: dict[str, list[Row]], source: SourceInfo) -> Catalog:
+    """The catalog for ``schemas`` from the rows of every catalog query, keyed by name.
+
+    Takes the rows of the relations and their parts out of ``results`` and lets
+    each table's rows go once its model is built, so at 10,000 tables the rows
+    (~300 MB as dicts) and the model are not both held whole.
+    """
     with _collector_paused():
         return _build(schemas, results, source)
 
@@ -91,8 +96,9 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _build(schemas: Sequence[str], results: Mapping[str, Rows], source: SourceInfo) -> Catalog:
-    tables = _tables(results)
+def _build(schemas: Sequence[str], results: dict[str, list[Row]], source: SourceInfo) -> Catalog:
+    roots = _partition_roots(results)
+    tables = _tables(results, roots)
     return Catalog(
         schemas=tuple(schemas),
         sources=(source,),
@@ -107,7 +113,7 @@ def _build(schemas: Sequence[str], results: Mapping[str, Rows], source: SourceIn
             )
         ),
         extensions=tuple(sorted((_extension(r) for r in results["extensions"]), key=_by_name)),
-        publications=_publications(results["publications"], _partition_roots(results)),
+        publications=_publications(results["publications"], roots),
         roles=_roles(results["roles"], tables, results["functions"]),
     )
 
@@ -115,19 +121,18 @@ def _build(schemas: Sequence[str], results: Mapping[str, Rows], source: SourceIn
 # --------------------------------------------------------------------------- tables
 
 
-def _tables(results: Mapping[str, Rows]) -> tuple[Table, ...]:
+def _tables(results: dict[str, list[Row]], roots: Mapping[str, str]) -> tuple[Table, ...]:
     by_rel = {
-        kind: _group(results[kind])
+        kind: _group(results.pop(kind))
         for kind in ("columns", "constraints", "indexes", "policies", "triggers", "grants")
     }
-    roots = _partition_roots(results)
     published: dict[str, set[str]] = defaultdict(set)
     for row in results["publications"]:
         for name in row["tables"]:
             published[roots.get(name, name)].add(row["name"])
     tables = []
-    for rel in results["tables"]:
-        parts = {kind: rows.get(rel["oid"], []) for kind, rows in by_rel.items()}
+    for rel in results.pop("tables"):
+        parts = {kind: rows.pop(rel["oid"], []) for kind, rows in by_rel.items()}
         qualified = f"{rel['schema']}.{rel['name']}"
         tables.append(_table(rel, parts, tuple(sorted(published.get(qualified, ())))))
     return tuple(sorted(tables, key=lambda t: (t.schema_, t.name)))

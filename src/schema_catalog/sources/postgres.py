@@ -12,7 +12,8 @@ How a read goes, and why:
   catalog snapshot and nothing can be written; its settings are made inside it
   with ``set_config(..., true)`` (a pooler may hand the next transaction to
   another session, so a plain ``SET`` would leak): ``search_path = pg_catalog``
-  (so ``pg_get_*def`` qualify every name), statement, lock and idle timeouts;
+  (so ``pg_get_*def`` qualify every name), statement, lock and idle timeouts,
+  and a ``work_mem`` that keeps the large sorts in memory;
 - one query per object kind for all schemas (`pg_queries`), so the round trips
   do not grow with the schema; the model is then built in Python (`pg_build`);
 - a concurrent DDL can make a catalog function fail with XX000 "cache lookup
@@ -51,7 +52,9 @@ _SETTINGS = """
 select set_config('search_path', 'pg_catalog', true),
        set_config('statement_timeout', %(statement_timeout)s, true),
        set_config('lock_timeout', %(lock_timeout)s, true),
-       set_config('idle_in_transaction_session_timeout', %(idle_timeout)s, true)
+       set_config('idle_in_transaction_session_timeout', %(idle_timeout)s, true),
+       -- the column query sorts 200,000 rows at 10,000 tables: in memory, not on disk
+       set_config('work_mem', '64MB', true)
 """
 
 
