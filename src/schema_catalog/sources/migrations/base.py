@@ -82,6 +82,7 @@ def _table(table: model.Table, state: CatalogState) -> TableState:
     result.grants = {(g.grantee, g.privilege, g.column) for g in table.grants}
     result.rls_enabled, result.rls_forced = table.rls_enabled, table.rls_forced
     result.comment, result.view_definition = table.comment, table.view_definition
+    result.options = list(table.options)
     return result
 
 

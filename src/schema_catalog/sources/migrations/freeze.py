@@ -82,6 +82,7 @@ def table(state: TableState, catalog: CatalogState) -> model.Table:
             )
         ),
         "view_definition": state.view_definition,
+        "options": tuple(state.options),
         "presence": model.Presence(migrations=True),
         "location": state.location,
     }

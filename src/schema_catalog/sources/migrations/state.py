@@ -174,6 +174,8 @@ class TableState:
     rls_forced: bool = False
     comment: str | None = None
     view_definition: str | None = None
+    options: list[str] = field(default_factory=list)
+    """``WITH (...)`` storage options as ``reloptions`` holds them (``security_invoker=on``)."""
     location: str | None = None
     touched: bool = False
     original: model.Table | None = None

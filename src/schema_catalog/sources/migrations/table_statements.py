@@ -17,6 +17,7 @@ from schema_catalog.sources.migrations import triggers
 from schema_catalog.sources.migrations.context import ReplayContext, node_names, qualify
 from schema_catalog.sources.migrations.state import TableState, is_node
 from schema_catalog.sources.migrations.tables import Pending
+from schema_catalog.sources.migrations.view_columns import view_columns
 
 
 class TableStatements(ReplayContext):
@@ -77,6 +78,11 @@ class TableStatements(ReplayContext):
             table = TableState(schema, name, "view")
             table.grants = {(g, p, None) for g, p in self.catalog.default_grants(schema, "TABLE")}
         table.view_definition = RawStream()(node.query)
+        table.options = [_option(o) for o in node.options or ()]
+        columns = view_columns(node.query, self.catalog, [a.sval for a in node.aliases or ()])
+        if columns is None:
+            self.warn(f"columns of view {schema}.{name}: query not modelled")
+        table.columns = {c.name: c for c in columns or ()}
         self.catalog.tables[(schema, name)] = self.touch(table)
 
     def _CreateTableAsStmt(self, node: Any) -> None:  # noqa: N802
@@ -114,3 +120,14 @@ class TableStatements(ReplayContext):
             )
             if enum is not None:
                 enum.comment, enum.touched = node.comment, True
+
+
+def _option(option: Any) -> str:
+    """A ``WITH (name = value)`` option as ``pg_class.reloptions`` stores it."""
+    value: Any = option.arg
+    if value is None:
+        return f"{option.defname}=true"
+    text = getattr(value, "sval", None) or getattr(value, "ival", None)
+    if is_node(value, ast.Boolean):
+        text = "true" if value.boolval else "false"
+    return f"{option.defname}={text}"
