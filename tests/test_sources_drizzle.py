@@ -37,10 +37,13 @@ def test_malformed_statement_is_skipped_with_a_finding(tmp_path: Path) -> None:
         HEADER
         + "export const good = pgTable('good', { id: uuid() });\nexport const bad = pgTable('bad', {{ );\n"
     )
-    catalog = read([write(tmp_path, "mixed.ts", body)])
+    path = write(tmp_path, "mixed.ts", body)
+    with pytest.raises(DrizzleError, match=r"mixed\.ts:3: syntax error \(.*--keep-going"):
+        read([path])
+    catalog = read([path], keep_going=True)
     assert [t.name for t in catalog.tables] == ["good"]
-    assert [(f.code, f.target.rsplit("/", 1)[-1]) for f in catalog.findings] == [
-        ("DRZ004", "mixed.ts:3")
+    assert [(f.code, f.severity, f.target.rsplit("/", 1)[-1]) for f in catalog.findings] == [
+        ("DRZ004", "error", "mixed.ts:3")
     ]
 
 

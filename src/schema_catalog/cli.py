@@ -16,15 +16,16 @@ Errors are one line on stderr; a failed run leaves previous outputs untouched.
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from schema_catalog import __version__, pipeline, snapshot, summary
 from schema_catalog import config as config_module
 from schema_catalog.config import Config
-from schema_catalog.errors import CatalogError
+from schema_catalog.errors import CatalogError, from_os_error
 from schema_catalog.model import Catalog, Finding
 
 if TYPE_CHECKING:
@@ -43,6 +44,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CatalogError as error:
         print(f"schema-catalog: error: {error.line()}", file=sys.stderr)
         return 2
+    except OSError as error:  # an output the OS refuses: read-only, full, a file in the way
+        print(f"schema-catalog: error: {from_os_error(error).line()}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("schema-catalog: interrupted; previous outputs left as they were", file=sys.stderr)
         return 130
@@ -60,6 +64,7 @@ def _extract(args: argparse.Namespace) -> int:
         migrations=args.migrations,
         schemas=args.schema,
         no_database=args.no_database,
+        keep_going=args.keep_going,
         statement_timeout_s=args.statement_timeout,
         lock_timeout_s=args.lock_timeout,
     )
@@ -222,8 +227,30 @@ def _docs_dir(config: Config, args: argparse.Namespace) -> Path:
     return Path(args.docs) if getattr(args, "docs", None) else config.resolve(config.docs_dir)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with usage errors on one line like every other error."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"schema-catalog: error: {message} (see `{self.prog} --help`)\n")
+
+
+def _seconds(text: str) -> float:
+    """A timeout in seconds: a finite number, 0 (no timeout) or at least 1 ms."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"not a finite, positive number of seconds: {text!r}")
+    if 0 < value < 0.001:
+        raise argparse.ArgumentTypeError(
+            f"{text} s is below 1 ms, which PostgreSQL would read as no timeout; give 0.001 or more"
+        )
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="schema-catalog",
         description="A searchable documentation site from a Supabase/PostgreSQL + Drizzle schema.",
     )
@@ -264,15 +291,20 @@ def _parser() -> argparse.ArgumentParser:
     )
     extract.add_argument("--no-database", action="store_true", help="read no database")
     extract.add_argument(
+        "--keep-going",
+        action="store_true",
+        help="a .ts or .sql file that does not parse becomes an error finding, not a stop",
+    )
+    extract.add_argument(
         "--statement-timeout",
-        type=float,
+        type=_seconds,
         default=30.0,
         metavar="SECONDS",
         help="cancel a catalog query running longer (default 30)",
     )
     extract.add_argument(
         "--lock-timeout",
-        type=float,
+        type=_seconds,
         default=5.0,
         metavar="SECONDS",
         help="give up waiting for a lock held by a migration (default 5)",

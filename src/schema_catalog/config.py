@@ -168,6 +168,16 @@ def load(path: Path | None = None) -> Config:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError("config file not found", where=str(path)) from None
+    except UnicodeDecodeError as error:
+        raise ConfigError(
+            f"not UTF-8 text (byte {error.start}: {error.reason})",
+            where=str(path),
+            fix="save the file as UTF-8",
+        ) from None
+    except IsADirectoryError:
+        raise ConfigError("is a directory, not a file", where=str(path)) from None
+    except OSError as error:
+        raise ConfigError(f"cannot read: {error.strerror}", where=str(path)) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)

@@ -9,7 +9,8 @@
     │   └── MigrationError        a migration SQL file cannot be parsed (file:line)
     ├── SnapshotError             a catalog JSON snapshot is unreadable or from a newer format
     ├── BaselineError             a findings baseline (check --baseline) is unreadable
-    └── RenderError               templates or the site build failed
+    ├── RenderError               templates or the site build failed
+    └── FileSystemError           the OS refused a read or write (read-only, full, a file in the way)
 
 Findings about the schema are never exceptions: they are `model.Finding` values.
 Messages are built in ``__init__`` so every raise site reads the same way, and they
@@ -17,6 +18,8 @@ never contain a password (see ``sources.dsn.redact``).
 """
 
 from __future__ import annotations
+
+import errno
 
 
 class CatalogError(Exception):
@@ -68,3 +71,33 @@ class BaselineError(CatalogError):
 
 class RenderError(CatalogError):
     """Rendering the pages or building the site failed."""
+
+
+class FileSystemError(CatalogError):
+    """The operating system refused to read or write a path."""
+
+
+# How to fix what the OS said, by errno.
+_OS_FIXES = {
+    errno.EROFS: "the filesystem is read-only: choose a writable path",
+    errno.ENOSPC: "free some space or choose another path; the previous outputs are intact",
+    errno.EDQUOT: "free some space or choose another path; the previous outputs are intact",
+    errno.EISDIR: "a folder stands where a file is needed: choose a file path",
+    errno.ENOTDIR: "a file stands where a folder is needed: remove it or choose another path",
+    errno.EEXIST: "a file stands in the way: remove it or choose another path",
+    errno.EACCES: "check the permissions of the path",
+    errno.EPERM: "check the permissions of the path",
+    errno.ENAMETOOLONG: "choose a shorter path",
+}
+
+
+def from_os_error(error: OSError, where: object = None) -> FileSystemError:
+    """An OS error as one line: the path (``where`` when the OS names none), what the
+    OS said, how to fix it."""
+    reason = error.strerror or str(error)
+    path = error.filename if error.filename is not None else where
+    return FileSystemError(
+        reason,
+        where=str(path) if path is not None else None,
+        fix=_OS_FIXES.get(error.errno or 0, "check the path and try again"),
+    )

@@ -9,6 +9,7 @@ the three there is nothing to catalog, which is an error.
 from __future__ import annotations
 
 import glob
+import math
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -35,6 +36,8 @@ class ExtractOptions:
     migrations: Sequence[str] = ()
     schemas: Sequence[str] = ()
     no_database: bool = False
+    keep_going: bool = False
+    """A .ts or .sql file that does not parse becomes an error finding instead of stopping."""
     statement_timeout_s: float = 30.0
     lock_timeout_s: float = 5.0
     database_label: str | None = None
@@ -55,8 +58,8 @@ def extract(config: Config, options: ExtractOptions, progress: Progress = SILENT
             live = postgres.read(
                 dsn,
                 schemas,
-                statement_timeout_ms=int(options.statement_timeout_s * 1000),
-                lock_timeout_ms=int(options.lock_timeout_s * 1000),
+                statement_timeout_ms=milliseconds(options.statement_timeout_s, "statement timeout"),
+                lock_timeout_ms=milliseconds(options.lock_timeout_s, "lock timeout"),
             )
             applied = postgres.applied_migrations(dsn)
         if options.database_label:
@@ -65,7 +68,7 @@ def extract(config: Config, options: ExtractOptions, progress: Progress = SILENT
     drizzle_paths = _paths(options.drizzle, config.sources.drizzle, config)
     if drizzle_paths:
         with progress.phase(f"Reading Drizzle ({len(drizzle_paths)} path(s))"):
-            catalogs.extend(_read_drizzle(drizzle_paths))
+            catalogs.extend(_read_drizzle(drizzle_paths, keep_going=options.keep_going))
     migration_paths = _paths(options.migrations, config.sources.migrations, config)
     if migration_paths:
         from schema_catalog.sources import migrations
@@ -80,6 +83,7 @@ def extract(config: Config, options: ExtractOptions, progress: Progress = SILENT
                     server_version=_server_version(live, config),
                     target=config.target,
                     api_grants=config.supabase.api_grants == "legacy",
+                    keep_going=options.keep_going,
                 )
             )
     if not catalogs:
@@ -91,6 +95,15 @@ def extract(config: Config, options: ExtractOptions, progress: Progress = SILENT
     from schema_catalog.analysis import locations
 
     return locations.from_root(merge.merge(catalogs, schemas=schemas), config.project_root)
+
+
+def milliseconds(seconds: float, what: str) -> int:
+    """A timeout for PostgreSQL, which reads 0 as "none": so 0 < t < 1 ms is an error."""
+    if not math.isfinite(seconds) or seconds < 0 or 0 < seconds < 0.001:
+        raise SourceError(
+            f"invalid {what}: {seconds} s", fix="give 0 (no timeout) or at least 0.001 seconds"
+        )
+    return round(seconds * 1000)
 
 
 def _server_version(live: Catalog | None, config: Config) -> int:
@@ -193,14 +206,14 @@ def _paths(cli: Sequence[str], configured: Sequence[str], config: Config) -> lis
     return [shown(p) for p in found]
 
 
-def _read_drizzle(paths: Sequence[Path]) -> list[Catalog]:
+def _read_drizzle(paths: Sequence[Path], *, keep_going: bool = False) -> list[Catalog]:
     from schema_catalog.sources import drizzle
 
     meta = [p for p in paths if p.is_dir() and p.name == "meta"]
     schema_paths = [p for p in paths if p not in meta]
     catalogs = [drizzle.read_kit_snapshot(p) for p in meta]
     if schema_paths:
-        catalogs.insert(0, drizzle.read(schema_paths))
+        catalogs.insert(0, drizzle.read(schema_paths, keep_going=keep_going))
     return catalogs
 
 

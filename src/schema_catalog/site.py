@@ -25,7 +25,7 @@ from typing import Any
 
 from schema_catalog import atomic
 from schema_catalog.config import Config
-from schema_catalog.errors import CatalogError, RenderError
+from schema_catalog.errors import CatalogError, RenderError, from_os_error
 from schema_catalog.render.nav import NAV_FILE
 
 __all__ = ["build", "serve"]
@@ -114,6 +114,10 @@ def build(config: Config, docs_dir: Path, site_dir: Path, *, mkdocs_yml: Path) -
     from mkdocs.exceptions import MkDocsException
 
     staging = site_dir.with_name(f".{site_dir.name}.building")
+    if site_dir.exists() and not site_dir.is_dir():
+        raise RenderError(
+            "is a file, not a folder", where=str(site_dir), fix="remove it or pass another --site"
+        )
     try:
         with _config_file(mkdocs_yml, docs_dir) as config_file, _collect_warnings() as warnings:
             mkdocs_config = _load(config_file, docs_dir, staging, config)
@@ -125,6 +129,9 @@ def build(config: Config, docs_dir: Path, site_dir: Path, *, mkdocs_yml: Path) -
             first = warnings.messages[0]
             more = f" (and {len(warnings.messages) - 1} more)" if len(warnings.messages) > 1 else ""
             raise RenderError(f"MkDocs build warning: {first}{more}", where=str(docs_dir))
+    except OSError as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise from_os_error(error, where=site_dir) from None
     except BaseException:
         # The half-built site is never shown: remove it, the previous site stays.
         shutil.rmtree(staging, ignore_errors=True)

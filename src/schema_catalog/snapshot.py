@@ -13,6 +13,7 @@ Format 1 snapshots also held the analysis of their day; `loads` drops it.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -64,8 +65,14 @@ def loads(text: str, *, where: str = "<catalog>") -> Catalog:
     if not isinstance(data, dict):
         raise SnapshotError("not a catalog snapshot (expected a JSON object)", where=where)
     version = data.get("format_version")
-    if not isinstance(version, int):
+    if not isinstance(version, int) or isinstance(version, bool):
         raise SnapshotError("not a catalog snapshot (no format_version)", where=where)
+    if version < 1:
+        raise SnapshotError(
+            f"invalid format_version {version} (versions start at 1)",
+            where=where,
+            fix="re-run `schema-catalog extract` to write it again",
+        )
     if version > FORMAT_VERSION:
         raise SnapshotError(
             f"written by a newer schema-catalog (format {version}, this one reads {FORMAT_VERSION})",
@@ -80,6 +87,7 @@ def loads(text: str, *, where: str = "<catalog>") -> Catalog:
         raise SnapshotError(
             f"invalid catalog snapshot at {location}: {first['msg']}", where=where
         ) from None
+    _refuse_duplicates(catalog, where)
     return _upgrade_v1(catalog) if version == 1 else catalog
 
 
@@ -95,12 +103,37 @@ def _upgrade_v1(catalog: Catalog) -> Catalog:
     )
 
 
+def _refuse_duplicates(catalog: Catalog, where: str) -> None:
+    """A table (or a table's column) listed twice: pages would overwrite each other."""
+    seen: set[str] = set()
+    for table in catalog.tables:
+        if table.qualified_name in seen:
+            raise SnapshotError(
+                f"table `{table.qualified_name}` is listed twice",
+                where=where,
+                fix="re-run `schema-catalog extract` to write it again",
+            )
+        seen.add(table.qualified_name)
+        columns = Counter(c.name for c in table.columns)
+        twice = next((name for name, n in columns.items() if n > 1), None)
+        if twice is not None:
+            raise SnapshotError(
+                f"column `{twice}` of `{table.qualified_name}` is listed twice", where=where
+            )
+
+
 def load(path: Path) -> Catalog:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise SnapshotError(
             "catalog snapshot not found", where=str(path), fix="run `schema-catalog extract` first"
+        ) from None
+    except UnicodeDecodeError as error:
+        raise SnapshotError(
+            f"not a catalog snapshot (not UTF-8 text at byte {error.start})",
+            where=str(path),
+            fix="re-run `schema-catalog extract` to write it again",
         ) from None
     except OSError as error:
         raise SnapshotError(f"cannot read: {error.strerror}", where=str(path)) from None

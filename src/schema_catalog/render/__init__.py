@@ -153,8 +153,12 @@ def _commit(
     staging = docs_dir / STAGING
     if staging.exists():
         shutil.rmtree(staging)  # left by an interrupted run: never committed
-    for path in changed:
-        atomic.write_bytes(staging / path, files[path])
+    try:
+        for path in changed:
+            atomic.write_bytes(staging / path, files[path])
+    except OSError:
+        shutil.rmtree(staging, ignore_errors=True)  # a full disk: nothing was committed
+        raise
     if on_staged is not None:
         on_staged()
     # Claim the new pages before any reaches docs/: if the run dies among the

@@ -15,7 +15,8 @@ Both speak PostgreSQL (see `pgtypes`). Findings (never silent guesses):
                     factory, value from another package); the column lists it in
                     ``Column.unresolved``
     DRZ002 info     an exported value that is not a Drizzle entity could not be evaluated
-    DRZ004 warning  a statement with a syntax error was skipped
+    DRZ004 error    a statement with a syntax error was skipped (only with ``keep_going``;
+                    otherwise the syntax error stops the read: `DrizzleError`, file:line)
     DRZ005 warning  a column uses an enum that is not exported: drizzle-kit will not create it
     DRZ006 warning  two exported tables share one name
     DRZ007 warning  an import points at no file
@@ -94,8 +95,15 @@ class _Exports:
             self.unresolved.append((name, value))
 
 
-def read(paths: Sequence[Path], *, casing: Casing | None = None) -> model.Catalog:
-    """Read Drizzle schema files into a catalog (see the module docstring)."""
+def read(
+    paths: Sequence[Path], *, casing: Casing | None = None, keep_going: bool = False
+) -> model.Catalog:
+    """Read Drizzle schema files into a catalog (see the module docstring).
+
+    A syntax error stops the read unless ``keep_going``: then the statement is
+    skipped and a DRZ004 error finding names it, so its tables are never dropped
+    silently.
+    """
     project = Project()
     inputs = drizzle_config.collect(paths, project)
     effective = casing or inputs.casing
@@ -107,10 +115,17 @@ def read(paths: Sequence[Path], *, casing: Casing | None = None) -> model.Catalo
     reader = TableReader(project.evaluator, effective)
     tables, enums = _build(exports, reader, findings)
     findings += _file_findings(project)
-    if not tables and not enums and any(m.broken for m in project.modules.values()):
-        module = next(m for m in project.modules.values() if m.broken)
+    broken = [m for m in project.modules.values() if m.broken]
+    if not tables and not enums and broken:
         raise DrizzleError(
-            "syntax error, nothing could be read", where=module.source.where(module.broken[0])
+            "syntax error, nothing could be read", where=broken[0].source.where(broken[0].broken[0])
+        )
+    if broken and not keep_going:
+        module = min(broken, key=lambda m: m.source.display)
+        raise DrizzleError(
+            "syntax error",
+            where=module.source.where(module.broken[0]),
+            fix="fix the file, or pass --keep-going to record it as a finding and go on",
         )
     location = ", ".join(display_path(p) for p in paths)
     details = {"files": str(len(inputs.files)), "casing": effective or "none"}
@@ -261,7 +276,7 @@ def _duplicate_findings(tables: list[model.Table]) -> list[model.Finding]:
 
 def _file_findings(project: Project) -> list[model.Finding]:
     found = [
-        _finding("DRZ004", "warning", module.source.where(node), "syntax error: statement skipped")
+        _finding("DRZ004", "error", module.source.where(node), "syntax error: statement skipped")
         for module in project.modules.values()
         for node in module.broken
     ]
@@ -288,6 +303,6 @@ def _with_snapshots(catalog: model.Catalog, meta_dirs: list[Path]) -> model.Cata
 
 
 def _finding(
-    code: str, severity: Literal["warning", "info"], target: str, message: str
+    code: str, severity: Literal["error", "warning", "info"], target: str, message: str
 ) -> model.Finding:
     return model.Finding(code=code, severity=severity, target=target, message=message)

@@ -67,8 +67,13 @@ def read(
     server_version: int = DEFAULT_SERVER_VERSION,
     target: Target = "postgres",
     api_grants: bool = True,
+    keep_going: bool = False,
 ) -> model.Catalog:
-    """The catalog the pending migration files in ``paths`` would produce (see module doc)."""
+    """The catalog the pending migration files in ``paths`` would produce (see module doc).
+
+    A file that does not parse stops the read (`MigrationError`, file:line) unless
+    ``keep_going``: then it is skipped and a MIG002 error finding names it.
+    """
     files = discover([Path(p) for p in paths])
     state = load_base(base) if base is not None else CatalogState()
     state.server_version = server_version
@@ -77,7 +82,12 @@ def read(
     replayer = Replayer(state)
     pending = [f for f in files if not f.is_applied(applied)]
     for migration in pending:
-        _replay_file(replayer, migration)
+        try:
+            _replay_file(replayer, migration)
+        except MigrationError as error:
+            if not keep_going:
+                raise
+            replayer.findings.append(_unparsed(error))
     shown = set(schemas) if schemas is not None else None
     tables = sorted(
         (
@@ -135,6 +145,16 @@ def _replay_file(replayer: Replayer, migration: MigrationFile) -> None:
         start = raw.stmt_location or 0
         start += len(_LEADING.match(text, start).group(0))  # type: ignore[union-attr]
         replayer.statement(raw.stmt, f"{migration.path}:{_line(text, start)}")
+
+
+def _unparsed(error: MigrationError) -> model.Finding:
+    return model.Finding(
+        code="MIG002",
+        severity="error",
+        target=error.where or "",
+        message=f"file skipped: {error.what}",
+        rule="migration-replay",
+    )
 
 
 def _parse_error(error: ParseError) -> tuple[str, int]:
