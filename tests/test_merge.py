@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from schema_catalog.merge import merge
 from schema_catalog.model import Catalog, Column, SourceInfo, SourceView, Table
+from schema_catalog.sources.merge import merge
 
 
 def _source(kind: str, *tables: tuple[str, int]) -> Catalog:

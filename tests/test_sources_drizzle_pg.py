@@ -17,8 +17,8 @@ import psycopg
 import pytest
 
 from schema_catalog import model
+from schema_catalog.pg.quoting import qualified
 from schema_catalog.sources.drizzle import read
-from schema_catalog.sources.drizzle.names import qualified
 
 OWN = Path(__file__).parent / "fixtures" / "drizzle"
 CASES = {

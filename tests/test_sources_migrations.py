@@ -16,7 +16,6 @@ import pytest
 
 from schema_catalog.errors import MigrationError
 from schema_catalog.sources import migrations
-from schema_catalog.sources.migrations import names
 from schema_catalog.sources.migrations.files import discover
 
 FIXTURES = Path(__file__).parent / "fixtures" / "migrations"
@@ -143,26 +142,6 @@ def test_views_are_kept_with_their_query(tmp_path: Path) -> None:
     view = migrations.read([path]).table("public.v")
     assert view is not None and view.kind == "view"
     assert view.view_definition == "SELECT id FROM a"
-
-
-# ---------------------------------------------------------------------- default names
-
-
-def test_names_are_clipped_to_63_bytes_longer_part_first() -> None:
-    name = names.make_object_name("t" * 40, "c" * 40, "key")
-    assert name == "t" * 29 + "_" + "c" * 29 + "_key"
-    assert len(name.encode()) == 63
-
-
-def test_multibyte_names_are_clipped_on_a_character_boundary() -> None:
-    name = names.make_object_name("ü" * 40, None, "pkey")
-    assert len(name.encode()) <= 63 and name.endswith("_pkey")
-    assert name.encode().decode("utf-8") == name
-
-
-def test_taken_names_get_a_counter() -> None:
-    taken = {"t_a_key", "t_a_key1"}
-    assert names.unique_name("t", ["a"], taken.__contains__) == "t_a_key2"
 
 
 # ---------------------------------------------------------------------- hostile input (fuzz finds)

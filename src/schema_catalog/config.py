@@ -35,6 +35,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from schema_catalog.dsn import has_password
 from schema_catalog.errors import ConfigError
 
 DEFAULT_PATH = Path("catalog/catalog.yml")
@@ -52,8 +53,6 @@ class DatabaseSource(_Section):
     @field_validator("dsn")
     @classmethod
     def _no_password(cls, value: str | None) -> str | None:
-        from schema_catalog.sources.dsn import has_password
-
         if value and has_password(value):
             raise ValueError(
                 "contains a password: put the DSN in an environment variable and name it in dsn_env"

@@ -14,7 +14,7 @@
 
 Findings about the schema are never exceptions: they are `model.Finding` values.
 Messages are built in ``__init__`` so every raise site reads the same way, and they
-never contain a password (see ``sources.dsn.redact``).
+never contain a password (see ``dsn.redact``).
 """
 
 from __future__ import annotations

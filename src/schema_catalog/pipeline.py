@@ -16,12 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from schema_catalog import atomic, merge, snapshot
+from schema_catalog import atomic, snapshot
+from schema_catalog import dsn as dsn_module
 from schema_catalog.config import Config
 from schema_catalog.errors import CatalogError, SourceError
 from schema_catalog.model import Catalog, SourceInfo
 from schema_catalog.progress import SILENT, Progress
-from schema_catalog.sources import dsn as dsn_module
+from schema_catalog.sources import merge
 
 if TYPE_CHECKING:
     from schema_catalog.analysis.diff import CatalogDiff

@@ -12,32 +12,8 @@ from __future__ import annotations
 
 import re
 
-# Aliases PostgreSQL accepts for its own type names (``format_type`` spelling on the right).
-_TYPE_ALIASES: dict[str, str] = {
-    "int": "integer",
-    "int4": "integer",
-    "serial": "integer",
-    "serial4": "integer",
-    "int8": "bigint",
-    "bigserial": "bigint",
-    "serial8": "bigint",
-    "int2": "smallint",
-    "smallserial": "smallint",
-    "serial2": "smallint",
-    "float8": "double precision",
-    "float": "double precision",
-    "float4": "real",
-    "bool": "boolean",
-    "varchar": "character varying",
-    "char": "character",
-    "bpchar": "character",
-    "decimal": "numeric",
-    "timestamptz": "timestamp with time zone",
-    "timestamp": "timestamp without time zone",
-    "timetz": "time with time zone",
-    "time": "time without time zone",
-    "varbit": "bit varying",
-}
+from schema_catalog.pg import types
+
 # Schemas whose qualification adds nothing when comparing (search_path defaults on Supabase).
 _NOISE_SCHEMAS = ("pg_catalog", "public", "extensions")
 _SPACES = re.compile(r"\s+")
@@ -77,7 +53,7 @@ def _canonical_base(value: str) -> str:
     base, mod, zone = match["base"].strip(), match["mod"] or "", match["zone"] or ""
     if zone:  # "timestamp(3) with time zone" keeps its own spelling
         return f"{base}{mod}{_SPACES.sub(' ', zone)}"
-    canonical = _TYPE_ALIASES.get(base, base)
+    canonical = types.spelled(base)
     if " with" in canonical and mod:  # timestamptz(3) → timestamp(3) with time zone
         head, _, tail = canonical.partition(" with")
         return f"{head}{mod.replace(' ', '')} with{tail}"

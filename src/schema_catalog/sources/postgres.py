@@ -36,9 +36,9 @@ import psycopg
 from psycopg import errors as pg_errors
 from psycopg.rows import dict_row
 
+from schema_catalog import dsn as dsn_text
 from schema_catalog.errors import ConnectionFailed, ExtractionFailed, SourceError
 from schema_catalog.model import Catalog, SourceInfo
-from schema_catalog.sources import dsn as dsn_text
 from schema_catalog.sources import pg_build, pg_queries
 
 Progress = Callable[[str], None]

@@ -35,8 +35,8 @@ from typing import Literal
 
 from schema_catalog import model
 from schema_catalog.errors import DrizzleError
+from schema_catalog.pg.clip import clip
 from schema_catalog.sources.drizzle import config as drizzle_config
-from schema_catalog.sources.drizzle import names
 from schema_catalog.sources.drizzle.kit_snapshot import (
     catalog_from_kit,
     enum_schemas,
@@ -253,7 +253,7 @@ def _long_name_findings(kit_tables: list[dict[str, Value]]) -> list[model.Findin
         declared = [str(table["name"])]
         declared += [str(n) for part in _NAMED_PARTS for n in table[part]]
         for name in declared:
-            stored = names.truncate(name)
+            stored = clip(name)
             if stored != name:
                 message = (
                     f"drizzle-kit names it {name} ({len(name.encode())} bytes); "

@@ -22,7 +22,9 @@ from pydantic import ValidationError
 
 from schema_catalog import model
 from schema_catalog.errors import DrizzleError
-from schema_catalog.sources.drizzle import names, pgtypes
+from schema_catalog.pg import names as pg_names
+from schema_catalog.pg.clip import clip
+from schema_catalog.sources.drizzle import pgtypes
 from schema_catalog.sources.drizzle.parse import display_path
 
 KitTable = dict[str, Any]
@@ -137,7 +139,7 @@ def enum_schemas(enums: tuple[model.Enum, ...]) -> EnumSchemas:
 
 def table_from_kit(kit: KitTable, enums: EnumSchemas) -> model.Table:
     """One drizzle-kit table entry (from a snapshot or from the reader) in PostgreSQL terms."""
-    schema, name = kit.get("schema") or "public", names.truncate(kit["name"])
+    schema, name = kit.get("schema") or "public", clip(kit["name"])
     composite = next(iter((kit.get("compositePrimaryKeys") or {}).values()), None)
     pk_columns = (
         tuple(composite["columns"])
@@ -151,11 +153,11 @@ def table_from_kit(kit: KitTable, enums: EnumSchemas) -> model.Table:
     )
     primary_key = None
     if pk_columns:
-        pk_name = names.truncate(composite["name"]) if composite else names.primary_key_name(name)
+        pk_name = clip(composite["name"]) if composite else pg_names.primary_key_name(name)
         primary_key = model.PrimaryKey(name=pk_name, columns=pk_columns)
     uniques = tuple(
         model.UniqueConstraint(
-            name=names.truncate(u["name"]),
+            name=clip(u["name"]),
             columns=tuple(u["columns"]),
             nulls_not_distinct=bool(u.get("nullsNotDistinct")),
         )
@@ -170,9 +172,7 @@ def table_from_kit(kit: KitTable, enums: EnumSchemas) -> model.Table:
         foreign_keys=_sorted(_foreign_key(f) for f in (kit.get("foreignKeys") or {}).values()),
         unique_constraints=_sorted(uniques),
         check_constraints=_sorted(
-            model.CheckConstraint(
-                name=names.truncate(c["name"]), expression=f"CHECK ({c['value']})"
-            )
+            model.CheckConstraint(name=clip(c["name"]), expression=f"CHECK ({c['value']})")
             for c in (kit.get("checkConstraints") or {}).values()
         ),
         indexes=_sorted(
@@ -247,10 +247,10 @@ def _enum_schema(kit_type: str, enums: EnumSchemas) -> str | None:
 
 def _foreign_key(kit: dict[str, Any]) -> model.ForeignKey:
     return model.ForeignKey(
-        name=names.truncate(kit["name"]),
+        name=clip(kit["name"]),
         columns=tuple(kit["columnsFrom"]),
         ref_schema=kit.get("schemaTo") or "public",
-        ref_table=names.truncate(kit["tableTo"]),
+        ref_table=clip(kit["tableTo"]),
         ref_columns=tuple(kit["columnsTo"]),
         on_delete=str(kit.get("onDelete") or "no action").upper(),
         on_update=str(kit.get("onUpdate") or "no action").upper(),
@@ -259,7 +259,7 @@ def _foreign_key(kit: dict[str, Any]) -> model.ForeignKey:
 
 def _index(kit: dict[str, Any]) -> model.Index:
     return model.Index(
-        name=names.truncate(kit["name"]),
+        name=clip(kit["name"]),
         columns=tuple(str(c["expression"]) for c in kit["columns"]),
         method=kit.get("method") or "btree",
         unique=bool(kit.get("isUnique")),

@@ -23,31 +23,13 @@ from __future__ import annotations
 from pglast import ast, parse_sql
 from pglast.enums import SQLValueFunctionOp
 
-from schema_catalog.sources.drizzle.names import qualified, quote_ident, serial_sequence
+from schema_catalog.pg import types
+from schema_catalog.pg.names import sequence_name as serial_sequence
+from schema_catalog.pg.quoting import qualified, quote_ident
 
 KitDefault = str | int | float | bool | None
 _INT4 = 2**31
 _INT8 = 2**63
-_ALIASES = {
-    "int": "integer",
-    "int4": "integer",
-    "int2": "smallint",
-    "int8": "bigint",
-    "float4": "real",
-    "float8": "double precision",
-    "bool": "boolean",
-    "decimal": "numeric",
-    "serial4": "integer",
-    "serial8": "bigint",
-    "serial2": "smallint",
-    "serial": "integer",
-    "smallserial": "smallint",
-    "bigserial": "bigint",
-    "timestamptz": "timestamp with time zone",
-    "timetz": "time with time zone",
-    "varbit": "bit varying",
-}
-_SERIALS = {"serial", "smallserial", "bigserial", "serial2", "serial4", "serial8"}
 _GEOMETRY = {
     "point": "Point",
     "linestring": "LineString",
@@ -70,7 +52,7 @@ _SQL_FUNCTIONS = {
 
 
 def is_serial(kit_type: str) -> bool:
-    return kit_type.split("[")[0].strip().lower() in _SERIALS
+    return kit_type.split("[")[0].strip().lower() in types.SERIALS
 
 
 def pg_type(kit_type: str) -> str:
@@ -90,9 +72,10 @@ def _base_type(kit: str) -> str:
         ):
             zone = suffix
             lower = lower.removesuffix(suffix)
-    lower = _ALIASES.get(lower, lower)
-    if lower in {"timestamp with time zone", "time with time zone"}:
-        lower, zone = lower.split(" ")[0], " with time zone"
+    lower = types.spelled(lower)
+    for spelled_zone in (" with time zone", " without time zone"):
+        if lower in {f"timestamp{spelled_zone}", f"time{spelled_zone}"}:
+            lower, zone = lower.split(" ")[0], zone or spelled_zone
     if lower in {"timestamp", "time"}:
         return f"{lower}{_paren(modifier)}{zone or ' without time zone'}"
     return _simple_type(name, lower, modifier, rest)
@@ -116,7 +99,7 @@ def _simple_type(name: str, lower: str, modifier: str | None, rest: str) -> str:
         return f"geometry({spelled}{',' + srid.strip() if srid.strip() else ''})"
     if lower.startswith("interval"):
         return f"{lower}{_paren(modifier)}{(' ' + rest) if rest else ''}"
-    if lower in _ALIASES.values() or lower in {
+    if lower in types.FORMAT_TYPE_NAMES.values() or lower in {
         "text",
         "uuid",
         "json",

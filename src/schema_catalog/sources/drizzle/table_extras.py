@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from schema_catalog.pg import names as pg_names
 from schema_catalog.sources.drizzle import names
 from schema_catalog.sources.drizzle.table_indexes import read_index
 from schema_catalog.sources.drizzle.values import (
@@ -104,7 +105,7 @@ def _primary_key(
     name = (
         given
         if isinstance(given, str)
-        else names.kit_primary_key(str(entity.name), [c.original for c in columns])
+        else pg_names.kit_primary_key(str(entity.name), [c.original for c in columns])
     )
     if reader.casing is not None:
         name = names.recase(name, [c.original for c in columns], [c.name for c in columns])
@@ -137,7 +138,7 @@ def _unique(
         return
     explicit = args[0] if args and isinstance(args[0], str) else None
     # drizzle-orm names an unnamed unique() from the original column names; drizzle-kit keeps that
-    name = explicit or names.kit_unique(str(entity.name), [c.original for c in columns])
+    name = explicit or pg_names.kit_unique(str(entity.name), [c.original for c in columns])
     table["uniqueConstraints"][name] = {
         "name": name,
         "nullsNotDistinct": bool(item.calls("nullsNotDistinct")),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from schema_catalog.sources.drizzle import names
+from schema_catalog.pg import names as pg_names
 from schema_catalog.sources.drizzle.values import (
     Builder,
     ColRef,
@@ -79,7 +79,7 @@ def _index_name(
             (where, f"{entity.name}: drizzle-kit needs a name for an expression index")
         )
         return None
-    return names.kit_index(str(entity.name), [str(e["expression"]) for e in entries])
+    return pg_names.kit_index(str(entity.name), [str(e["expression"]) for e in entries])
 
 
 def _index_column(reader: TableReader, value: Value, where: str) -> dict[str, Value] | Unresolved:

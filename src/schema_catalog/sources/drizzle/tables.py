@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from schema_catalog.pg import names as pg_names
 from schema_catalog.sources.drizzle import names
 from schema_catalog.sources.drizzle.columns import ColumnSpec, column_names, read_column
 from schema_catalog.sources.drizzle.evaluate import Evaluator
@@ -157,7 +158,7 @@ class TableReader:
             return
         if spec.unique is not None:
             explicit, not_distinct = spec.unique
-            name = explicit or names.kit_unique(entity.name, [spec.original])
+            name = explicit or pg_names.kit_unique(entity.name, [spec.original])
             table["uniqueConstraints"][name] = {
                 "name": name,
                 "nullsNotDistinct": not_distinct,
@@ -187,7 +188,7 @@ class TableReader:
             self.problems.append((where, f"{table['name']}: foreign key: {reason}"))
             return
         goods = [t for t in resolved if isinstance(t, Target)]
-        name = explicit or names.kit_foreign_key(
+        name = explicit or pg_names.kit_foreign_key(
             str(table["name"]),
             [s.original for s in sources],
             goods[0].table,

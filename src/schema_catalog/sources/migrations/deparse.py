@@ -11,103 +11,12 @@ sub-selects on their own indented lines, names qualified unless they live in
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from schema_catalog.pg.quoting import quote_ident
 from schema_catalog.sources.migrations.types import SqlType
 
-_PLAIN_IDENT = re.compile(r"^[a-z_][a-z0-9_$]*$")
-# Reserved words that must be quoted as identifiers (the common subset).
-_RESERVED = frozenset(
-    [
-        "all",
-        "analyse",
-        "analyze",
-        "and",
-        "any",
-        "array",
-        "as",
-        "asc",
-        "asymmetric",
-        "both",
-        "case",
-        "cast",
-        "check",
-        "collate",
-        "column",
-        "constraint",
-        "create",
-        "current_catalog",
-        "current_date",
-        "current_role",
-        "current_time",
-        "current_timestamp",
-        "current_user",
-        "default",
-        "deferrable",
-        "desc",
-        "distinct",
-        "do",
-        "else",
-        "end",
-        "except",
-        "false",
-        "fetch",
-        "for",
-        "foreign",
-        "from",
-        "grant",
-        "group",
-        "having",
-        "in",
-        "initially",
-        "intersect",
-        "into",
-        "lateral",
-        "leading",
-        "limit",
-        "localtime",
-        "localtimestamp",
-        "not",
-        "null",
-        "offset",
-        "on",
-        "only",
-        "or",
-        "order",
-        "placing",
-        "primary",
-        "references",
-        "returning",
-        "select",
-        "session_user",
-        "some",
-        "symmetric",
-        "system_user",
-        "table",
-        "then",
-        "to",
-        "trailing",
-        "true",
-        "union",
-        "unique",
-        "user",
-        "using",
-        "variadic",
-        "when",
-        "where",
-        "window",
-        "with",
-    ]
-)
 SUBLINK_INDENT = 8
-
-
-def quote_ident(name: str) -> str:
-    """``quote_identifier``: quotes only when needed."""
-    if _PLAIN_IDENT.match(name) and name not in _RESERVED:
-        return name
-    return '"' + name.replace('"', '""') + '"'
 
 
 def quote_literal(value: str) -> str:

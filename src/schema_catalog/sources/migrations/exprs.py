@@ -21,6 +21,7 @@ from typing import Any, Protocol
 from pglast import ast, enums
 from pglast.stream import RawStream
 
+from schema_catalog.pg.quoting import quote_ident
 from schema_catalog.sources.migrations import deparse as d
 from schema_catalog.sources.migrations.coercion import (
     any_operands,
@@ -145,10 +146,10 @@ class Analyzer:
         if node.agg_star or node.over is not None or node.agg_order or node.agg_filter:
             return raw(node)
         if schema == "auth" and name in AUTH_FUNCTIONS:
-            return d.Call(AUTH_FUNCTIONS[name], f"auth.{d.quote_ident(name)}", tuple(args))
+            return d.Call(AUTH_FUNCTIONS[name], f"auth.{quote_ident(name)}", tuple(args))
         user = self.resolver.function(schema, name)
         if user is not None:
-            printed = f"{d.quote_ident(user[0])}.{d.quote_ident(name)}"
+            printed = f"{quote_ident(user[0])}.{quote_ident(name)}"
             return d.Call(user[1], printed, tuple(resolve_unknown(a, TEXT) for a in args))
         if schema not in (None, "pg_catalog") or name not in FUNCTIONS:
             return raw(node)
@@ -159,7 +160,7 @@ class Analyzer:
             args = [resolve_unknown(a, TEXT) for a in args]
         if _at_time_zone(node, name) and self.resolver.server_version >= 16:
             return d.AtTimeZone(result, args[1], args[0])
-        return d.Call(result, d.quote_ident(name), tuple(args))
+        return d.Call(result, quote_ident(name), tuple(args))
 
     def _CoalesceExpr(self, node: Any) -> d.Expr:  # noqa: N802
         args = [self.expr(a) for a in node.args]
@@ -277,8 +278,8 @@ class Analyzer:
             schema, name, columns = known
             alias = item.alias.aliasname if item.alias else None
             relations.append(Relation(alias or name, columns))
-            text = f"{d.quote_ident(schema)}.{d.quote_ident(name)}"
-            printed.append(text + (f" {d.quote_ident(alias)}" if alias and alias != name else ""))
+            text = f"{quote_ident(schema)}.{quote_ident(name)}"
+            printed.append(text + (f" {quote_ident(alias)}" if alias and alias != name else ""))
         inner = Analyzer(self.resolver, [*self.frames, relations], qualify=True)
         targets = tuple(inner.target(t) for t in node.targetList or ())
         where = inner.expr(node.whereClause) if node.whereClause is not None else None

@@ -7,6 +7,7 @@ from typing import Literal, cast
 from pglast import ast
 
 from schema_catalog import model
+from schema_catalog.pg.quoting import quote_ident
 from schema_catalog.sources.migrations import deparse as d
 from schema_catalog.sources.migrations import triggers
 from schema_catalog.sources.migrations.exprs import Analyzer, Relation, assigned
@@ -222,7 +223,7 @@ def _key_text(element: IndexElement, analyzer: Analyzer) -> str:
     unless they look like a function call."""
     text = _element_text(element, analyzer)
     if element.column is not None:
-        return d.quote_ident(element.column)
+        return quote_ident(element.column)
     if not _looks_like_function(element.expr):
         return f"({text})"
     return text
@@ -232,10 +233,10 @@ def _definition(index: IndexState, state: TableState, analyzer: Analyzer) -> str
     """``pg_get_indexdef``: the CREATE INDEX statement the server would print."""
     parts = [_key_text(e, analyzer) + e.suffix for e in index.elements]
     unique = "UNIQUE " if index.unique else ""
-    relation = f"{d.quote_ident(state.schema)}.{d.quote_ident(state.name)}"
-    text = f"CREATE {unique}INDEX {d.quote_ident(index.name)} ON {relation} USING {index.method} ({', '.join(parts)})"
+    relation = f"{quote_ident(state.schema)}.{quote_ident(state.name)}"
+    text = f"CREATE {unique}INDEX {quote_ident(index.name)} ON {relation} USING {index.method} ({', '.join(parts)})"
     if index.include:
-        text += " INCLUDE (" + ", ".join(d.quote_ident(c) for c in index.include) + ")"
+        text += " INCLUDE (" + ", ".join(quote_ident(c) for c in index.include) + ")"
     if index.nulls_not_distinct:
         text += " NULLS NOT DISTINCT"
     if index.predicate is not None:

@@ -15,7 +15,7 @@ from typing import Any
 
 from pglast import ast
 
-from schema_catalog.sources.migrations import deparse as d
+from schema_catalog.pg.quoting import quote_ident
 from schema_catalog.sources.migrations.context import ReplayContext, is_input, node_names, qualify
 from schema_catalog.sources.migrations.state import FunctionState
 
@@ -69,14 +69,14 @@ class FunctionStatements(ReplayContext):
     def _argument(self, parameter: Any, *, procedure: bool) -> str:
         # A procedure's arguments may be OUT too, so the server spells IN out.
         mode = _IDENTITY_MODES[parameter.mode.name] or ("IN " if procedure else "")
-        name = f"{d.quote_ident(parameter.name)} " if parameter.name else ""
+        name = f"{quote_ident(parameter.name)} " if parameter.name else ""
         return f"{mode}{name}{self.argument_type(parameter.argType)}"
 
     def _result(self, node: Any, parameters: list[Any]) -> str:
         table = [p for p in parameters if p.mode.name == "FUNC_PARAM_TABLE"]
         if table:
             columns = ", ".join(
-                f"{d.quote_ident(p.name)} {self.argument_type(p.argType)}" for p in table
+                f"{quote_ident(p.name)} {self.argument_type(p.argType)}" for p in table
             )
             return f"TABLE({columns})"
         outputs = [p for p in parameters if p.mode.name in _OUTPUT_MODES]
@@ -123,4 +123,4 @@ def _setting_value(name: str, constant: Any) -> str:
     if isinstance(value, ast.Float):
         return str(value.fval)
     text = str(getattr(value, "sval", ""))
-    return d.quote_ident(text) if name in _LIST_QUOTED else text
+    return quote_ident(text) if name in _LIST_QUOTED else text

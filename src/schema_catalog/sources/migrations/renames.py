@@ -14,7 +14,7 @@ from typing import Any
 
 from pglast import ast
 
-from schema_catalog.sources.migrations.deparse import quote_ident
+from schema_catalog.pg.quoting import quote_ident
 from schema_catalog.sources.migrations.state import (
     CatalogState,
     EnumState,

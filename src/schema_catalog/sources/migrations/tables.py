@@ -16,8 +16,8 @@ from typing import Any
 from pglast import ast, parse_sql
 from pglast.stream import RawStream
 
+from schema_catalog.pg import names
 from schema_catalog.sources.migrations import deparse as d
-from schema_catalog.sources.migrations import names
 from schema_catalog.sources.migrations.exprs import Analyzer, Relation, assigned, figure_colname
 from schema_catalog.sources.migrations.state import (
     CatalogState,

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from schema_catalog import model
+from schema_catalog.pg.quoting import quote_ident
 from schema_catalog.sources.migrations import deparse as d
 from schema_catalog.sources.migrations.exprs import Analyzer, Relation
 from schema_catalog.sources.migrations.state import CatalogState, TableState, TriggerState
@@ -86,23 +87,23 @@ def freeze(trigger: TriggerState, table: TableState, catalog: CatalogState) -> m
 def definition(trigger: TriggerState, table: TableState, catalog: CatalogState) -> str:
     """``pg_get_triggerdef`` (non-pretty), from the replayed state."""
     kind = "CONSTRAINT " if trigger.constraint is not None else ""
-    text = f"CREATE {kind}TRIGGER {d.quote_ident(trigger.name)} {trigger.timing}"
+    text = f"CREATE {kind}TRIGGER {quote_ident(trigger.name)} {trigger.timing}"
     for position, event in enumerate(trigger.events):
         text += f" OR {event}" if position else f" {event}"
         if event == "UPDATE" and trigger.columns:
-            text += " OF " + ", ".join(d.quote_ident(c) for c in trigger.columns)
-    text += f" ON {d.quote_ident(table.schema)}.{d.quote_ident(table.name)} "
+            text += " OF " + ", ".join(quote_ident(c) for c in trigger.columns)
+    text += f" ON {quote_ident(table.schema)}.{quote_ident(table.name)} "
     text += trigger.constraint or ""
     if trigger.transitions:
         text += "REFERENCING " + "".join(
-            f"{kind} TABLE AS {d.quote_ident(name)} "
+            f"{kind} TABLE AS {quote_ident(name)} "
             for kind, name in sorted(trigger.transitions, key=lambda t: t[0] != "OLD")
         )
     text += "FOR EACH ROW " if trigger.row else "FOR EACH STATEMENT "
     if trigger.when is not None:
         text += f"WHEN ({_when(trigger, table, catalog)}) "
     schema, name = trigger.function
-    function = d.quote_ident(name) if schema == "pg_catalog" else _qualified(schema, name)
+    function = quote_ident(name) if schema == "pg_catalog" else _qualified(schema, name)
     arguments = ", ".join(_literal(a) for a in trigger.args)
     return f"{text}EXECUTE FUNCTION {function}({arguments})"
 
@@ -134,7 +135,7 @@ def _relation(relation: Any, catalog: CatalogState) -> str:
 
 
 def _qualified(schema: str, name: str) -> str:
-    return f"{d.quote_ident(schema)}.{d.quote_ident(name)}"
+    return f"{quote_ident(schema)}.{quote_ident(name)}"
 
 
 def _literal(value: str) -> str:

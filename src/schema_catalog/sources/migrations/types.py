@@ -15,30 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-# Internal (pg_type) name → format_type name, for types whose spelling differs.
-_BUILTIN_NAMES: dict[str, str] = {
-    "int2": "smallint",
-    "int4": "integer",
-    "int8": "bigint",
-    "float4": "real",
-    "float8": "double precision",
-    "bool": "boolean",
-    "varchar": "character varying",
-    "bpchar": "character",
-    "varbit": "bit varying",
-    "timestamp": "timestamp without time zone",
-    "timestamptz": "timestamp with time zone",
-    "time": "time without time zone",
-    "timetz": "time with time zone",
-    "char": '"char"',
-    "decimal": "numeric",
-    "int": "integer",
-    "integer": "integer",
-    "smallint": "smallint",
-    "bigint": "bigint",
-    "real": "real",
-    "boolean": "boolean",
-}
+from schema_catalog.pg import types as pg_types
+
 # Types whose name is already their format_type spelling.
 _SAME_NAMES = frozenset(
     [
@@ -80,8 +58,7 @@ _SAME_NAMES = frozenset(
     ]
 )
 # serial pseudo-types: the real column type they stand for.
-SERIALS: dict[str, str] = {"smallserial": "smallint", "serial": "integer", "bigserial": "bigint"}
-SERIALS |= {"serial2": "smallint", "serial4": "integer", "serial8": "bigint"}
+SERIALS: dict[str, str] = {word: pg_types.spelled(word) for word in pg_types.SERIALS}
 
 _INTERVAL_FIELDS: dict[int, str] = {
     1 << 2: "year",
@@ -163,10 +140,16 @@ REGCLASS = SqlType("regclass")
 
 
 def builtin(name: str) -> SqlType | None:
-    """The built-in type called ``name`` (internal or SQL spelling), if there is one."""
-    if name in _BUILTIN_NAMES:
-        return SqlType(_BUILTIN_NAMES[name])
-    if name in _SAME_NAMES or name in _BUILTIN_NAMES.values():
+    """The built-in type called ``name`` (internal or SQL spelling), if there is one.
+
+    The parser hands over internal names (``int4``, ``bpchar``, and ``char`` for
+    the one-byte ``"char"``), so those win over the SQL words of the same spelling.
+    """
+    if name in pg_types.FORMAT_TYPE_NAMES:
+        return SqlType(pg_types.FORMAT_TYPE_NAMES[name])
+    if name in pg_types.GRAMMAR_NAMES:
+        return SqlType(pg_types.spelled(name))
+    if name in _SAME_NAMES:
         return SqlType(name)
     return None
 
