@@ -71,6 +71,13 @@ def test_analysis_bench_smoke(tmp_path: Path) -> None:
     assert untenanted["tenancy"] == {"unscoped": synthetic.relation_count(50, "untenanted")}
 
 
+def test_replay_bench_smoke(tmp_path: Path) -> None:
+    for r in _run_json("bench_replay.py", tmp_path):
+        # Every file adds a table and its view; every statement replays without a finding.
+        assert r["tables"] == 2 * r["files"] and r["statements"] == 20 * r["files"]
+        assert r["findings"] == 0 and r["replay_s"] > 0
+
+
 def test_render_bench_smoke(tmp_path: Path) -> None:
     figures = _run("bench_render.py", tmp_path)
     assert figures["pages"] > synthetic.relation_count(50)

@@ -270,3 +270,28 @@ def test_supabase_target_resolves_unqualified_extension_functions(tmp_path: Path
     plain = migrations.read([path]).tables[0].columns[0].default
     supabase = migrations.read([path], target="supabase").tables[0].columns[0].default
     assert (plain, supabase) == ("uuid_generate_v4()", "extensions.uuid_generate_v4()")
+
+
+def test_renames_reach_every_expression_that_names_the_column(tmp_path: Path) -> None:
+    # Renamed twice: the second rename must see what the first one rewrote.
+    write(tmp_path, "1.sql", """
+        create table public.a (id int primary key, v int check (v > 0), w int);
+        create index a_v on public.a (v) where v > 1;
+        alter table public.a enable row level security;
+        create policy own on public.a using (v = 1 and w = 2);
+        create table public.b (id int primary key, a_id int);
+        alter table public.b enable row level security;
+        create policy via_a on public.b using (exists (select 1 from public.a where a.v = b.a_id));
+        create policy not_a on public.b using (a_id = 3);
+        alter table public.a rename column v to mid;
+        alter table public.a rename column mid to value;
+    """)  # fmt: skip
+    catalog = migrations.read([tmp_path])
+    a, b = catalog.table("public.a"), catalog.table("public.b")
+    assert a is not None and b is not None
+    partial = next(i for i in a.indexes if i.name == "a_v")
+    texts = [a.check_constraints[0].expression, partial.predicate, a.policies[0].using]
+    assert all(t and "value" in t and " v " not in f" {t} " for t in texts), texts
+    via_a, not_a = sorted(b.policies, key=lambda p: p.name)[::-1]
+    assert via_a.using is not None and "a.value" in via_a.using
+    assert not_a.using == "(a_id = 3)"

@@ -78,7 +78,28 @@ def rename_column(catalog: CatalogState, table: TableState, old: str, new: str) 
                 fk.ref_columns = [new if c == old else c for c in fk.ref_columns]
         own = other is table
         for stored in _expressions(other):
-            _rewrite_column(stored, table.name, old, new, unqualified=own)
+            if old in _mentioned_columns(catalog, stored):
+                _rewrite_column(stored, table.name, old, new, unqualified=own)
+                del catalog.column_mentions[id(stored)]
+
+
+def _mentioned_columns(catalog: CatalogState, stored: Stored) -> frozenset[str]:
+    """The column names ``stored`` mentions (the last part of each reference).
+
+    Remembered per expression, so that a rename walks only the expressions
+    that can name the column: walking every expression of every table for each
+    rename made replaying N files cost N². The entry keeps the expression alive
+    (its id cannot be reused) and is dropped when the expression is rewritten.
+    """
+    known = catalog.column_mentions.get(id(stored))
+    if known is None:
+        names = frozenset(
+            str(getattr(node.fields[-1], "sval", ""))
+            for node in _walk(stored)
+            if is_node(node, ast.ColumnRef)
+        )
+        known = catalog.column_mentions[id(stored)] = (stored, names)
+    return known[1]
 
 
 def drop_column(catalog: CatalogState, table: TableState, name: str) -> None:

@@ -253,6 +253,10 @@ class CatalogState:
     schema, object kind ``TABLE`` / ``FUNCTION``, grantee, privilege). Functions are
     executable by PUBLIC unless that is revoked."""
     """The PostgreSQL major version whose spelling the replay prints."""
+    column_mentions: dict[int, tuple[Stored, frozenset[str]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    """Memo of `renames`: the column names each stored expression mentions, by identity."""
 
     def default_grants(self, schema: str, kind: str) -> set[tuple[str, str]]:
         """(grantee, privilege) pairs a new ``kind`` object in ``schema`` starts with."""
