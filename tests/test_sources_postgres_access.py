@@ -322,11 +322,25 @@ def test_applied_migrations_reads_supabase_and_drizzle(make_database: Factory) -
     }
 
 
-def test_applied_migrations_without_privilege_is_a_clear_error(make_database: Factory) -> None:
+def test_migration_history_without_privilege_is_unreadable_not_an_error(
+    make_database: Factory,
+) -> None:
     dsn = make_database(
         "CREATE SCHEMA supabase_migrations;"
         "CREATE TABLE supabase_migrations.schema_migrations (version text PRIMARY KEY);"
+        "INSERT INTO supabase_migrations.schema_migrations VALUES ('20240101000000');"
     )
-    with login_role(dsn) as reader_dsn, pytest.raises(ExtractionFailed) as caught:
-        postgres.applied_migrations(reader_dsn)
-    assert "grant SELECT on supabase_migrations.schema_migrations" in str(caught.value)
+    with login_role(dsn) as reader_dsn:
+        history = postgres.migration_history(reader_dsn)
+        assert history == postgres.MigrationHistory(
+            frozenset(), ("supabase_migrations.schema_migrations",)
+        )
+        # The README's grant restores it.
+        role = conninfo_to_dict(reader_dsn)["user"]
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute(postgres.HISTORY_GRANT.replace("catalog_reader", role))
+        try:
+            assert postgres.migration_history(reader_dsn).applied == {"20240101000000"}
+        finally:
+            with psycopg.connect(dsn, autocommit=True) as conn:
+                conn.execute("DROP SCHEMA supabase_migrations CASCADE")

@@ -65,12 +65,15 @@ def _extract(args: argparse.Namespace) -> int:
         schemas=args.schema,
         no_database=args.no_database,
         keep_going=args.keep_going,
+        deadline_s=args.deadline,
         statement_timeout_s=args.statement_timeout,
         lock_timeout_s=args.lock_timeout,
     )
     facts = pipeline.extract(config, options, progress)
     out = pipeline.catalog_path(config, args.out)
     pipeline.save(facts, out)
+    for note in (f for f in facts.findings if f.code == "SRC001"):
+        progress.note(f"note: {note.target}: {note.message}")
     progress.note(summary.summarize(pipeline.analyse(facts, config), out))
     return 0
 
@@ -308,6 +311,13 @@ def _parser() -> argparse.ArgumentParser:
         default=5.0,
         metavar="SECONDS",
         help="give up waiting for a lock held by a migration (default 5)",
+    )
+    extract.add_argument(
+        "--deadline",
+        type=_seconds,
+        default=300.0,
+        metavar="SECONDS",
+        help="end the database read by then even if the server stops answering (default 300)",
     )
     extract.add_argument("--out", metavar="FILE", help="default catalog/catalog.json")
 

@@ -19,13 +19,14 @@ from typing import TYPE_CHECKING
 from schema_catalog import atomic, snapshot
 from schema_catalog import dsn as dsn_module
 from schema_catalog.config import Config
-from schema_catalog.errors import CatalogError, SourceError
-from schema_catalog.model import Catalog, SourceInfo
+from schema_catalog.errors import CatalogError, ExtractionFailed, SourceError
+from schema_catalog.model import Catalog, Finding, SourceInfo
 from schema_catalog.progress import SILENT, Progress
 from schema_catalog.sources import merge
 
 if TYPE_CHECKING:
     from schema_catalog.analysis.diff import CatalogDiff
+    from schema_catalog.sources.postgres import MigrationHistory
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,8 @@ class ExtractOptions:
     """A .ts or .sql file that does not parse becomes an error finding instead of stopping."""
     statement_timeout_s: float = 30.0
     lock_timeout_s: float = 5.0
+    deadline_s: float = 300.0
+    """The whole database read ends by then, answered or not (0: no deadline)."""
     database_label: str | None = None
     """Shown instead of the redacted DSN (the demo's embedded server has a temp path)."""
 
@@ -53,16 +56,10 @@ def extract(config: Config, options: ExtractOptions, progress: Progress = SILENT
     applied: frozenset[str] = frozenset()
     dsn = _database_dsn(config, options)
     if dsn is not None:
-        from schema_catalog.sources import postgres
-
         with progress.phase(f"Reading {dsn_module.redact(dsn) if dsn else 'PG* environment'}"):
-            live = postgres.read(
-                dsn,
-                schemas,
-                statement_timeout_ms=milliseconds(options.statement_timeout_s, "statement timeout"),
-                lock_timeout_ms=milliseconds(options.lock_timeout_s, "lock timeout"),
-            )
-            applied = postgres.applied_migrations(dsn)
+            live, history = _read_database(dsn, schemas, options)
+        applied = history.applied
+        live = _with_history_note(live, history)
         if options.database_label:
             live = _relabel(live, options.database_label)
         catalogs.append(live)
@@ -96,6 +93,51 @@ def extract(config: Config, options: ExtractOptions, progress: Progress = SILENT
     from schema_catalog.analysis import locations
 
     return locations.from_root(merge.merge(catalogs, schemas=schemas), config.project_root)
+
+
+def _read_database(
+    dsn: str, schemas: Sequence[str], options: ExtractOptions
+) -> tuple[Catalog, MigrationHistory]:
+    """The live catalog and migration history, within ``options.deadline_s``."""
+    from schema_catalog.sources import postgres
+    from schema_catalog.sources.deadline import Deadline
+
+    seconds = options.deadline_s
+    with Deadline(milliseconds(seconds, "deadline") / 1000) as deadline:
+        try:
+            live = postgres.read(
+                dsn,
+                schemas,
+                statement_timeout_ms=milliseconds(options.statement_timeout_s, "statement timeout"),
+                lock_timeout_ms=milliseconds(options.lock_timeout_s, "lock timeout"),
+                deadline=deadline,
+            )
+            return live, postgres.migration_history(dsn, deadline)
+        except CatalogError:
+            if not deadline.expired:
+                raise
+    raise ExtractionFailed(
+        f"the database did not finish answering within the deadline ({seconds:g} s)",
+        where=dsn_module.redact(dsn) if dsn else "PG* environment",
+        fix="check the network and the server; for a very large schema raise --deadline",
+    )
+
+
+def _with_history_note(live: Catalog, history: MigrationHistory) -> Catalog:
+    """Say why the applied-migration history is missing, when the role may not read it."""
+    if not history.unreadable:
+        return live
+    from schema_catalog.sources.postgres import HISTORY_GRANT
+
+    note = Finding(
+        code="SRC001",
+        severity="warning",
+        target=", ".join(history.unreadable),
+        message="this role may not read the applied-migration history, so migration status "
+        "compares the replayed migrations with the live schema instead; to read it: "
+        f"`{HISTORY_GRANT}`",
+    )
+    return live.model_copy(update={"findings": (*live.findings, note)})
 
 
 def milliseconds(seconds: float, what: str) -> int:

@@ -330,9 +330,14 @@ CATALOG_QUERIES: Final[tuple[tuple[str, str], ...]] = (
 )
 
 # What a migration tool records as applied, when its table exists.
-APPLIED_MIGRATIONS: Final = """
-select to_regclass('supabase_migrations.schema_migrations') is not null as supabase,
-       to_regclass('drizzle.__drizzle_migrations') is not null as drizzle
+# The migration history tables that exist, and whether this role may read them
+# (to_regclass would fail on a schema the role has no USAGE on).
+MIGRATION_HISTORY_TABLES: Final = """
+select n.nspname || '.' || c.relname as name,
+       has_schema_privilege(n.oid, 'USAGE') and has_table_privilege(c.oid, 'SELECT') as readable
+from pg_class c join pg_namespace n on n.oid = c.relnamespace
+where (n.nspname, c.relname) in (('supabase_migrations', 'schema_migrations'),
+                                 ('drizzle', '__drizzle_migrations'))
 """
 SUPABASE_MIGRATIONS: Final = "select version::text from supabase_migrations.schema_migrations"
 DRIZZLE_MIGRATIONS: Final = "select hash::text from drizzle.__drizzle_migrations"

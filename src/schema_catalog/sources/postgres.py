@@ -40,12 +40,22 @@ from schema_catalog import dsn as dsn_text
 from schema_catalog.errors import ConnectionFailed, ExtractionFailed, SourceError
 from schema_catalog.model import Catalog, SourceInfo
 from schema_catalog.sources import pg_build, pg_queries
+from schema_catalog.sources.deadline import Deadline
 
 Progress = Callable[[str], None]
 
 ATTEMPTS: Final = 3
 """How many times the whole read runs when concurrent DDL breaks it."""
 CONNECT_TIMEOUT_S: Final = 10
+# A peer that vanishes (network partition, killed pooler) is noticed in about 30 s,
+# not after the kernel's two hours: TCP keepalives, and a cap on unacknowledged data.
+TCP_OPTIONS: Final = {
+    "keepalives": 1,
+    "keepalives_idle": 15,
+    "keepalives_interval": 5,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 30000,
+}
 SYSTEM_SCHEMAS: Final = frozenset({"pg_catalog", "information_schema", "pg_toast"})
 
 _SETTINGS = """
@@ -65,6 +75,7 @@ def read(
     statement_timeout_ms: int = 30000,
     lock_timeout_ms: int = 5000,
     on_progress: Progress | None = None,
+    deadline: Deadline | None = None,
 ) -> Catalog:
     """Read ``schemas`` of the database at ``dsn`` (``""``: libpq's PG* environment).
 
@@ -72,7 +83,7 @@ def read(
     """
     wanted = _schema_names(schemas)
     _notify(on_progress, f"connecting to {dsn_text.redact(dsn)}")
-    with connect(dsn) as conn:
+    with connect(dsn, deadline) as conn:
         return read_connection(
             conn,
             wanted,
@@ -114,56 +125,84 @@ def read_connection(
     raise AssertionError("unreachable: the last attempt returns or raises")
 
 
+@dataclass(frozen=True)
+class MigrationHistory:
+    """What the database records as applied, and the history tables it would not let us read."""
+
+    applied: frozenset[str] = frozenset()
+    unreadable: tuple[str, ...] = ()
+
+
+HISTORY_GRANT: Final = (
+    "grant usage on schema supabase_migrations to catalog_reader; "
+    "grant select on supabase_migrations.schema_migrations to catalog_reader;"
+)
+
+
 def applied_migrations(dsn: str) -> frozenset[str]:
+    """Migration versions the database records as applied (see `migration_history`)."""
+    return migration_history(dsn).applied
+
+
+def migration_history(dsn: str, deadline: Deadline | None = None) -> MigrationHistory:
     """Migration versions the database records as applied; empty when it records none.
 
     Reads ``supabase_migrations.schema_migrations.version`` (the Supabase CLI's
     timestamp version, e.g. ``20240101120000``, the prefix of the migration
     file name) and ``drizzle.__drizzle_migrations.hash`` (drizzle-kit's SHA-256
-    of the migration file's SQL) when those tables exist.
+    of the migration file's SQL) when those tables exist. A table the role may
+    not read (Supabase's CLI schema is closed to new roles) is listed in
+    ``unreadable``: the history is optional, never a reason to fail.
     """
-    with connect(dsn) as conn:
+    with connect(dsn, deadline) as conn:
         where = dsn_text.redact(dsn)
         try:
-            return _applied_migrations(conn)
-        except pg_errors.InsufficientPrivilege as error:
-            raise ExtractionFailed(
-                f"cannot read the applied migrations: {_one_line(error, conn)}",
-                where=where,
-                fix="grant SELECT on supabase_migrations.schema_migrations "
-                "(or drizzle.__drizzle_migrations) to this role",
-            ) from None
+            return _migration_history(conn)
         except psycopg.Error as error:
             raise ExtractionFailed(
                 f"cannot read the applied migrations: {_one_line(error, conn)}", where=where
             ) from None
 
 
-def _applied_migrations(conn: psycopg.Connection[Any]) -> frozenset[str]:
+def _migration_history(conn: psycopg.Connection[Any]) -> MigrationHistory:
     with _snapshot(conn, _Timeouts(statement_ms=30000, lock_ms=5000)):
         cur = conn.cursor(row_factory=dict_row)
-        present = cur.execute(pg_queries.APPLIED_MIGRATIONS).fetchone() or {}
+        tables = {
+            row["name"]: row["readable"]
+            for row in cur.execute(pg_queries.MIGRATION_HISTORY_TABLES).fetchall()
+        }
         versions: set[str] = set()
-        if present.get("supabase"):
-            versions.update(_strings(cur.execute(pg_queries.SUPABASE_MIGRATIONS)))
-        if present.get("drizzle"):
-            versions.update(_strings(cur.execute(pg_queries.DRIZZLE_MIGRATIONS)))
-        return frozenset(versions)
+        for name, query in (
+            ("supabase_migrations.schema_migrations", pg_queries.SUPABASE_MIGRATIONS),
+            ("drizzle.__drizzle_migrations", pg_queries.DRIZZLE_MIGRATIONS),
+        ):
+            if tables.get(name):
+                versions.update(_strings(cur.execute(query)))
+        unreadable = tuple(sorted(name for name, readable in tables.items() if not readable))
+        return MigrationHistory(frozenset(versions), unreadable)
 
 
 # --------------------------------------------------------------------------- connection
 
 
-def connect(dsn: str) -> psycopg.Connection[Any]:
-    """A pooler-safe connection (no prepared statements), or `ConnectionFailed`."""
+def connect(dsn: str, deadline: Deadline | None = None) -> psycopg.Connection[Any]:
+    """A pooler-safe connection (no prepared statements), or `ConnectionFailed`.
+
+    The DSN's own settings win over ours (connect_timeout, keepalives...);
+    ``deadline`` cuts the connection when it passes.
+    """
     params = dsn_text.parse(dsn) if dsn else {}
-    options: dict[str, Any] = {"application_name": "schema-catalog"}
-    if "connect_timeout" not in params:
-        options["connect_timeout"] = CONNECT_TIMEOUT_S
-    if "application_name" in params:
-        del options["application_name"]
+    defaults: dict[str, Any] = {
+        "application_name": "schema-catalog",
+        "connect_timeout": CONNECT_TIMEOUT_S,
+        **TCP_OPTIONS,
+    }
+    options = {k: v for k, v in defaults.items() if k not in params}
     try:
-        return psycopg.connect(dsn, autocommit=True, prepare_threshold=None, **options)
+        conn = psycopg.connect(dsn, autocommit=True, prepare_threshold=None, **options)
+        if deadline is not None:
+            deadline.watch(conn)
+        return conn
     except psycopg.Error as error:
         message = dsn_text.scrub(" ".join(str(error).split()), dsn)
         raise ConnectionFailed(
