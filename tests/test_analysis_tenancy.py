@@ -157,9 +157,12 @@ def test_domain_suggestions_from_neighbours_then_name() -> None:
     ]  # fmt: skip
     found = analyze(catalog({"tables": tables}), CONFIG).findings
     messages = {f.target: f.message for f in found if f.rule == "table_without_domain"}
-    assert messages["public.invites"] == "Table is in no domain (suggested: Orgs)"
-    assert messages["public.bookshelf"] == "Table is in no domain (suggested: Books)"
-    assert messages["public.drafts"] == "Table is in no domain"
+    assert messages["public.invites"] == "`public.invites`: Table is in no domain (suggested: Orgs)"
+    assert (
+        messages["public.bookshelf"]
+        == "`public.bookshelf`: Table is in no domain (suggested: Books)"
+    )
+    assert messages["public.drafts"] == "`public.drafts`: Table is in no domain"
 
 
 def test_stats_are_computed(analysed: Catalog) -> None:

@@ -71,3 +71,34 @@ def test_home_first_screen_answers_the_inventory(example_url: str, page: tuple[A
     assert findings_link.is_visible()
     first_screen(tab, "home")
     assert not watch.errors and not watch.outside
+
+
+_VISIBLE_ROWS = (
+    "() => [...document.querySelectorAll('.sc-filter tbody tr')].filter(r => !r.hidden).length"
+)
+
+
+def test_findings_filter_by_level_and_domain(example_url: str, page: tuple[Any, Watch]) -> None:
+    tab, watch = page
+    tab.goto(example_url + "findings/")
+    total = tab.evaluate(_VISIBLE_ROWS)
+    assert total > 100
+    tab.locator(".sc-filter__bar label", has_text="Level").locator("select").select_option("error")
+    errors = tab.evaluate(_VISIBLE_ROWS)
+    assert 0 < errors < total
+    tab.locator(".sc-filter__bar label", has_text="Domain").locator("select").select_option("Books")
+    in_books = tab.evaluate(_VISIBLE_ROWS)
+    assert 0 < in_books < errors
+    assert tab.locator(".sc-filter__count").inner_text() == f"{in_books} of {total} shown"
+    first = tab.locator(".sc-filter tbody tr:not([hidden])").first
+    assert first.locator("td").nth(3).inner_text().split(", ").count("Books") == 1
+    assert first.locator("a[href*='rules/#']").count() >= 1  # the rule's why, fix, example
+    assert first.locator("a[href*='tables/public/']").count() >= 1  # the object
+    first_screen(tab, "findings")
+    # Home's rows open the Findings page filtered on their rule.
+    tab.goto(example_url)
+    tab.locator(".md-content a[href*='findings/#rule=']").first.click()
+    tab.wait_for_load_state()
+    rule = tab.locator(".sc-filter__bar label", has_text="Rule").locator("select")
+    assert rule.input_value() and tab.evaluate(_VISIBLE_ROWS) < total
+    assert not watch.errors and not watch.outside

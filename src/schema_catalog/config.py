@@ -22,6 +22,8 @@ only then are the tables known.
     lint:
       rules: {TEN002: warning, table_without_comment: info, too_many_columns: off}
       exclude: {no_primary_key: [audit_log]}
+      suppress:                             # silenced for some tables, the reason shown
+        - {rule: RLS003, tables: [waitlist], reason: "sign-up form, insert-only"}
       max_columns: 60
     site: {title: ..., templates: templates/, diagram_hops: 1}
 """
@@ -87,9 +89,23 @@ class TableConfig(_Section):
     owner: str | None = None
 
 
+class Suppression(_Section):
+    """One rule silenced for some tables, with the reason the pages show."""
+
+    rule: str
+    tables: tuple[str, ...]
+    reason: str
+
+    @field_validator("tables", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return (value,) if isinstance(value, str) else value
+
+
 class LintConfig(_Section):
     rules: dict[str, RuleLevel] = {}
     exclude: dict[str, tuple[str, ...]] = {}
+    suppress: tuple[Suppression, ...] = ()
     max_columns: int = 60
 
 
@@ -223,6 +239,9 @@ def check_tables(config: Config, names: list[str]) -> None:
         ("tables", tuple(config.tables)),
     ]
     entries += [(f"lint.exclude.{rule}", tables) for rule, tables in config.lint.exclude.items()]
+    entries += [
+        (f"lint.suppress[{i}].tables", s.tables) for i, s in enumerate(config.lint.suppress)
+    ]
     for key, patterns in entries:
         for pattern in patterns:
             if not match_tables((pattern,), names):

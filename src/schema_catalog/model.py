@@ -402,6 +402,9 @@ class Finding(Model):
     location: str | None = None
     """``file:line`` of the declaration in the team's files (Drizzle .ts, migration SQL),
     relative to the project root, where a source knows it."""
+    related: tuple[str, ...] = ()
+    """Codes of other rules that failed on the same object for the same root cause,
+    merged into this finding (RLS off on an exposed table: RLS004, SEC007, TEN001)."""
 
 
 class Domain(Model):

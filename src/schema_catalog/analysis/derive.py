@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from schema_catalog.analysis import domains, drift, locations, rls, stats, tenancy
 from schema_catalog.analysis.lint import LintContext, run, sort_key
+from schema_catalog.analysis.lint.consolidate import consolidate
 from schema_catalog.config import Config, TableConfig, check_tables, match_tables
 from schema_catalog.model import Catalog, SourceKind, Table, Tenancy
 
@@ -37,7 +38,7 @@ def analyze(catalog: Catalog, config: Config) -> Catalog:
     )
     result = catalog.model_copy(update={"tables": tables, "domains": domain_list})
     findings = list(catalog.findings)
-    findings += run(LintContext(result, config, settings))
+    findings += consolidate(run(LintContext(result, config, settings)))
     ordered = tuple(sorted(set(locations.locate(findings, result)), key=sort_key))
     return result.model_copy(update={"findings": ordered, "stats": stats.compute(result, ordered)})
 

@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING, Any
 
 from schema_catalog.analysis import stats
 from schema_catalog.analysis.lint import rules_as_markdown
-from schema_catalog.config import Config
+from schema_catalog.config import Config, match_tables
 from schema_catalog.model import Catalog, Count, Finding, Table
 from schema_catalog.render import badges, paths
 from schema_catalog.render.escape import Safe, badge, fence
 from schema_catalog.render.escape import code as code_
 from schema_catalog.render.lookup import Lookup
 from schema_catalog.render.mermaid import domain_diagram
-from schema_catalog.render.table_page import PageLinks, finding_rows, table_context
+from schema_catalog.render.table_page import PageLinks, finding_rows, rule_link, table_context
 
 if TYPE_CHECKING:
     from schema_catalog.analysis.diff import CatalogDiff
@@ -64,7 +64,11 @@ def all_pages(
             "migrations.md",
             migrations_context(catalog, links("migrations.md")),
         ),
-        Page("findings.md.jinja", "findings.md", findings_context(catalog, links("findings.md"))),
+        Page(
+            "findings.md.jinja",
+            "findings.md",
+            findings_context(catalog, config, links("findings.md")),
+        ),
         Page("rules.md.jinja", "rules.md", {"rules": rules_markdown()}),
         Page("changelog.md.jinja", "changelog.md", changelog_context(changelog)),
         Page("views.md.jinja", "views.md", views_context(catalog, links("views.md"))),
@@ -79,6 +83,7 @@ def all_pages(
     for table in catalog.tables:
         page = pages.table(table.qualified_name) or ""
         context = table_context(table, links(page), config.site.diagram_hops)
+        context["suppressed"] = suppressed_rows(config, links(page), table.qualified_name)
         out.append(Page("table.md.jinja", page, context))
     for domain in catalog.domains:
         page = pages.domain(domain.name) or ""
@@ -187,7 +192,7 @@ def action_items(findings: tuple[Finding, ...], links: PageLinks) -> list[dict[s
                 "rule": items[0].rule,
                 "count": len(items),
                 "objects": len({f.target for f in items}),
-                "anchor": code.lower(),
+                "anchor": f"rule={code}",
                 "message": _rule_summary(code) or ordered[0].message,
                 "examples": Safe(", ".join(r["link"] or code_(r["target"]) for r in examples)),
                 "more": len(items) - len(examples),
@@ -204,10 +209,10 @@ def _rule_summary(code: str) -> str | None:
 
 
 def linked_findings(findings: tuple[Finding, ...], links: PageLinks) -> list[dict[str, Any]]:
-    rows = finding_rows(findings)
+    rows = finding_rows(findings, links)
     for row in rows:
         table = links.lookup.table_of_target(row["target"])
-        row["link"] = links.table(table, label=row["target"]) if table else None
+        row["link"] = row["where"] if table else None
     return rows
 
 
@@ -310,30 +315,67 @@ def migrations_context(catalog: Catalog, links: PageLinks) -> dict[str, Any]:
     }
 
 
-def findings_context(catalog: Catalog, links: PageLinks) -> dict[str, Any]:
-    groups = []
-    for severity in ("error", "warning", "info"):
-        found = tuple(f for f in catalog.findings if f.severity == severity)
-        by_code: dict[str, list[Finding]] = {}
-        for finding in found:
-            by_code.setdefault(finding.code, []).append(finding)
-        codes = [
+def findings_context(catalog: Catalog, config: Config, links: PageLinks) -> dict[str, Any]:
+    """Every finding in one filterable table: level, rule, domain, live or proposed."""
+    rows = []
+    for row in linked_findings(catalog.findings, links):
+        table = links.lookup.table(links.lookup.table_of_target(row["target"]) or "")
+        rows.append(
             {
-                "code": code,
-                "rule": items[0].rule,
-                "findings": linked_findings(tuple(items), links),
-            }
-            for code, items in sorted(by_code.items())
-        ]
-        groups.append(
-            {
-                "severity": severity,
-                "badge": badge(severity, f"severity-{severity}"),
-                "count": len(found),
-                "codes": codes,
+                **row,
+                "domains": ", ".join(links.lookup.domains_of.get(table.qualified_name, ()))
+                if table
+                else "",
+                "status": _live_or_not(table),
             }
         )
-    return {"groups": groups, "total": len(catalog.findings)}
+    return {
+        "counts": [
+            (badge(level, f"severity-{level}"), count)
+            for level, count in sorted(
+                Counter(f.severity for f in catalog.findings).items(),
+                key=lambda kv: SEVERITY_ORDER.get(kv[0], 9),
+            )
+        ],
+        "findings": rows,
+        "total": len(catalog.findings),
+        "suppressed": suppressed_rows(config, links),
+    }
+
+
+def _live_or_not(table: Table | None) -> str:
+    if table is None:
+        return ""
+    if table.presence.database:
+        return "live"
+    return "not applied" if badges.not_applied(table) else ""
+
+
+def suppressed_rows(
+    config: Config, links: PageLinks, table: str | None = None
+) -> list[dict[str, Any]]:
+    """catalog.yml's suppressions (all, or those covering ``table``), with their reasons."""
+    names = sorted(links.lookup.tables)
+    rows = []
+    for entry in config.lint.suppress:
+        matched = match_tables(entry.tables, names)
+        if table is not None and table not in matched:
+            continue
+        code = _rule_code(entry.rule)
+        rows.append(
+            {
+                "rule": rule_link(code, links) if code else code_(entry.rule),
+                "tables": Safe(", ".join(links.table(n) for n in matched)),
+                "reason": entry.reason,
+            }
+        )
+    return rows
+
+
+def _rule_code(name: str) -> str | None:
+    from schema_catalog.analysis.lint import RULES
+
+    return next((r.code for r in RULES.values() if name in r.names()), None)
 
 
 def views_context(catalog: Catalog, links: PageLinks) -> dict[str, Any]:

@@ -71,7 +71,7 @@ def table_context(table: Table, links: PageLinks, hops: int) -> dict[str, Any]:
         "grants": grant_rows(table),
         "exposure": exposure_rows(table),
         "drift": drift_rows(table),
-        "findings": finding_rows(lookup.findings(name)),
+        "findings": finding_rows(lookup.findings(name), links),
         "diagram": table_diagram(lookup, table, hops),
         "definition": fence(table.view_definition) if table.view_definition else None,
         "partitions": [links.table(p) for p in table.partitions],
@@ -257,15 +257,37 @@ def drift_rows(table: Table) -> list[dict[str, Any]]:
     ]
 
 
-def finding_rows(findings: tuple[Any, ...]) -> list[dict[str, Any]]:
+def finding_rows(findings: tuple[Any, ...], links: PageLinks) -> list[dict[str, Any]]:
+    """Findings most severe first, each linking to its rule and to the object it names."""
     order = {"error": 0, "warning": 1, "info": 2}
     return [
         {
             "severity": badge(f.severity, f"severity-{f.severity}"),
+            "level": f.severity,
             "code": f.code,
             "rule": f.rule,
+            "rule_link": rule_link(f.code, links, f.rule),
+            "related": Safe(", ".join(rule_link(c, links) for c in f.related)),
             "target": f.target,
+            "where": _where(f.target, links),
             "message": f.message,
+            "detail": f.message.removeprefix(f"`{f.target}`: "),
         }
         for f in sorted(findings, key=lambda f: (order[f.severity], f.code, f.target))
     ]
+
+
+def rule_link(code_: str, links: PageLinks, name: str | None = None) -> Safe:
+    """The rule's code linking to its section on the Rules page (why, fix, example)."""
+    anchor = code_.lower()  # the Rules page's heading for the code (`## TEN001`)
+    pill = link(code(code_), paths.relative(links.page, "rules.md", anchor))
+    return Safe(f'{pill} <span class="sc-rule-name">{code(name)}</span>') if name else pill
+
+
+def _where(target: str, links: PageLinks) -> Safe:
+    """The finding's object: its table page, at the column's row when it names a column."""
+    table = links.lookup.table_of_target(target)
+    if table is None:
+        return code(target)
+    column = target[len(table) + 1 :] or None
+    return links.table(table, label=target, column=column)

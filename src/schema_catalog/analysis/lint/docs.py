@@ -84,5 +84,6 @@ def table_without_domain(ctx: LintContext) -> Iterator[Hit]:
     for table in user_tables(ctx):
         if not table.domains:
             hint = suggester.suggest(table.qualified_name)
-            message = "Table is in no domain" + (f" (suggested: {hint})" if hint else "")
+            noun = table.kind.replace("_", " ").capitalize()
+            message = f"{noun} is in no domain" + (f" (suggested: {hint})" if hint else "")
             yield Hit(table.qualified_name, message, table.qualified_name)

@@ -29,13 +29,19 @@ def unindexed_foreign_keys(ctx: LintContext) -> Iterator[Hit]:
     """
     for table in user_tables(ctx):
         leading = _leading_columns(table)
-        for fk in table.foreign_keys:
-            if not any(cols[: len(fk.columns)] == fk.columns for cols in leading):
-                yield Hit(
-                    table.qualified_name,
-                    f"Foreign key `{fk.name}` ({', '.join(fk.columns)}) has no covering index",
-                    table.qualified_name,
-                )
+        bare = [
+            f"`{fk.name}` ({', '.join(fk.columns)})"
+            for fk in table.foreign_keys
+            if not any(cols[: len(fk.columns)] == fk.columns for cols in leading)
+        ]
+        if bare:
+            # One finding per table, listing its keys: one fix (a migration) per table.
+            noun = "Foreign key" if len(bare) == 1 else f"{len(bare)} foreign keys"
+            yield Hit(
+                table.qualified_name,
+                f"{noun} of `{table.qualified_name}` without a covering index: {', '.join(bare)}",
+                table.qualified_name,
+            )
 
 
 def _leading_columns(table: Table) -> list[tuple[str, ...]]:

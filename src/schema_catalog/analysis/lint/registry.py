@@ -106,6 +106,13 @@ def resolve(config: Config) -> dict[str, Severity | None]:
             raise ConfigError(
                 f"`lint.exclude.{key}` names no rule", where=config.where, fix=_known_rules()
             )
+    for i, entry in enumerate(config.lint.suppress):
+        if entry.rule not in by_name:
+            raise ConfigError(
+                f"`lint.suppress[{i}].rule` names no rule `{entry.rule}`",
+                where=config.where,
+                fix=_known_rules(),
+            )
     return levels
 
 
@@ -145,6 +152,9 @@ def _excludes(ctx: LintContext) -> dict[str, set[str]]:
     excluded: dict[str, set[str]] = {}
     for key, patterns in ctx.config.lint.exclude.items():
         excluded.setdefault(by_name[key].code, set()).update(match_tables(patterns, names))
+    for entry in ctx.config.lint.suppress:
+        code = by_name[entry.rule].code
+        excluded.setdefault(code, set()).update(match_tables(entry.tables, names))
     return excluded
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from schema_catalog.analysis.lint.registry import Hit, LintContext, rule
 from schema_catalog.analysis.lint.scope import quoted, user_tables
 from schema_catalog.analysis.tenancy import is_leading_indexed
-from schema_catalog.model import Table
+from schema_catalog.model import RlsCoverage, Table
 
 _TENANT = ("direct", "inherited")
 
@@ -58,13 +58,28 @@ def policies_ignore_tenant_key(ctx: LintContext) -> Iterator[Hit]:
     for table in _tenant_tables(ctx):
         if not table.rls_enabled:
             continue
-        loose = sorted({r.command for r in table.rls if r.policies and not r.tenant_scoped})
+        loose = [r for r in table.rls if r.policies and not r.tenant_scoped]
         if loose:
             yield Hit(
                 table.qualified_name,
-                f"Policies for {', '.join(loose)} never mention `{table.tenancy.column}`",
+                f"{_loose_policies(loose)} without mentioning `{table.tenancy.column}`",
                 table.qualified_name,
             )
+
+
+def _loose_policies(rows: list[RlsCoverage]) -> str:
+    """``policy `p` grants SELECT to anon; policy `q` ...``: who gets what, untied to a tenant."""
+    grants: dict[str, dict[str, set[str]]] = {}
+    for row in rows:
+        for name in row.policies:
+            grants.setdefault(name, {}).setdefault(row.command, set()).add(row.role)
+    parts = []
+    for name, commands in sorted(grants.items()):
+        what = ", ".join(
+            f"{command} to {', '.join(sorted(roles))}" for command, roles in commands.items()
+        )
+        parts.append(f"policy `{name}` grants {what}")
+    return "; ".join(parts)
 
 
 @rule("TEN003", "unscoped_table", "warning")
@@ -188,8 +203,38 @@ def ambiguous_tenant_path(ctx: LintContext) -> Iterator[Hit]:
     """
     for table in _tenant_tables(ctx):
         if table.tenancy.routes > 1 and table.tenancy.status == "inherited":
+            routes = shortest_routes(ctx, table)
             yield Hit(
                 table.qualified_name,
-                f"{table.tenancy.routes} equally short routes to a tenant",
+                f"{table.tenancy.routes} equally short routes to a tenant: "
+                + "; ".join(" → ".join(route) for route in routes[:_ROUTES_SHOWN])
+                + (" …" if len(routes) > _ROUTES_SHOWN else ""),
                 table.qualified_name,
             )
+
+
+_ROUTES_SHOWN = 4
+
+
+def shortest_routes(ctx: LintContext, table: Table) -> list[tuple[str, ...]]:
+    """Every foreign-key route as long as the table's tenancy path to a direct table or root.
+
+    Each route reads ``table.column → table.column → … → tenant table``.
+    """
+    tables = {t.qualified_name: t for t in ctx.catalog.tables}
+    depth = len(table.tenancy.path)
+    found: list[tuple[str, ...]] = []
+
+    def walk(current: Table, steps: tuple[str, ...]) -> None:
+        if len(steps) == depth:
+            if current.tenancy.status in ("direct", "tenant_root"):
+                found.append((*steps, current.qualified_name))
+            return
+        for fk in sorted(current.foreign_keys, key=lambda f: f.name):
+            target = tables.get(f"{fk.ref_schema}.{fk.ref_table}")
+            if target is None or target is current or target.tenancy.status == "platform":
+                continue
+            walk(target, (*steps, f"{current.name}.{','.join(fk.columns)}"))
+
+    walk(table, ())
+    return sorted(found)
