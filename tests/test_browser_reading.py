@@ -97,7 +97,7 @@ def test_findings_filter_by_level_and_domain(example_url: str, page: tuple[Any, 
     first_screen(tab, "findings")
     # Home's rows open the Findings page filtered on their rule.
     tab.goto(example_url)
-    tab.locator(".md-content a[href*='findings/#rule=']").first.click()
+    tab.locator(".md-content a[href*='findings/#rule-']").first.click()
     tab.wait_for_load_state()
     rule = tab.locator(".sc-filter__bar label", has_text="Rule").locator("select")
     assert rule.input_value() and tab.evaluate(_VISIBLE_ROWS) < total

@@ -3,7 +3,7 @@
  * A column whose header is one of FACETS gets a drop-down of its values (a cell may
  * hold several, separated by ", "); a text box filters on the whole row; a click on
  * a header sorts by that column (numbers as numbers). The page's hash can preset
- * the facets: findings/#level=error&rule=RLS003. Cell text comes from the page,
+ * one facet: findings/#rule-rls003, findings/#level-error. Cell text comes from the page,
  * which the catalog already escaped: it is read as text and never parsed as HTML.
  */
 (function () {
@@ -19,13 +19,19 @@
       .filter(function (v) { return v !== ""; });
   }
 
+  // "#rule-ten001" presets the Rule facet (the page carries such anchors, so links resolve).
   function presets() {
     var wanted = {};
-    location.hash.replace(/^#/, "").split("&").forEach(function (pair) {
-      var parts = pair.split("=");
-      if (parts.length === 2) wanted[decodeURIComponent(parts[0]).toLowerCase()] = decodeURIComponent(parts[1]);
-    });
+    var match = /^#([a-z]+)-(.+)$/.exec(decodeURIComponent(location.hash));
+    if (match) wanted[match[1]] = match[2].toLowerCase();
     return wanted;
+  }
+
+  function choose(select, value) {
+    var option = Array.prototype.find.call(select.options, function (o) {
+      return o.value.toLowerCase() === value;
+    });
+    select.value = option ? option.value : "";
   }
 
   function setUp(box) {
@@ -54,7 +60,7 @@
       select.appendChild(new Option("all", ""));
       names.forEach(function (name) { select.appendChild(new Option(name, name)); });
       var preset = wanted[header.toLowerCase()];
-      if (preset && values[preset]) select.value = preset;
+      if (preset) choose(select, preset);
       select.addEventListener("change", apply);
       label.appendChild(select);
       bar.appendChild(label);
@@ -106,7 +112,7 @@
     });
     window.addEventListener("hashchange", function () {
       var now = presets();
-      selects.forEach(function (s) { s.select.value = now[s.header.toLowerCase()] || ""; });
+      selects.forEach(function (s) { choose(s.select, now[s.header.toLowerCase()] || ""); });
       apply();
     });
     apply();

@@ -192,7 +192,7 @@ def action_items(findings: tuple[Finding, ...], links: PageLinks) -> list[dict[s
                 "rule": items[0].rule,
                 "count": len(items),
                 "objects": len({f.target for f in items}),
-                "anchor": f"rule={code}",
+                "anchor": f"rule-{code.lower()}",
                 "message": _rule_summary(code) or ordered[0].message,
                 "examples": Safe(", ".join(r["link"] or code_(r["target"]) for r in examples)),
                 "more": len(items) - len(examples),
@@ -338,6 +338,8 @@ def findings_context(catalog: Catalog, config: Config, links: PageLinks) -> dict
             )
         ],
         "findings": rows,
+        "anchors": sorted({f"rule-{f.code.lower()}" for f in catalog.findings})
+        + [f"level-{level}" for level in SEVERITY_ORDER],
         "total": len(catalog.findings),
         "suppressed": suppressed_rows(config, links),
     }
