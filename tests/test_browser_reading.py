@@ -16,7 +16,7 @@ import pytest
 
 from browser_support import OUTPUT, Watch, build_site, chromium, open_tab, serve
 from schema_catalog import config as config_module
-from schema_catalog import snapshot
+from schema_catalog import pipeline
 
 pytestmark = pytest.mark.browser
 
@@ -27,7 +27,7 @@ WIDE = {"width": 1440, "height": 900}
 @pytest.fixture(scope="module")
 def example_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     config = config_module.load(ROOT / "catalog" / "catalog.yml")
-    catalog = snapshot.loads((ROOT / "catalog" / "catalog.json").read_text(encoding="utf-8"))
+    catalog = pipeline.load(config, ROOT / "catalog" / "catalog.json")
     yield from serve(build_site(catalog, config, tmp_path_factory.mktemp("example_site")))
 
 
