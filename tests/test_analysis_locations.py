@@ -35,7 +35,10 @@ def test_table_findings_point_at_the_declaring_line(
     annotations: tuple[Path, list[dict[str, str]]],
 ) -> None:
     root, found = annotations
-    tables = [a for a in found if not a["title"].startswith(("DRZ", "MIG"))]
+    # Functions have no declaring line yet; every table of this project does.
+    tables = [
+        a for a in found if not a["title"].startswith(("DRZ", "MIG")) and "(" not in a["target"]
+    ]
     assert len(tables) >= 15
     for annotation in tables:
         assert annotation["file"], annotation  # every table of this project is declared in a file
