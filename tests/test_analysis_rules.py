@@ -7,6 +7,7 @@ finding targets expected. A rule without both a passing and a failing case fails
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -105,3 +106,43 @@ def test_unknown_rule_in_config_is_an_error() -> None:
     config = Config.model_validate({"lint": {"rules": {"no_such_rule": "error"}}})
     with pytest.raises(ConfigError, match="no_such_rule"):
         analyze(catalog({"tables": []}), config)
+
+
+SOURCES_DIR = Path(__file__).resolve().parents[1] / "src" / "schema_catalog" / "sources"
+# A code a source reports, and the severity literal that follows it in the same call.
+_REPORTED = re.compile(
+    r"""["'](?P<code>(?:DRZ|MIG|SRC)\d{3})["'][^"']{0,40}["'](?P<level>error|warning|info)["']"""
+)
+
+
+def _reported_codes() -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for path in sorted(SOURCES_DIR.rglob("*.py")):
+        for match in _REPORTED.finditer(path.read_text(encoding="utf-8")):
+            found.setdefault(match["code"], set()).add(match["level"])
+    return found
+
+
+def test_every_code_a_source_reports_is_a_rule_at_the_same_level() -> None:
+    reported = _reported_codes()
+    assert {"DRZ001", "MIG001"} <= reported.keys()  # the scan sees the sources' calls
+    assert {code: levels for code, levels in reported.items() if code not in RULES} == {}
+    assert {
+        code: (levels, RULES[code].level)
+        for code, levels in reported.items()
+        if levels != {RULES[code].level}
+    } == {}
+
+
+def test_a_source_report_can_be_lowered_in_catalog_yml() -> None:
+    report = {"code": "MIG001", "severity": "warning", "target": "m.sql:3", "message": "DO"}
+    config = Config.model_validate(
+        {"lint": {"rules": {"migration_statement_not_modelled": "info"}}}
+    )
+    [finding] = analyze(catalog({"tables": [], "findings": [report]}), config).findings
+    assert (finding.code, finding.severity, finding.rule) == (
+        "MIG001",
+        "info",
+        "migration_statement_not_modelled",
+    )
+    assert "## MIG001" in rules_as_markdown()

@@ -187,7 +187,10 @@ def test_judgments_come_from_the_facts_and_source_findings_are_kept() -> None:
     )
     raw = catalog({"tables": TABLES}).model_copy(update={"findings": (source_finding,)})
     once = analyze(raw, CONFIG)
-    located = source_finding.model_copy(update={"location": "db/schema.ts:3"})
+    # Through its rule: named, and placed where the team edits.
+    located = source_finding.model_copy(
+        update={"location": "db/schema.ts:3", "rule": "drizzle_unresolved_value"}
+    )
     assert located in once.findings
     # The snapshot keeps the facts only; analysing them again gives the same catalog.
     assert analyze(snapshot.loads(snapshot.dumps(once)), CONFIG) == once

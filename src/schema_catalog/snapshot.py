@@ -94,7 +94,7 @@ def loads(text: str, *, where: str = "<catalog>") -> Catalog:
 def _upgrade_v1(catalog: Catalog) -> Catalog:
     # Kept as the source reported them; analysis fills ``location`` again.
     findings = tuple(
-        f.model_copy(update={"location": None})
+        f.model_copy(update={"location": None, "rule": None})
         for f in catalog.findings
         if f.code.startswith(_V1_SOURCE_PREFIXES)
     )

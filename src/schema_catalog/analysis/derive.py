@@ -4,14 +4,15 @@ Order matters and is fixed: config enrichment (descriptions, owners, domains)
 → tenancy → RLS coverage → migration status and drift → lint findings → stats.
 Every reader runs it on load (snapshot + catalog.yml), so judgments are never
 stale. The result is a new frozen catalog; judgments are recomputed from the
-facts (`Catalog.facts()`) and the catalog's findings, which in a snapshot are
-the sources' own, are kept beside the lint findings.
+facts (`Catalog.facts()`). The catalog's findings, which in a snapshot are the
+sources' own reports, reach the result through their rules (`lint.sources`),
+at the level catalog.yml gives them; a code no rule knows is kept as reported.
 """
 
 from __future__ import annotations
 
 from schema_catalog.analysis import domains, drift, locations, rls, stats, tenancy
-from schema_catalog.analysis.lint import LintContext, run, sort_key
+from schema_catalog.analysis.lint import RULES, LintContext, run, sort_key
 from schema_catalog.analysis.lint.consolidate import consolidate
 from schema_catalog.config import Config, TableConfig, check_tables, match_tables
 from schema_catalog.model import Catalog, SourceKind, Table, Tenancy
@@ -37,7 +38,7 @@ def analyze(catalog: Catalog, config: Config) -> Catalog:
         for t in catalog.tables
     )
     result = catalog.model_copy(update={"tables": tables, "domains": domain_list})
-    findings = list(catalog.findings)
+    findings = [f for f in catalog.findings if f.code not in RULES]
     findings += consolidate(run(LintContext(result, config, settings)))
     ordered = tuple(sorted(set(locations.locate(findings, result)), key=sort_key))
     return result.model_copy(update={"findings": ordered, "stats": stats.compute(result, ordered)})

@@ -1,12 +1,22 @@
 """Lint rules: `RULES` by code, run by `run`; one module per rule family.
 
 Importing this package registers every rule (keys, rls, splinter, graphql,
-tenancy, drift, docs); the registry module explains the rule contract.
+tenancy, drift, docs, and the sources' own reports); the registry module
+explains the rule contract.
 """
 
 from __future__ import annotations
 
-from schema_catalog.analysis.lint import docs, drift, graphql, keys, rls, splinter, tenancy
+from schema_catalog.analysis.lint import (
+    docs,
+    drift,
+    graphql,
+    keys,
+    rls,
+    sources,
+    splinter,
+    tenancy,
+)
 from schema_catalog.analysis.lint.registry import (
     RULES,
     Hit,
@@ -31,4 +41,4 @@ __all__ = [
     "sort_key",
 ]
 # The family modules register their rules on import; keep the names referenced.
-_FAMILIES = (docs, drift, graphql, keys, rls, splinter, tenancy)
+_FAMILIES = (docs, drift, graphql, keys, rls, sources, splinter, tenancy)

@@ -77,3 +77,20 @@ def stale_drizzle_snapshot(ctx: LintContext) -> Iterator[Hit]:
                 f"Drizzle vs snapshot: {_summary(items)}",
                 table.qualified_name,
             )
+    yield from _only_in_one(ctx)
+
+
+def _only_in_one(ctx: LintContext) -> Iterator[Hit]:
+    """Tables the schema files declare and the snapshot lacks, or the other way round."""
+    declared, committed = (
+        ctx.catalog.source_view("drizzle"),
+        ctx.catalog.source_view("drizzle_snapshot"),
+    )
+    if declared is None or committed is None:
+        return
+    ours = {t.qualified_name for t in declared.tables}
+    theirs = {t.qualified_name for t in committed.tables}
+    for name in sorted(ours ^ theirs):
+        where = "the schema files" if name in ours else "the drizzle-kit snapshot"
+        table = name if ctx.catalog.table(name) else None
+        yield Hit(name, f"Drizzle vs snapshot: only in {where}", table)

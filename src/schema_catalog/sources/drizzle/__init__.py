@@ -5,8 +5,8 @@ Entry points:
 - `read(paths, casing=None)`: .ts files, folders, globs or a drizzle.config.ts, parsed
   with tree-sitter and evaluated statically (no Node). Only exported entities count,
   as for drizzle-kit. A config's ``out/meta`` snapshot, when present, is read too and
-  kept as a ``drizzle_snapshot`` source view; where it disagrees with the schema files
-  a DRZ010 finding says so (committed snapshots go stale).
+  kept as a ``drizzle_snapshot`` source view; analysis compares the two (rule
+  DRF003: committed snapshots go stale).
 - `read_kit_snapshot(meta_dir)`: the latest ``meta/NNNN_snapshot.json``.
 
 Both speak PostgreSQL (see `pgtypes`). Findings (never silent guesses):
@@ -21,7 +21,6 @@ Both speak PostgreSQL (see `pgtypes`). Findings (never silent guesses):
     DRZ006 warning  two exported tables share one name
     DRZ007 warning  an import points at no file
     DRZ008 info     a view's definition is not static
-    DRZ010 warning  the schema files and the committed drizzle-kit snapshot disagree
     DRZ011 info     a name drizzle-kit emits is over 63 bytes: the finding shows it beside
                     the name PostgreSQL stores, so both can be matched
 """
@@ -47,7 +46,6 @@ from schema_catalog.sources.drizzle.kit_snapshot import (
 from schema_catalog.sources.drizzle.parse import display_path
 from schema_catalog.sources.drizzle.policies import linked_table
 from schema_catalog.sources.drizzle.resolve import Project
-from schema_catalog.sources.drizzle.staleness import compare
 from schema_catalog.sources.drizzle.tables import TableReader
 from schema_catalog.sources.drizzle.values import (
     PG_CORE,
@@ -292,12 +290,10 @@ def _with_snapshots(catalog: model.Catalog, meta_dirs: list[Path]) -> model.Cata
         return catalog
     snapshot = read_kit_snapshot(meta_dirs[0])
     view = model.SourceView(kind="drizzle_snapshot", tables=snapshot.tables, enums=snapshot.enums)
-    findings = (*catalog.findings, *compare(catalog, snapshot))
     return catalog.model_copy(
         update={
             "sources": (*catalog.sources, *snapshot.sources),
             "source_views": (*catalog.source_views, view),
-            "findings": findings,
         }
     )
 
