@@ -84,7 +84,7 @@ def test_the_snapshot_holds_no_judgment(project: Path) -> None:
     assert not set(DERIVED_CATALOG_FIELDS) & data.keys()
     for table in data["tables"]:
         assert not set(DERIVED_TABLE_FIELDS) & table.keys(), table["name"]
-    assert data["findings"] == [SOURCE_FINDING.model_dump()]
+    assert data["findings"] == [SOURCE_FINDING.model_dump(mode="json")]
 
 
 def _format_1(config_text: str, where: Path) -> Path:

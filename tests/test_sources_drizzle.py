@@ -185,8 +185,8 @@ def test_config_out_snapshot_is_a_source_view_and_staleness_is_one_finding(
     assert not [f for f in stale.findings if f.code == "DRZ010"]  # analysis judges it
     # One stale column is one warning (DRF003), not a second one from the source.
     assert _stale(stale) == [
-        ("public.audit_log", "Drizzle vs snapshot: only in the schema files"),
-        ("public.users", "Drizzle vs snapshot: 1 difference(s): nullable ×1"),
+        ("public.audit_log", "`public.audit_log`: Drizzle vs snapshot: only in the schema files"),
+        ("public.users", "`public.users`: Drizzle vs snapshot: 1 difference(s): nullable ×1"),
     ]
 
 

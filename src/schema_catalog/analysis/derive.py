@@ -14,6 +14,7 @@ from __future__ import annotations
 from schema_catalog.analysis import domains, drift, locations, rls, stats, tenancy
 from schema_catalog.analysis.lint import RULES, LintContext, run, sort_key
 from schema_catalog.analysis.lint.consolidate import consolidate
+from schema_catalog.analysis.lint.sources import SOURCE_RULES
 from schema_catalog.config import Config, TableConfig, check_tables, match_tables
 from schema_catalog.model import Catalog, SourceKind, Table, Tenancy
 
@@ -38,8 +39,10 @@ def analyze(catalog: Catalog, config: Config) -> Catalog:
         for t in catalog.tables
     )
     result = catalog.model_copy(update={"tables": tables, "domains": domain_list})
+    linted = run(LintContext(result, config, settings))
     findings = [f for f in catalog.findings if f.code not in RULES]
-    findings += consolidate(run(LintContext(result, config, settings)))
+    findings += [f for f in linted if f.code in SOURCE_RULES]
+    findings += consolidate(f for f in linted if f.code not in SOURCE_RULES)
     ordered = tuple(sorted(set(locations.locate(findings, result)), key=sort_key))
     return result.model_copy(update={"findings": ordered, "stats": stats.compute(result, ordered)})
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from schema_catalog.analysis.lint.registry import Hit, LintContext, rule
+from schema_catalog.analysis.lint.registry import RULES, Hit, LintContext, rule
 
 
 def _reported(ctx: LintContext, code: str) -> Iterator[Hit]:
@@ -154,3 +154,7 @@ def migration_file_skipped(ctx: LintContext) -> Iterator[Hit]:
     scratch database finds the same error.
     """
     return _reported(ctx, "MIG002")
+
+
+SOURCE_RULES = frozenset(code for code, r in RULES.items() if r.check.__module__ == __name__)
+"""The codes of the sources' own reports: shown as reported, never merged with others."""
