@@ -1,7 +1,9 @@
 """Session-wide real PostgreSQL for the test suite.
 
-`SCHEMA_CATALOG_TEST_DSN` (a superuser DSN) is used when set; otherwise an
-embedded PostgreSQL 16 (pgserver) starts once for the whole session. Each test
+`SCHEMA_CATALOG_TEST_DSN` (a superuser DSN) is used when set; else, with
+`SCHEMA_CATALOG_TEST_PG_BIN` (a folder of PostgreSQL binaries, see `pg_cluster`),
+a cluster of that version starts for the session; otherwise an embedded
+PostgreSQL 16 (pgserver) starts once for the whole session. Each test
 that needs a database gets its own, created from SQL text, so tests never see
 each other's objects.
 """
@@ -30,6 +32,13 @@ def pg_admin_dsn(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     external = os.environ.get("SCHEMA_CATALOG_TEST_DSN")
     if external:
         yield external
+        return
+    binaries = os.environ.get("SCHEMA_CATALOG_TEST_PG_BIN")
+    if binaries:
+        import pg_cluster
+
+        with pg_cluster.server(Path(binaries), tmp_path_factory.mktemp("pg") / "data") as dsn:
+            yield dsn
         return
     with embedded.server(tmp_path_factory.mktemp("pg") / "data") as dsn:
         yield dsn

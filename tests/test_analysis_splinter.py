@@ -120,7 +120,10 @@ def test_rule_fires_on_exactly_its_objects(analysed: Catalog, rule: str) -> None
     code = next(r.code for r in RULES.values() if r.name == rule)
     # A rule merged into another's finding (one root cause) is named in `related`.
     found = {f.target for f in analysed.findings if f.rule == rule or code in f.related}
-    assert found == EXPECTED[rule]
+    expected = EXPECTED[rule]
+    if rule == "extension_in_public" and "vector" not in {e.name for e in analysed.extensions}:
+        expected = {"cube"}  # splinter.sql's stand-in where the server has no pgvector
+    assert found == expected
 
 
 def test_clean_objects_trip_no_splinter_rule(analysed: Catalog) -> None:

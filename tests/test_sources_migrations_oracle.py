@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 
 from conftest import DatabaseFactory
@@ -39,6 +40,8 @@ class Case:
     target: str = "postgres"
     api_grants: bool = False
     schemas: tuple[str, ...] | None = None
+    requires: tuple[str, ...] = ()
+    """Extensions the server must have (the embedded 16 has pgvector, Debian's contrib)."""
 
     def platform_sql(self) -> str:
         if self.target != "supabase":
@@ -55,6 +58,12 @@ CASES = {
     "supabase-diff": Case(SUPABASE_DIFF, "supabase", schemas=("public",)),
     "supabase-diff-legacy-grants": Case(SUPABASE_DIFF, "supabase", True, ("public",)),
     "supabase-diff-all-schemas": Case(SUPABASE_DIFF, "supabase", False, ("public", "extensions")),
+    "extensions-vector": Case(FIXTURES / "extensions_vector.sql", "supabase", requires=("vector",)),
+    "extensions-contrib": Case(
+        FIXTURES / "extensions_contrib.sql",
+        "supabase",
+        requires=("citext", "pg_trgm", "pgcrypto", "uuid-ossp"),
+    ),
 }
 # What a replay cannot know and the live source reports: sizes, row estimates, presence.
 _LIVE_ONLY = {"estimated_rows", "size_bytes", "presence", "location", "publications"}
@@ -105,6 +114,12 @@ def server_version(catalog: Catalog) -> int:
 
 
 def replay_and_apply(case: Case, make_database: DatabaseFactory) -> tuple[Catalog, Catalog]:
+    if case.requires:
+        with psycopg.connect(make_database(supabase=False)) as conn:
+            rows = conn.execute("select name from pg_available_extensions").fetchall()
+        missing = sorted(set(case.requires) - {name for (name,) in rows})
+        if missing:
+            pytest.skip(f"this server has no {', '.join(missing)}")
     sql = case.platform_sql() + "\n".join(f.text for f in discover([case.path]))
     dsn = make_database(sql)
     version = server_version(postgres.read(dsn, ("public",)))

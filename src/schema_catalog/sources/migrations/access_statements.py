@@ -15,11 +15,7 @@ from schema_catalog.sources.migrations.context import ReplayContext
 from schema_catalog.sources.migrations.drop_statements import ROUTINE_OBJECTS
 from schema_catalog.sources.migrations.state import PolicyState, TableState
 
-_ALL_PRIVILEGES = ("DELETE", "INSERT", "REFERENCES", "SELECT", "TRIGGER", "TRUNCATE", "UPDATE")
-_DEFAULT_KINDS = {
-    "OBJECT_TABLE": ("TABLE", _ALL_PRIVILEGES),
-    "OBJECT_FUNCTION": ("FUNCTION", ("EXECUTE",)),
-}
+_DEFAULT_KINDS = {"OBJECT_TABLE": "TABLE", "OBJECT_FUNCTION": "FUNCTION"}
 # Who runs the migrations: default privileges set FOR ROLE someone else do not apply.
 MIGRATING_ROLES = frozenset(["postgres"])
 
@@ -65,7 +61,7 @@ class AccessStatements(ReplayContext):
         ]
         expanded = [
             (p, col)
-            for p, cols in (privileges or [(a, []) for a in _ALL_PRIVILEGES])
+            for p, cols in (privileges or [(a, []) for a in self.catalog.table_privileges])
             for col in (cols or [None])
         ]
         for table in tables:
@@ -101,7 +97,8 @@ class AccessStatements(ReplayContext):
         action = node.action
         if action.objtype.name not in _DEFAULT_KINDS:
             return  # sequences, types, schemas: nothing the catalog shows
-        kind, everything = _DEFAULT_KINDS[action.objtype.name]
+        kind = _DEFAULT_KINDS[action.objtype.name]
+        everything = self.catalog.table_privileges if kind == "TABLE" else ("EXECUTE",)
         privileges = [p.priv_name.upper() for p in action.privileges or ()] or everything
         schemas = [s.sval for s in options.get("schemas") or ()] or [None]
         for schema in schemas:

@@ -59,7 +59,7 @@ class Call(Expr):
 
 @dataclass(frozen=True)
 class AtTimeZone(Expr):
-    """``timezone(zone, value)`` written ``value AT TIME ZONE zone``: PostgreSQL 16+
+    """``timezone(zone, value)`` written ``value AT TIME ZONE zone``: PostgreSQL 15+
     prints it back in that syntax, older servers as the ``timezone(...)`` call."""
 
     value: Expr

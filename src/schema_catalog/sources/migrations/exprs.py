@@ -158,7 +158,7 @@ class Analyzer:
             args = [coerce(a, p, implicit=True) for a, p in zip(args, params, strict=True)]
         else:
             args = [resolve_unknown(a, TEXT) for a in args]
-        if _at_time_zone(node, name) and self.resolver.server_version >= 16:
+        if _at_time_zone(node, name) and self.resolver.server_version >= 15:
             return d.AtTimeZone(result, args[1], args[0])
         return d.Call(result, quote_ident(name), tuple(args))
 

@@ -90,7 +90,6 @@ SUPABASE_PREINSTALLED = {
 
 # The roles the platform's default privileges name (PostgREST's roles and service_role).
 _GRANTED_ROLES = ("anon", "authenticated", "service_role")
-_TABLE_PRIVILEGES = ("DELETE", "INSERT", "REFERENCES", "SELECT", "TRIGGER", "TRUNCATE", "UPDATE")
 
 
 def supabase_platform(state: CatalogState, *, api_grants: bool) -> None:
@@ -102,7 +101,7 @@ def supabase_platform(state: CatalogState, *, api_grants: bool) -> None:
         return
     for role in _GRANTED_ROLES:
         state.default_privileges.add(("public", "FUNCTION", role, "EXECUTE"))
-        for privilege in _TABLE_PRIVILEGES:
+        for privilege in state.table_privileges:
             state.default_privileges.add(("public", "TABLE", role, privilege))
 
 

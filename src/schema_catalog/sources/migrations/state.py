@@ -258,6 +258,12 @@ class CatalogState:
     )
     """Memo of `renames`: the column names each stored expression mentions, by identity."""
 
+    @property
+    def table_privileges(self) -> tuple[str, ...]:
+        """What ``GRANT ALL`` on a table means on this server version."""
+        every = ("DELETE", "INSERT", "REFERENCES", "SELECT", "TRIGGER", "TRUNCATE", "UPDATE")
+        return (*every, "MAINTAIN") if self.server_version >= 17 else every
+
     def default_grants(self, schema: str, kind: str) -> set[tuple[str, str]]:
         """(grantee, privilege) pairs a new ``kind`` object in ``schema`` starts with."""
         return {
