@@ -85,4 +85,3 @@ def test_check_flags_what_splinter_flags(
     }
     assert ours == splinter[lint]
     assert splinter[lint], f"the fixture gives splinter's {lint} nothing to flag"
-
