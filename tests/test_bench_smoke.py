@@ -116,3 +116,9 @@ def test_synthetic_schema_is_what_the_readme_says(synthetic_dsn: str) -> None:
         assert table.rls_enabled == (i % 2 == 1)
         assert len(table.policies) == (2 if i % 2 == 1 else 0)
         assert len(table.triggers) == (0 if i % 2 == 1 else 1)
+
+
+def test_long_text_bench_smoke(tmp_path: Path) -> None:
+    figures = _run("bench_long_text.py", tmp_path)
+    assert figures["size"] == 65536 and figures["collapsed"] == 2  # table and column comment
+    assert figures["plain"] > 0 and figures["long"] > 0

@@ -145,3 +145,33 @@ def test_front_matter_is_one_yaml_string_of_escaped_text(value: str) -> None:
     assert shown.replace("\ufffd", "") == re.sub(
         r"[^\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]", "", " ".join(value.split())
     ).replace("\ufffd", "")
+
+
+# --------------------------------------------------------------------------- long text
+
+LONG = (
+    "*a*{: autofocus onfocus=alert(1) } | <b>x</b> [l](javascript:alert(2)) `t` ``u``\n# h\n"
+) * 80
+
+
+def test_long_text_is_one_collapsed_code_span_never_parsed() -> None:
+    assert len(LONG) > escape.LONG_TEXT_DEFAULT
+    for shown in (escape.text(LONG), escape.code(LONG)):
+        assert shown.startswith('<details class="sc-long"><summary>')
+        assert "\n" not in shown
+        cell = markdown.markdown(f"| a | b |\n|---|---|\n| x | {shown} |\n", extensions=EXTENSIONS)
+        assert cell.count("<td>") == 2  # the row holds together
+        tags = re.findall(r"<(\w+)([^>]*)>", cell)
+        allowed = {"table", "thead", "tbody", "tr", "th", "td", "details", "summary", "code"}
+        assert {t for t, _ in tags} <= allowed
+        assert {a for _, a in tags} <= {"", ' class="sc-long"'}
+        [code_text] = re.findall(r"<code>(.*?)</code>", cell, flags=re.S)
+        assert html.unescape(code_text).strip() == LONG.replace("\n", " \u21b5 ").strip()
+
+
+def test_the_long_text_limit_is_configurable() -> None:
+    short = "x" * 100
+    assert "<details" not in escape.text(short)
+    with escape.long_text_limit(80):
+        assert escape.text(short).startswith("<details")
+    assert "<details" not in escape.text(short)

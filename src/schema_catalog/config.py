@@ -115,6 +115,8 @@ class SiteConfig(_Section):
     """A folder of template overrides (override a block, not a whole file)."""
     diagram_hops: int = Field(default=1, ge=0, le=3)
     repo_url: str | None = None
+    long_text: int = Field(default=4096, ge=80)
+    """Comments and expressions longer than this (characters) are shown collapsed."""
 
 
 class SupabaseConfig(_Section):

@@ -37,6 +37,7 @@ from schema_catalog import atomic, snapshot
 from schema_catalog.config import Config
 from schema_catalog.errors import RenderError
 from schema_catalog.model import Catalog
+from schema_catalog.render import escape
 from schema_catalog.render.environment import environment
 from schema_catalog.render.nav import NAV_FILE, nav_yaml
 from schema_catalog.render.pages import Page, all_pages, page_paths
@@ -112,10 +113,11 @@ def render_pages(
         )
     env = environment(templates)
     pages = page_paths(catalog)
-    files = {
-        page.path: _render_one(env, page).encode("utf-8")
-        for page in all_pages(catalog, config, pages, changelog)
-    }
+    with escape.long_text_limit(config.site.long_text):
+        files = {
+            page.path: _render_one(env, page).encode("utf-8")
+            for page in all_pages(catalog, config, pages, changelog)
+        }
     files[NAV_FILE] = nav_yaml(catalog, pages).encode("utf-8")
     # The snapshot format is a public contract: publish its JSON Schema with the site.
     files[JSON_SCHEMA] = snapshot.json_schema().encode("utf-8")

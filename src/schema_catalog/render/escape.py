@@ -20,6 +20,13 @@ Contexts:
   print into the HTML (the ``<title>`` element, the header, tag links) without
   escaping, some after unescaping: they are HTML-escaped here, in front matter.
 - `mermaid_label` / `mermaid_id`: text inside an ER diagram.
+
+Long text (a comment or expression over ``site.long_text`` characters, 4,096 by
+default) is shown by `text` and `code` as one collapsed code span instead:
+Python-Markdown's inline parser is superlinear on a long line full of escapes
+(256 kB took 129 s), while a code span is matched once and never parsed inside
+(the same 256 kB: 0.2 s). Its newlines become ``↵`` so it stays one line, which
+keeps table rows and block structure intact.
 """
 
 from __future__ import annotations
@@ -28,6 +35,9 @@ import functools
 import html
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from urllib.parse import quote
 
 from markupsafe import Markup
@@ -73,13 +83,42 @@ def _escape_line(line: str) -> str:
     return "&#32;" * (len(escaped) - len(stripped)) + stripped
 
 
+LONG_TEXT_DEFAULT = 4096
+_long_text: ContextVar[int] = ContextVar("long_text", default=LONG_TEXT_DEFAULT)
+
+
+@contextmanager
+def long_text_limit(characters: int) -> Iterator[None]:
+    """Text longer than ``characters`` is shown collapsed (see the module docstring)."""
+    token = _long_text.set(characters)
+    try:
+        yield
+    finally:
+        _long_text.reset(token)
+
+
 def text(value: object) -> Safe:
     """Untrusted text as literal Markdown inline content (newlines become ``<br>``)."""
     if isinstance(value, Safe | Markup):
         return Safe(value)
     if value is None:
         return Safe("")
-    return _escaped_text(str(value))
+    raw = str(value)
+    if len(raw) > _long_text.get():
+        return collapsed(raw)
+    return _escaped_text(raw)
+
+
+def collapsed(value: str) -> Safe:
+    """Long text as a collapsed, one-line code span: never parsed as Markdown inside."""
+    body = _CONTROL.sub("\ufffd", value)
+    body = " \u21b5 ".join(_NEWLINES.split(body))
+    longest = max((len(run) for run in re.findall(r"`+", body)), default=0)
+    ticks = "`" * (longest + 1)
+    summary = f"{len(value):,} characters"
+    return Safe(
+        f'<details class="sc-long"><summary>{summary}</summary>{ticks} {body} {ticks}</details>'
+    )
 
 
 # A catalog repeats the same few thousand strings (column names, types, defaults)
@@ -95,6 +134,8 @@ def code(value: object) -> Safe:
     """Untrusted text as inline code; empty for ``None``."""
     if value is None or value == "":
         return Safe("")
+    if len(str(value)) > _long_text.get():
+        return collapsed(str(value))
     return Safe(f"<code>{text(value)}</code>")
 
 
