@@ -86,7 +86,7 @@ def test_every_schema_catalog_option_exists() -> None:
         for text in strings(STEPS)
         for match in re.findall(r"schema-catalog (\w+)([^\n]*)", text)
     ]
-    calls.append(("check", ["--fail-on", "--baseline"]))  # built up in an array
+    calls.append(("check", ["--fail-on", "--baseline", "--path-prefix"]))  # built up in an array
     calls.append(("diff", ["--format", "--out", "--site-url"]))
     assert {verb for verb, _ in calls} >= {"extract", "check", "diff", "build"}
     for verb, options in calls:

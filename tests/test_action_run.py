@@ -107,3 +107,21 @@ def test_a_bad_input_stops_at_its_step(repo: tuple[Path, str]) -> None:
     assert run.failed == "Check"
     check = run.step("Check")
     assert check is not None and "invalid choice: 'sometimes'" in check.stderr
+
+
+def test_a_project_in_a_folder_of_the_repository_reports_repository_paths(tmp_path: Path) -> None:
+    workspace = tmp_path / "monorepo"
+    make_project(workspace / "apps" / "web")
+    inputs = {"working-directory": "apps/web", "sarif": "true", "comment": "false"}
+    run = run_action(workspace, inputs, PULL_REQUEST)
+    assert run.failed == "Gate"
+    check = run.step("Check")
+    assert check is not None
+    assert "::warning file=apps/web/src/db/schema/organizations.ts,line=5," in check.stdout
+    assert "file=src/" not in check.stdout
+    sarif = json.loads((run.temp / "schema-catalog.sarif").read_text())
+    uris = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for r in sarif["runs"][0]["results"]
+    }
+    assert "apps/web/extra/dynamic.ts" in uris and all(u.startswith("apps/web/") for u in uris)

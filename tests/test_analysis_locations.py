@@ -107,3 +107,17 @@ def test_the_example_points_live_and_declared_tables_at_drizzle() -> None:
         line = line_of(root / migration, int(finding.location.rsplit(":", 1)[1]))  # type: ignore[union-attr]
         assert line.lower().startswith("create table"), (finding, line)
     assert all(f.location is None for f in catalog.findings if f.target == "public.books")
+
+
+def test_prefixed_puts_relative_locations_under_the_repository_folder() -> None:
+    findings = [
+        Finding(code="A", severity="info", target="t", message="m", location="db/a.ts:3"),
+        Finding(code="A", severity="info", target="t", message="m", location="/abs/b.sql:1"),
+        Finding(code="A", severity="info", target="t", message="m"),
+    ]
+    assert [f.location for f in locations.prefixed(findings, "apps/web/")] == [
+        "apps/web/db/a.ts:3",
+        "/abs/b.sql:1",
+        None,
+    ]
+    assert locations.prefixed(findings, ".") == findings

@@ -121,14 +121,16 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     from schema_catalog import analysis
+    from schema_catalog.analysis import locations
     from schema_catalog.analysis.report import Format
     from schema_catalog.analysis.report_formats import ReportContext
 
     config = _config(args)
     catalog = pipeline.load(config, pipeline.catalog_path(config, args.catalog))
-    findings = _baselined(catalog.findings, args)
+    findings = locations.prefixed(_baselined(catalog.findings, args), args.path_prefix)
     fmt: Format = args.format or ("rich" if sys.stdout.isatty() else "plain")
-    context = ReportContext(fail_on=args.fail_on, fallback_file=_fallback_file(config, args))
+    fallback = locations.prefixed_path(_fallback_file(config, args), args.path_prefix)
+    context = ReportContext(fail_on=args.fail_on, fallback_file=fallback)
     print(analysis.format_findings(findings, fmt, context), end="")
     return 0 if args.write_baseline else analysis.check_exit_code(findings, args.fail_on)
 
@@ -345,6 +347,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument(
         "--write-baseline", metavar="FILE", help="record today's findings in FILE (exit 0)"
+    )
+    check.add_argument(
+        "--path-prefix",
+        metavar="DIR",
+        help="the project root's folder in the repository, put before file paths in reports",
     )
 
     diff = verb("diff", _diff, "What changed between two catalog snapshots.")

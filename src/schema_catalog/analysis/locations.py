@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from schema_catalog.model import Catalog, Finding, SourceKind, Table
@@ -57,6 +57,24 @@ def subject(finding: Finding) -> str:
     """The object a finding is about, without a line number (``file.ts`` for ``file.ts:12``)."""
     place = split(finding.target)
     return place[0] if place else finding.target
+
+
+def prefixed(findings: Sequence[Finding], prefix: str | None) -> list[Finding]:
+    """``findings`` with relative locations under ``prefix``: CI systems want paths from
+    the repository root, and a project root may be a folder of the repository."""
+    if not prefix or prefix.strip("/") in ("", "."):
+        return list(findings)
+    return [
+        f.model_copy(update={"location": prefixed_path(f.location, prefix)}) if f.location else f
+        for f in findings
+    ]
+
+
+def prefixed_path(location: str, prefix: str | None) -> str:
+    """``location`` under ``prefix`` unless it is absolute (``apps/web`` + ``db/a.ts:3``)."""
+    if not prefix or location.startswith("/") or prefix.strip("/") in ("", "."):
+        return location
+    return f"{prefix.strip('/')}/{location}"
 
 
 def from_root(catalog: Catalog, root: Path) -> Catalog:
