@@ -55,6 +55,13 @@ def test_github_annotations_are_escaped() -> None:
     assert lines[2].startswith("::notice title=KEY001")
 
 
+def test_plain_and_rich_say_where_the_object_is_declared() -> None:
+    located = FINDINGS[0].model_copy(update={"location": "db/posts.ts:14"})
+    plain = format_findings((located,), "plain")
+    assert "RLS is off, anon reads  [rls_disabled_in_public]  at db/posts.ts:14\n" in plain
+    assert "db/posts.ts:14" in format_findings((located,), "rich")
+
+
 def test_github_annotations_name_the_file_and_line() -> None:
     located = FINDINGS[0].model_copy(update={"location": "db/posts,v2.ts:14"})
     line = format_findings((located,), "github").splitlines()[0]

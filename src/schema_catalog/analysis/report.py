@@ -67,9 +67,15 @@ def _plain(findings: Sequence[Finding]) -> str:
     lines: list[str] = []
     for level, group in _grouped(findings):
         lines.append(f"{level.upper()} ({len(group)})")
-        lines += [f"  {f.code}  {f.target}  {_one_line(f.message)}  [{f.rule}]" for f in group]
+        lines += [
+            f"  {f.code}  {f.target}  {_one_line(f.message)}  [{f.rule}]{_at(f)}" for f in group
+        ]
         lines.append("")
     return "\n".join([*lines, _totals(findings)]) + "\n"
+
+
+def _at(finding: Finding) -> str:
+    return f"  at {finding.location}" if finding.location else ""
 
 
 def _rich(findings: Sequence[Finding]) -> str:
@@ -77,11 +83,12 @@ def _rich(findings: Sequence[Finding]) -> str:
     console = Console(file=buffer, force_terminal=True, width=160, color_system="standard")
     for level, group in _grouped(findings):
         table = RichTable(title=f"{level.upper()} ({len(group)})", title_style=_STYLE[level])
-        for header in ("Code", "Rule", "Target", "Message"):
+        for header in ("Code", "Rule", "Target", "Message", "Declared at"):
             table.add_column(header, overflow="fold")
         for f in group:
             # Text(...) so that database names with [brackets] are never read as markup.
-            table.add_row(Text(f.code), Text(f.rule or ""), Text(f.target), Text(f.message))
+            cells = (f.code, f.rule or "", f.target, f.message, f.location or "")
+            table.add_row(*(Text(cell) for cell in cells))
         console.print(table)
     console.print(Text(_totals(findings)))
     return buffer.getvalue()
