@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import itertools
 import os
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -27,21 +29,29 @@ DatabaseFactory = Callable[..., str]
 
 
 @pytest.fixture(scope="session")
-def pg_admin_dsn(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def pg_admin_dsn() -> Iterator[str]:
     """A superuser DSN on a real PostgreSQL server."""
     external = os.environ.get("SCHEMA_CATALOG_TEST_DSN")
     if external:
         yield external
         return
-    binaries = os.environ.get("SCHEMA_CATALOG_TEST_PG_BIN")
-    if binaries:
-        import pg_cluster
+    # Not under pytest's temp folder: every pytest session that starts on the
+    # machine chmods /tmp/pytest-of-<user> back to 0700, and the server, which runs
+    # as an unprivileged user, then loses its data folder and shuts down at its
+    # next lock-file check (PostgreSQL rechecks postmaster.pid every minute).
+    scratch = Path(tempfile.mkdtemp(prefix="schema-catalog-test-pg-"))
+    try:
+        binaries = os.environ.get("SCHEMA_CATALOG_TEST_PG_BIN")
+        if binaries:
+            import pg_cluster
 
-        with pg_cluster.server(Path(binaries), tmp_path_factory.mktemp("pg") / "data") as dsn:
-            yield dsn
-        return
-    with embedded.server(tmp_path_factory.mktemp("pg") / "data") as dsn:
-        yield dsn
+            with pg_cluster.server(Path(binaries), scratch / "data") as dsn:
+                yield dsn
+        else:
+            with embedded.server(scratch / "data") as dsn:
+                yield dsn
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 @pytest.fixture
