@@ -45,10 +45,14 @@ EXPECTED: dict[str, set[str]] = {
     "invalid_index": {"public.invalid_idx.invalid_idx_slug"},
     "rls_enabled_no_policy": {"public.rls_no_policy"},
     "policy_exists_rls_disabled": {"public.policy_no_rls"},
-    "rls_disabled_in_public": {"public.open_table", "public.open_secrets"},
+    "rls_disabled_in_public": {
+        "public.open_table",
+        "public.open_secrets",
+        "public.partitioned_events_2026",
+    },
     "sensitive_columns_exposed": {"public.open_secrets"},
     "auth_rls_initplan": {"public.initplan"},
-    "multiple_permissive_policies": {"public.many_policies"},
+    "multiple_permissive_policies": {"public.many_policies", "public.public_policies"},
     "rls_references_user_metadata": {"public.metadata_policy"},
     "rls_policy_always_true": {"public.always_true"},
     "fkey_to_auth_unique": {"public.profiles_by_email"},
@@ -72,6 +76,7 @@ EXPECTED: dict[str, set[str]] = {
         "public.graphql_public_grant",
         "public.note_counts",
         "public.open_table",
+        "public.partitioned_events_2026",
     },
     "pg_graphql_authenticated_table_exposed": {
         "public.clean_closed_secrets",
@@ -81,6 +86,7 @@ EXPECTED: dict[str, set[str]] = {
         "public.graphql_column_grant",
         "public.graphql_public_grant",
         "public.open_secrets",
+        "public.partitioned_events_2026",
         "public.remote_items",
     },
 }

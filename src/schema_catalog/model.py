@@ -179,6 +179,17 @@ class Grant(Model):
 # --------------------------------------------------------------------------- derived facts
 
 
+class LeafPartition(Model):
+    """A leaf partition folded under its root, with what decides who reads it directly:
+    its own RLS flag and table grants (neither is inherited from the root)."""
+
+    name: str
+    """Qualified name."""
+    kind: TableKind = "table"
+    rls_enabled: bool = False
+    grants: tuple[Grant, ...] = ()
+
+
 class TenancyHop(Model):
     """One foreign-key step on the way from a table to its tenant."""
 
@@ -260,6 +271,8 @@ class Table(Model):
     partition_key: str | None = None
     partitions: tuple[str, ...] = ()
     """Qualified names of partition children, folded under this parent."""
+    leaf_partitions: tuple[LeafPartition, ...] = ()
+    """The leaves among them, with their own RLS flags and grants."""
     inherits: tuple[str, ...] = ()
     """Qualified names of parents in classic table inheritance."""
     estimated_rows: int | None = None

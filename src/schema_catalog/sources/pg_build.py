@@ -29,6 +29,7 @@ from schema_catalog.model import (
     Function,
     Grant,
     Index,
+    LeafPartition,
     Policy,
     Presence,
     PrimaryKey,
@@ -177,6 +178,7 @@ def _table(rel: Row, parts: Mapping[str, list[Row]], publications: tuple[str, ..
         options=tuple(rel["options"]),
         partition_key=rel["partition_key"],
         partitions=tuple(sorted(rel["partitions"])),
+        leaf_partitions=tuple(_leaf(leaf) for leaf in rel["leaf_partitions"]),
         inherits=tuple(rel["inherits"]),
         estimated_rows=rel["estimated_rows"],
         size_bytes=rel["size_bytes"],
@@ -334,6 +336,20 @@ def _function(row: Row) -> Function:
         definition=row["definition"],
         executable_by=tuple(sorted(set(row["executable_by"]))),
         comment=row["comment"],
+    )
+
+
+def _leaf(row: Mapping[str, Any]) -> LeafPartition:
+    return LeafPartition(
+        name=row["name"],
+        kind=_KINDS[row["relkind"]],
+        rls_enabled=row["rls_enabled"],
+        grants=tuple(
+            sorted(
+                (Grant(grantee=g, privilege=p) for g, p in row["grants"]),
+                key=lambda g: (g.grantee, g.privilege),
+            )
+        ),
     )
 
 

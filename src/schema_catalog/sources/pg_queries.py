@@ -77,6 +77,21 @@ select rel.oid, rel.schema, rel.name, rel.relkind,
          join pg_class pc on pc.oid = t.relid
          join pg_namespace pn on pn.oid = pc.relnamespace
          where t.level > 0) else '{}' end as partitions,
+       -- A leaf partition has its own RLS flag and ACL: a client may query it directly.
+       case when rel.relkind = 'p' then (
+         select coalesce(json_agg(json_build_object(
+                  'name', pn.nspname || '.' || pc.relname, 'relkind', pc.relkind,
+                  'rls_enabled', pc.relrowsecurity,
+                  'grants', array(
+                    select array[case when acl.grantee = 0 then 'PUBLIC'
+                                      else pg_get_userbyid(acl.grantee)::text end,
+                                 acl.privilege_type]
+                    from aclexplode(pc.relacl) acl where acl.grantee <> pc.relowner))
+                  order by pn.nspname, pc.relname), '[]')
+         from pg_partition_tree(rel.oid) t
+         join pg_class pc on pc.oid = t.relid
+         join pg_namespace pn on pn.oid = pc.relnamespace
+         where t.isleaf and t.level > 0) else '[]' end as leaf_partitions,
        array(select pn.nspname || '.' || pc.relname
              from pg_inherits i
              join pg_class pc on pc.oid = i.inhparent

@@ -11,8 +11,8 @@ foreign tables outside the internal schemas, never at partitioned roots.
 Where a snapshot stands in for the live check (``has_column_privilege``):
 privileges come from the recorded grants (table or column, to the role or to
 ``PUBLIC``); privileges held only through role membership or ownership are not
-recorded, and partitions folded under their root keep no grants of their own,
-so splinter's findings on leaf partitions cannot be decided from a snapshot.
+recorded. Leaf partitions, folded under their root, are checked with their own
+table grants (column grants on a leaf are not recorded).
 """
 
 from __future__ import annotations
@@ -21,12 +21,12 @@ from collections.abc import Iterator
 
 from schema_catalog.analysis import rls
 from schema_catalog.analysis.lint.registry import Hit, LintContext, rule
-from schema_catalog.analysis.lint.scope import user_tables
-from schema_catalog.model import Table
+from schema_catalog.analysis.lint.scope import queryable_tables
+from schema_catalog.model import Table, TableKind
 
 EXTENSION = "pg_graphql"
 # pg_graphql's own relkind filter ('r', 'v', 'm', 'f'): partitioned roots are not exposed.
-_KIND_LABELS = {
+_KIND_LABELS: dict[TableKind, str] = {
     "table": "Table",
     "view": "View",
     "materialized_view": "Materialized view",
@@ -85,13 +85,13 @@ def _graphql_installed(ctx: LintContext) -> bool:
 def _exposed(ctx: LintContext, role: str, audience: str) -> Iterator[Hit]:
     if not _graphql_installed(ctx):
         return
-    for table in user_tables(ctx, "table", "view", "materialized_view", "foreign_table"):
+    for table, page in queryable_tables(ctx, *_KIND_LABELS):
         if _selectable_column(table, role):
             yield Hit(
                 table.qualified_name,
                 f"{_KIND_LABELS[table.kind]} is visible in the GraphQL schema {audience}:"
                 f" `{role}` can SELECT it (revoke SELECT from `{role}` and PUBLIC to hide it)",
-                table.qualified_name,
+                page,
             )
 
 

@@ -11,7 +11,7 @@ from pglast.visitors import Skip, Visitor
 
 from schema_catalog.analysis import rls
 from schema_catalog.analysis.lint.registry import Hit, LintContext, rule
-from schema_catalog.analysis.lint.scope import exposed_schema, quoted, user_tables
+from schema_catalog.analysis.lint.scope import exposed_schema, queryable_tables, quoted, user_tables
 from schema_catalog.model import Policy, Table
 
 
@@ -64,13 +64,14 @@ def rls_disabled_in_public(ctx: LintContext) -> Iterator[Hit]:
     *Best practice*: ``ALTER TABLE ... ENABLE ROW LEVEL SECURITY`` and add
     policies, or revoke the grants from ``anon`` and ``authenticated``.
     """
-    for table in user_tables(ctx, "table"):
+    for table, page in queryable_tables(ctx, "table"):
         roles = rls.selectable_by_api(table)
         if not table.rls_enabled and roles and exposed_schema(table.schema_):
+            partition = "" if page == table.qualified_name else f" (a partition of `{page}`)"
             yield Hit(
                 table.qualified_name,
-                f"RLS is disabled and {quoted(roles)} can SELECT it through the API",
-                table.qualified_name,
+                f"RLS is disabled{partition} and {quoted(roles)} can SELECT it through the API",
+                page,
             )
 
 

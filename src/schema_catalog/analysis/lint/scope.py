@@ -54,6 +54,33 @@ def user_tables(ctx: LintContext, *kinds: TableKind) -> Iterator[Table]:
             yield table
 
 
+def queryable_tables(ctx: LintContext, *kinds: TableKind) -> Iterator[tuple[Table, str]]:
+    """``(relation, the table its findings belong to)`` for every relation a client can
+    query by name: `user_tables`, plus the leaf partitions folded under partitioned
+    ones. A leaf keeps its root's columns, but RLS flag, grants and policies are its
+    own (none of the root's apply when the leaf is queried directly)."""
+    for table in user_tables(ctx):
+        if not kinds or table.kind in kinds:
+            yield table, table.qualified_name
+        for leaf in table.leaf_partitions:
+            schema, _, name = leaf.name.partition(".")
+            if schema in INTERNAL_SCHEMAS or (kinds and leaf.kind not in kinds):
+                continue
+            relation = table.model_copy(
+                update={
+                    "schema_": schema,
+                    "name": name,
+                    "kind": leaf.kind,
+                    "rls_enabled": leaf.rls_enabled,
+                    "grants": leaf.grants,
+                    "policies": (),
+                    "partitions": (),
+                    "leaf_partitions": (),
+                }
+            )
+            yield relation, table.qualified_name
+
+
 def exposed_schema(schema: str) -> bool:
     return schema not in INTERNAL_SCHEMAS
 

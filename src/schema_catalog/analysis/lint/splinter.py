@@ -337,7 +337,8 @@ def unsupported_reg_types(ctx: LintContext) -> Iterator[Hit]:
     """
     for table in ctx.catalog.tables:
         for column in table.columns:
-            base = column.type.lower().removeprefix("pg_catalog.").rstrip("[]")
+            # Splinter matches the scalar types by name: ``regproc[]`` (``_regproc``) is not one.
+            base = column.type.lower().removeprefix("pg_catalog.")
             if base in _REG_TYPES:
                 yield Hit(
                     f"{table.qualified_name}.{column.name}",
