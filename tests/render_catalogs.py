@@ -22,7 +22,6 @@ from schema_catalog.model import (
     Grant,
     Index,
     Policy,
-    Presence,
     PrimaryKey,
     RlsCoverage,
     SourceInfo,
@@ -83,7 +82,7 @@ def organizations() -> Table:
             ),
         ),
         grants=API_GRANTS,
-        presence=Presence(database=True, drizzle=True),
+        presence=("database", "drizzle"),
         tenancy=Tenancy(status="tenant_root"),
         migration_status="live_and_declared",
         drift=(
@@ -142,7 +141,7 @@ def organization_members() -> Table:
             ),
         ),
         grants=API_GRANTS,
-        presence=Presence(database=True, drizzle=True),
+        presence=("database", "drizzle"),
         tenancy=Tenancy(status="direct", column="organization_id"),
         migration_status="live_and_declared",
     )
@@ -194,7 +193,7 @@ def books() -> Table:
             ),
         ),
         grants=API_GRANTS,
-        presence=Presence(database=True, drizzle=True),
+        presence=("database", "drizzle"),
         tenancy=Tenancy(status="direct", column="organization_id"),
         migration_status="live_and_declared",
         estimated_rows=1500,
@@ -224,7 +223,7 @@ def book_chapters() -> Table:
         ),
         rls_enabled=False,
         grants=API_GRANTS,
-        presence=Presence(database=True),
+        presence=("database",),
         tenancy=Tenancy(
             status="inherited",
             column="book_id",
@@ -257,7 +256,7 @@ def onboarding_responses() -> Table:
         domains=("Organizations",),
         columns=(_id(), _org_column(), Column(name="answers", type="jsonb")),
         foreign_keys=(ORG_FK,),
-        presence=Presence(drizzle=True),
+        presence=("drizzle",),
         tenancy=Tenancy(status="direct", column="organization_id"),
         migration_status="drizzle_only",
         location="db/schema.ts:120",
@@ -270,7 +269,7 @@ def subscription_plans() -> Table:
         name="subscription_plans",
         columns=(_id(), Column(name="name", type="text", nullable=False)),
         primary_key=PrimaryKey(name="subscription_plans_pkey", columns=("id",)),
-        presence=Presence(migrations=True),
+        presence=("migrations",),
         tenancy=Tenancy(status="platform"),
         migration_status="proposed",
         location="supabase/migrations/20250101_plans.sql:3",
@@ -286,7 +285,7 @@ def book_stats() -> Table:
         columns=(Column(name="organization_id", type="uuid"), Column(name="n", type="bigint")),
         view_definition=" SELECT organization_id,\n    count(*) AS n\n   FROM books\n"
         "  GROUP BY organization_id;",
-        presence=Presence(database=True),
+        presence=("database",),
         tenancy=Tenancy(status="direct", column="organization_id"),
         migration_status="live",
     )
@@ -334,7 +333,7 @@ def _stats(
         return Count(name=name, tables=len(members), columns=sum(len(t.columns) for t in members))
 
     by_source = [
-        count(src, [t for t in tables if getattr(t.presence, src)])
+        count(src, [t for t in tables if src in t.presence])
         for src in ("database", "drizzle", "migrations")
     ]
     tenancy: dict[str, int] = {}
@@ -455,7 +454,7 @@ def hostile_table() -> Table:
         ),
         rls_enabled=True,
         policies=(Policy(name="p <script>", using=HOSTILE, with_check="{% raw %}x"),),
-        presence=Presence(database=True),
+        presence=("database",),
         tenancy=Tenancy(status="unscoped", notes=(HOSTILE,)),
         migration_status="live",
     )
@@ -496,7 +495,7 @@ def synthetic_catalog(count: int, per_domain: int = 25) -> Catalog:
                 primary_key=PrimaryKey(name=f"table_{i:05d}_pkey", columns=("id",)),
                 foreign_keys=fks,
                 rls_enabled=i % 2 == 0,
-                presence=Presence(database=True),
+                presence=("database",),
             )
         )
     frozen = tuple(tables)

@@ -32,17 +32,23 @@ def test_live_wins_and_presence_lists_every_source() -> None:
     )
     orgs = merged.table("public.organizations")
     assert orgs is not None and len(orgs.columns) == 28
-    assert (orgs.presence.database, orgs.presence.drizzle, orgs.presence.migrations) == (
+    assert (
+        "database" in orgs.presence,
+        "drizzle" in orgs.presence,
+        "migrations" in orgs.presence,
+    ) == (
         True,
         True,
         False,
     )
     onboarding = merged.table("public.onboarding_responses")
     assert (
-        onboarding is not None and onboarding.presence.drizzle and not onboarding.presence.database
+        onboarding is not None
+        and "drizzle" in onboarding.presence
+        and "database" not in onboarding.presence
     )
     proposed = merged.table("public.voice_baselines")
-    assert proposed is not None and proposed.presence.migrations
+    assert proposed is not None and "migrations" in proposed.presence
     assert [t.name for t in merged.tables] == sorted(t.name for t in merged.tables)
 
 

@@ -32,7 +32,15 @@ def test_the_json_uses_the_public_field_names() -> None:
     data = json.loads(snapshot.dumps(_catalog("id")))
     assert data["format_version"] == FORMAT_VERSION
     assert data["tables"][0]["schema"] == "public"
-    assert set(data["tables"][0]["presence"]) == {"database", "drizzle", "migrations"}
+    assert data["tables"][0]["presence"] == []  # the kinds of the sources that have it
+
+
+def test_format_1_presence_flags_become_the_list_of_sources() -> None:
+    data = json.loads(snapshot.dumps(_catalog("id")))
+    data["format_version"] = 1
+    data["tables"][0]["presence"] = {"database": True, "drizzle": False, "migrations": True}
+    [table] = snapshot.loads(json.dumps(data)).tables
+    assert table.presence == ("database", "migrations")
 
 
 def test_unchanged_schema_keeps_bytes_and_timestamp(tmp_path: Path) -> None:

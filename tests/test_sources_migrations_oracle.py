@@ -21,7 +21,7 @@ import pytest
 from conftest import DatabaseFactory
 from schema_catalog import analysis
 from schema_catalog.config import Config
-from schema_catalog.model import Catalog, Presence, Table
+from schema_catalog.model import Catalog, Table
 from schema_catalog.sources import migrations, postgres
 from schema_catalog.sources.migrations.files import discover
 
@@ -188,6 +188,6 @@ def test_pending_files_replay_on_top_of_the_live_catalog(make_database: Database
         "public.todo_items",
     ]
     for name, table in replayed_tables.items():
-        assert table.presence == Presence(migrations=True), name
+        assert table.presence == ("migrations",), name
         assert differences(table_facts(table), table_facts(live_tables[name])) == [], name
     assert replayed.enums == everything.enums

@@ -96,7 +96,7 @@ def test_every_relation_is_there_once_with_its_kind(
         expected[r["name"]] = "partitioned_table" if quoted(r["name"]) in partitioned else kind
     assert {t.qualified_name: t.kind for t in catalog.tables} == expected
     assert len(catalog.tables) == len(expected)
-    assert all(t.presence.database for t in catalog.tables)
+    assert all("database" in t.presence for t in catalog.tables)
 
 
 def quoted(qualified: str) -> str:

@@ -31,6 +31,7 @@ from schema_catalog.model import Catalog, Finding
 if TYPE_CHECKING:
     from schema_catalog.analysis.diff import CatalogDiff
 from schema_catalog.progress import Progress
+from schema_catalog.sources import registry
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -60,8 +61,11 @@ def _extract(args: argparse.Namespace) -> int:
     progress = Progress(quiet=args.quiet)
     options = pipeline.ExtractOptions(
         dsn=args.dsn,
-        drizzle=args.drizzle,
-        migrations=args.migrations,
+        paths={
+            key: getattr(args, key)
+            for key in (s.config_key for s in registry.file_sources())
+            if key is not None
+        },
         schemas=args.schema,
         no_database=args.no_database,
         keep_going=args.keep_going,
@@ -273,20 +277,10 @@ def _parser() -> argparse.ArgumentParser:
 
     extract = verb("extract", _extract, "Read the sources and write the catalog JSON.")
     extract.add_argument("--dsn", metavar="URL", help="PostgreSQL URL (default: $DATABASE_URL)")
-    extract.add_argument(
-        "--drizzle",
-        metavar="PATH",
-        action="append",
-        default=[],
-        help=".ts file, folder, glob, drizzle.config.ts or meta/ (repeatable)",
-    )
-    extract.add_argument(
-        "--migrations",
-        metavar="PATH",
-        action="append",
-        default=[],
-        help=".sql file or folder of migrations (repeatable)",
-    )
+    for source in registry.file_sources():  # --drizzle, --migrations, --supabase-schemas...
+        extract.add_argument(
+            f"--{source.option}", metavar="PATH", action="append", default=[], help=source.help
+        )
     extract.add_argument(
         "--schema",
         metavar="NAME",

@@ -35,7 +35,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from schema_catalog.dsn import has_password
 from schema_catalog.errors import ConfigError
@@ -63,9 +70,36 @@ class DatabaseSource(_Section):
 
 
 class Sources(_Section):
+    """``database`` and, per file source of the registry, its list of paths.
+
+    Which keys exist is the registry's to say (`sources.registry`): the
+    extraction refuses a key no source has, naming the file and key.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="allow")
+
     database: DatabaseSource | None = None
     drizzle: tuple[str, ...] = ()
     migrations: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _paths_are_lists(self) -> Sources:
+        for key, value in (self.model_extra or {}).items():
+            if not isinstance(value, list) or not all(isinstance(p, str) for p in value):
+                raise ValueError(f"sources.{key} must be a list of paths")
+        return self
+
+    def paths(self, key: str) -> tuple[str, ...]:
+        """The configured paths of the file source whose catalog.yml key is ``key``."""
+        value = getattr(self, key, None) if key in type(self).model_fields else None
+        if value is None:
+            value = (self.model_extra or {}).get(key, ())
+        return tuple(str(p) for p in value)
+
+    def keys(self) -> set[str]:
+        """Every file source key present in the file (``database`` aside)."""
+        named = {k for k in ("drizzle", "migrations") if k in self.model_fields_set}
+        return named | set(self.model_extra or {})
 
 
 class DomainConfig(_Section):

@@ -20,9 +20,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from functools import cached_property
-from typing import Any, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 FORMAT_VERSION = 2
 """2: the snapshot holds facts only (1 also held the analysis of its time)."""
@@ -30,11 +30,17 @@ FORMAT_VERSION = 2
 TableKind = Literal["table", "view", "materialized_view", "partitioned_table", "foreign_table"]
 TenancyStatus = Literal["tenant_root", "direct", "inherited", "platform", "unscoped"]
 Severity = Literal["error", "warning", "info"]
-SourceKind = Literal["database", "drizzle", "drizzle_snapshot", "migrations", "snapshot"]
+SourceKind = str
+"""A source's name in the registry (`sources.registry`): ``database``, ``drizzle``,
+``drizzle_snapshot``, ``migrations``, ``supabase_schemas``..."""
+SourceRole = Literal["live", "proposed", "declared"]
+"""What a source's tables are: in the database, created by pending migration SQL, or
+declared in code the team keeps (an ORM schema, declarative SQL)."""
 MigrationStatus = Literal[
     "live",  # in the database only (not declared in Drizzle)
     "live_and_declared",  # in the database and in Drizzle
     "drizzle_only",  # declared in Drizzle, not in the database
+    "declared",  # declared by another source (e.g. supabase/schemas), not in the database
     "proposed",  # created by pending migration SQL, not in the database
     "proposed_and_declared",  # pending migration and Drizzle, not in the database
 ]
@@ -234,10 +240,15 @@ class DriftItem(Model):
     right: str | None
 
 
-class Presence(Model):
-    database: bool = False
-    drizzle: bool = False
-    migrations: bool = False
+def _presence_from_flags(value: object) -> object:
+    # Format 1 wrote {"database": true, "drizzle": false, ...}.
+    if isinstance(value, dict):
+        return tuple(sorted(kind for kind, present in value.items() if present))
+    return value
+
+
+Presence = Annotated[tuple[SourceKind, ...], BeforeValidator(_presence_from_flags)]
+"""The sources that declare an object, sorted (``("database", "drizzle")``)."""
 
 
 # --------------------------------------------------------------------------- tables
@@ -280,7 +291,7 @@ class Table(Model):
     size_bytes: int | None = None
     """Total relation size (heap, indexes, TOAST), summed over partitions."""
     publications: tuple[str, ...] = ()
-    presence: Presence = Presence()
+    presence: Presence = ()
     tenancy: Tenancy = Tenancy()
     migration_status: MigrationStatus | None = None
     drift: tuple[DriftItem, ...] = ()
@@ -449,8 +460,21 @@ class Stats(Model):
     findings: dict[str, int] = {}
 
 
+LEGACY_ROLES: dict[SourceKind, SourceRole] = {
+    "database": "live",
+    "migrations": "proposed",
+    "drizzle": "declared",
+    "drizzle_snapshot": "declared",
+}
+"""Roles of the sources snapshots named before sources recorded their role."""
+ROLE_ORDER: tuple[SourceRole, ...] = ("live", "proposed", "declared")
+"""Which role describes a table best when several sources have it: live facts first."""
+
+
 class SourceInfo(Model):
     kind: SourceKind
+    role: SourceRole | None = None
+    """Set by every source; None only in snapshots from before roles existed."""
     location: str
     """Where the facts came from: ``postgresql://user@host:5432/db`` (never a password) or a path."""
     details: dict[str, str] = {}
@@ -507,6 +531,15 @@ class Catalog(Model):
     def referenced_by(self, qualified_name: str) -> tuple[tuple[Table, ForeignKey], ...]:
         """Foreign keys in other tables that point at ``qualified_name``."""
         return self._incoming.get(qualified_name, ())
+
+    def source_roles(self) -> dict[SourceKind, SourceRole]:
+        """Each source's role by kind, in merge order (the first describes a table best).
+
+        Sources record their role; catalogs written before roles existed get the
+        roles of the sources of that time (`LEGACY_ROLES`).
+        """
+        roles = {s.kind: s.role for s in self.sources if s.role is not None}
+        return roles | {k: r for k, r in LEGACY_ROLES.items() if k not in roles}
 
     def source_view(self, kind: SourceKind) -> SourceView | None:
         return next((v for v in self.source_views if v.kind == kind), None)

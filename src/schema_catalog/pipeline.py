@@ -11,18 +11,18 @@ from __future__ import annotations
 import glob
 import math
 import os
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from schema_catalog import atomic, snapshot
 from schema_catalog import dsn as dsn_module
 from schema_catalog.config import Config
-from schema_catalog.errors import CatalogError, ExtractionFailed, SourceError
-from schema_catalog.model import Catalog, Finding, SourceInfo
+from schema_catalog.errors import CatalogError, ConfigError, ExtractionFailed, SourceError
+from schema_catalog.model import Catalog, Finding, SourceRole
 from schema_catalog.progress import SILENT, Progress
-from schema_catalog.sources import merge
+from schema_catalog.sources import merge, registry
 
 if TYPE_CHECKING:
     from schema_catalog.analysis.diff import CatalogDiff
@@ -36,6 +36,8 @@ class ExtractOptions:
     dsn: str | None = None
     drizzle: Sequence[str] = ()
     migrations: Sequence[str] = ()
+    paths: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    """Paths of any file source, by its catalog.yml key (``supabase_schemas``)."""
     schemas: Sequence[str] = ()
     no_database: bool = False
     keep_going: bool = False
@@ -46,6 +48,10 @@ class ExtractOptions:
     """The whole database read ends by then, answered or not (0: no deadline)."""
     database_label: str | None = None
     """Shown instead of the redacted DSN (the demo's embedded server has a temp path)."""
+
+    def paths_for(self, key: str) -> Sequence[str]:
+        named = {"drizzle": self.drizzle, "migrations": self.migrations}
+        return named.get(key) or self.paths.get(key, ())
 
 
 def extract(config: Config, options: ExtractOptions, progress: Progress = SILENT) -> Catalog:
@@ -62,37 +68,57 @@ def extract(config: Config, options: ExtractOptions, progress: Progress = SILENT
         live = _with_history_note(live, history)
         if options.database_label:
             live = _relabel(live, options.database_label)
-        catalogs.append(live)
-    drizzle_paths = _paths(options.drizzle, config.sources.drizzle, config)
-    if drizzle_paths:
-        with progress.phase(f"Reading Drizzle ({len(drizzle_paths)} path(s))"):
-            catalogs.extend(_read_drizzle(drizzle_paths, keep_going=options.keep_going))
-    migration_paths = _paths(options.migrations, config.sources.migrations, config)
-    if migration_paths:
-        from schema_catalog.sources import migrations
-
-        with progress.phase(f"Replaying migrations ({len(migration_paths)} path(s))"):
-            catalogs.append(
-                migrations.read(
-                    migration_paths,
-                    base=live,
-                    applied=applied,
-                    schemas=schemas,
-                    server_version=_server_version(live, config),
-                    target=config.target,
-                    api_grants=config.supabase.api_grants == "legacy",
-                    keep_going=options.keep_going,
-                )
-            )
+        catalogs.append(_with_role(live, "live"))
+    context = registry.ReadContext(
+        config=config,
+        schemas=schemas,
+        keep_going=options.keep_going,
+        live=live,
+        applied=applied,
+        server_version=_server_version(live, config),
+    )
+    catalogs += _read_files(config, options, context, progress)
     if not catalogs:
         raise SourceError(
             "no source to read",
-            fix="pass --dsn (or set DATABASE_URL), --drizzle PATH or --migrations PATH, "
-            "or list sources in catalog/catalog.yml",
+            fix="pass --dsn (or set DATABASE_URL) or "
+            + ", ".join(f"--{s.option} PATH" for s in registry.file_sources())
+            + ", or list sources in catalog/catalog.yml",
         )
     from schema_catalog.analysis import locations
 
     return locations.from_root(merge.merge(catalogs, schemas=schemas), config.project_root)
+
+
+def _read_files(
+    config: Config, options: ExtractOptions, context: registry.ReadContext, progress: Progress
+) -> list[Catalog]:
+    """Every file source of the registry that has paths, in the registry's order."""
+    _check_source_keys(config)
+    catalogs: list[Catalog] = []
+    for source in registry.file_sources():
+        key = source.config_key or source.kind
+        paths = _paths(options.paths_for(key), config.sources.paths(key), config)
+        if paths and source.read is not None:
+            with progress.phase(f"Reading {source.kind} ({len(paths)} path(s))"):
+                catalogs += [_with_role(c, source.role) for c in source.read(paths, context)]
+    return catalogs
+
+
+def _check_source_keys(config: Config) -> None:
+    known = {s.config_key for s in registry.file_sources()}
+    for key in sorted(config.sources.keys() - known):
+        raise ConfigError(
+            f"`sources.{key}` names no source",
+            where=config.where,
+            fix="use one of: database, " + ", ".join(sorted(k for k in known if k)),
+        )
+
+
+def _with_role(catalog: Catalog, role: SourceRole) -> Catalog:
+    """The source's role (the registry's word) on each of its SourceInfo records."""
+    sources = tuple(s if s.role else s.model_copy(update={"role": role}) for s in catalog.sources)
+    return catalog.model_copy(update={"sources": sources})
 
 
 def _read_database(
@@ -249,19 +275,6 @@ def _paths(cli: Sequence[str], configured: Sequence[str], config: Config) -> lis
     return [shown(p) for p in found]
 
 
-def _read_drizzle(paths: Sequence[Path], *, keep_going: bool = False) -> list[Catalog]:
-    from schema_catalog.sources import drizzle
-
-    meta = [p for p in paths if p.is_dir() and p.name == "meta"]
-    schema_paths = [p for p in paths if p not in meta]
-    catalogs = [drizzle.read_kit_snapshot(p) for p in meta]
-    if schema_paths:
-        catalogs.insert(0, drizzle.read(schema_paths, keep_going=keep_going))
-    return catalogs
-
-
 def _relabel(catalog: Catalog, label: str) -> Catalog:
-    sources = tuple(
-        SourceInfo(kind=s.kind, location=label, details=s.details) for s in catalog.sources
-    )
+    sources = tuple(s.model_copy(update={"location": label}) for s in catalog.sources)
     return catalog.model_copy(update={"sources": sources})

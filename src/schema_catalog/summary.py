@@ -7,12 +7,14 @@ from pathlib import Path
 from schema_catalog.model import Catalog, Table
 
 _LARGEST = 3
+_DRIZZLE = {"drizzle", "drizzle_snapshot"}
+_PROPOSED = ("proposed", "proposed_and_declared")
 
 
 def summarize(catalog: Catalog, out: Path) -> str:
-    live = [t for t in catalog.tables if t.presence.database and _is_table(t)]
-    declared = [t for t in catalog.tables if t.presence.drizzle]
-    proposed = [t for t in catalog.tables if t.presence.migrations and not t.presence.database]
+    live = [t for t in catalog.tables if "database" in t.presence and _is_table(t)]
+    declared = [t for t in catalog.tables if _DRIZZLE & set(t.presence)]
+    proposed = [t for t in catalog.tables if t.migration_status in _PROPOSED]
     lines = [f"Catalog written to {out}"]
     if live:
         columns = sum(len(t.columns) for t in live)
@@ -20,7 +22,7 @@ def summarize(catalog: Catalog, out: Path) -> str:
         largest = sorted(live, key=lambda t: (-len(t.columns), t.qualified_name))[:_LARGEST]
         lines.append("  largest: " + ", ".join(f"{t.name} ({len(t.columns)})" for t in largest))
     if declared:
-        only = sum(1 for t in declared if not t.presence.database)
+        only = sum(1 for t in declared if "database" not in t.presence)
         lines.append(f"  declared in Drizzle: {len(declared)} ({only} not in the database)")
     if proposed:
         lines.append(f"  proposed by migrations: {len(proposed)} new tables")

@@ -16,7 +16,7 @@ from schema_catalog.analysis.lint import RULES, LintContext, run, sort_key
 from schema_catalog.analysis.lint.consolidate import consolidate
 from schema_catalog.analysis.lint.sources import SOURCE_RULES
 from schema_catalog.config import Config, TableConfig, check_tables, match_tables
-from schema_catalog.model import Catalog, SourceKind, Table, Tenancy
+from schema_catalog.model import Catalog, SourceKind, SourceRole, Table, Tenancy
 
 
 def analyze(catalog: Catalog, config: Config) -> Catalog:
@@ -28,6 +28,7 @@ def analyze(catalog: Catalog, config: Config) -> Catalog:
     settings = tenancy.TenancySettings.from_config(config, names)
     statuses = tenancy.classify(catalog, settings)
     views = drift.view_index(catalog)
+    roles = catalog.source_roles()
     tables = tuple(
         _enrich(
             t,
@@ -35,6 +36,7 @@ def analyze(catalog: Catalog, config: Config) -> Catalog:
             membership[t.qualified_name],
             statuses[t.qualified_name],
             views.get(t.qualified_name, {}),
+            roles,
         )
         for t in catalog.tables
     )
@@ -60,6 +62,7 @@ def _enrich(
     domain_names: tuple[str, ...],
     status: Tenancy,
     views: dict[SourceKind, Table],
+    roles: dict[SourceKind, SourceRole],
 ) -> Table:
     extra = _table_config(config, table)
     return table.model_copy(
@@ -67,8 +70,8 @@ def _enrich(
             "domains": domain_names,
             "tenancy": status,
             "rls": rls.coverage(table, status),
-            "migration_status": drift.migration_status(table.presence),
-            "drift": drift.table_drift(table, views),
+            "migration_status": drift.migration_status(table.presence, roles),
+            "drift": drift.table_drift(table, views, roles),
             "description": extra.description if extra else table.description,
             "owner": extra.owner if extra else table.owner,
         }

@@ -22,37 +22,48 @@ sources that do not manage RLS would otherwise drift on every table.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 
 from schema_catalog.analysis import normalize
 from schema_catalog.model import (
+    ROLE_ORDER,
     Catalog,
     DriftItem,
     MigrationStatus,
     Policy,
     Presence,
     SourceKind,
+    SourceRole,
     Table,
 )
 
+DRIZZLE_KINDS = frozenset({"drizzle", "drizzle_snapshot"})
 
-def migration_status(presence: Presence) -> MigrationStatus | None:
-    if presence.database:
-        return "live_and_declared" if presence.drizzle else "live"
-    if presence.migrations:
-        return "proposed_and_declared" if presence.drizzle else "proposed"
-    if presence.drizzle:
-        return "drizzle_only"
+
+def migration_status(
+    presence: Presence, roles: Mapping[SourceKind, SourceRole]
+) -> MigrationStatus | None:
+    """Live, proposed or only declared, from the roles of the sources that have the table."""
+    have = {roles.get(kind) for kind in presence}
+    declared = "declared" in have
+    if "live" in have:
+        return "live_and_declared" if declared else "live"
+    if "proposed" in have:
+        return "proposed_and_declared" if declared else "proposed"
+    if declared:
+        return "drizzle_only" if set(presence) <= DRIZZLE_KINDS else "declared"
     return None
 
 
-def primary_source(presence: Presence) -> SourceKind:
-    """Which source the merged catalog took the table from."""
-    if presence.database:
-        return "database"
-    if presence.migrations:
-        return "migrations"
-    return "drizzle"
+def primary_source(presence: Presence, roles: Mapping[SourceKind, SourceRole]) -> SourceKind:
+    """Which source the merged catalog took the table from (merge order: live first)."""
+    order = list(roles)
+
+    def rank(kind: SourceKind) -> tuple[int, int, str]:
+        role = roles.get(kind, "declared")
+        return (ROLE_ORDER.index(role), order.index(kind) if kind in order else len(order), kind)
+
+    return min(presence, key=rank) if presence else "database"
 
 
 def view_index(catalog: Catalog) -> dict[str, dict[SourceKind, Table]]:
@@ -64,17 +75,19 @@ def view_index(catalog: Catalog) -> dict[str, dict[SourceKind, Table]]:
     return index
 
 
-def table_drift(table: Table, views: dict[SourceKind, Table]) -> tuple[DriftItem, ...]:
+def table_drift(
+    table: Table, views: dict[SourceKind, Table], roles: Mapping[SourceKind, SourceRole]
+) -> tuple[DriftItem, ...]:
     """Every difference between the sources that have this table, sorted.
 
-    ``views`` is the table as each non-database source declares it (`view_index`).
+    ``views`` is the table as each non-database source declares it (`view_index`);
+    the primary source is compared with every other one (a drizzle-kit snapshot
+    only with the Drizzle schema files it was generated from).
     """
-    left_kind = primary_source(table.presence)
+    left_kind = primary_source(table.presence, roles)
     items: list[DriftItem] = []
-    for right_kind in ("drizzle", "migrations"):
-        right = views.get(right_kind)
-        if right is not None and right_kind != left_kind:
-            items += compare(table, right, left_kind, right_kind)
+    for right_kind in sorted(views.keys() - {"drizzle_snapshot", left_kind}):
+        items += compare(table, views[right_kind], left_kind, right_kind)
     declared, committed = views.get("drizzle"), views.get("drizzle_snapshot")
     if declared is not None and committed is not None:
         items += compare(declared, committed, "drizzle", "drizzle_snapshot")

@@ -13,7 +13,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from schema_catalog.model import Catalog, Count, Finding, SourceKind, Stats, Table
+from schema_catalog.analysis.drift import DRIZZLE_KINDS
+from schema_catalog.model import Catalog, Count, Finding, Stats, Table
 
 LARGEST = 10
 ROW_KINDS = ("table", "partitioned_table")
@@ -56,17 +57,14 @@ def _count(name: str, tables: list[Table]) -> Count:
 
 
 def _by_source(catalog: Catalog) -> tuple[Count, ...]:
-    live = [t for t in row_tables(catalog.tables) if t.presence.database]
-    counts = [_count("database", live)]
+    rows = row_tables(catalog.tables)
+    counts = [_count("database", [t for t in rows if "database" in t.presence])]
     for view in sorted(catalog.source_views, key=lambda v: v.kind):
         counts.append(_count(view.kind, row_tables(view.tables)))
-    kinds: tuple[SourceKind, ...] = ("drizzle", "migrations")
-    for kind in kinds:
-        # A merged catalog without source views still knows presence.
-        if catalog.source_view(kind) is None:
-            present = [t for t in row_tables(catalog.tables) if getattr(t.presence, kind)]
-            if present:
-                counts.append(_count(kind, present))
+    # A merged catalog without a source's view still knows its presence.
+    viewed = {v.kind for v in catalog.source_views} | {"database"}
+    for kind in sorted({k for t in rows for k in t.presence} - viewed):
+        counts.append(_count(kind, [t for t in rows if kind in t.presence]))
     return tuple(sorted((c for c in counts if c.tables), key=lambda c: c.name))
 
 
@@ -124,10 +122,10 @@ def figures(
     """The counts of ``tables`` (``statuses``: every tenancy status, in display order)."""
     everything = list(tables)
     rows = row_tables(everything)
-    live = [t for t in rows if t.presence.database]
+    live = [t for t in rows if "database" in t.presence]
     return Figures(
         live=Slice.of(live),
-        declared_in_drizzle=Slice.of(t for t in rows if t.presence.drizzle),
+        declared_in_drizzle=Slice.of(t for t in rows if DRIZZLE_KINDS & set(t.presence)),
         drizzle_only=Slice.of(t for t in rows if t.migration_status == "drizzle_only"),
         proposed=Slice.of(
             t for t in rows if t.migration_status in ("proposed", "proposed_and_declared")

@@ -22,10 +22,11 @@ MIGRATION_LABELS = {
     "live": "live only",
     "live_and_declared": "live and declared",
     "drizzle_only": "Drizzle only, not applied",
+    "declared": "declared, not applied",
     "proposed": "proposed, not applied",
     "proposed_and_declared": "proposed and declared, not applied",
 }
-NOT_APPLIED = frozenset({"drizzle_only", "proposed", "proposed_and_declared"})
+NOT_APPLIED = frozenset({"drizzle_only", "declared", "proposed", "proposed_and_declared"})
 TENANCY_LABELS = {
     "tenant_root": "tenant root",
     "direct": "direct tenant key",

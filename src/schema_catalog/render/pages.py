@@ -348,7 +348,7 @@ def findings_context(catalog: Catalog, config: Config, links: PageLinks) -> dict
 def _live_or_not(table: Table | None) -> str:
     if table is None:
         return ""
-    if table.presence.database:
+    if "database" in table.presence:
         return "live"
     return "not applied" if badges.not_applied(table) else ""
 

@@ -1,8 +1,10 @@
 """Merge the catalogs of several sources into one.
 
 Each table appears once in `Catalog.tables`, taken from its primary source: the
-database when the table is live, else pending migrations, else Drizzle (then a
-drizzle-kit snapshot). `Table.presence` records every source that has it, and
+live one (the database) when the table is live, else pending migrations, else a
+declaring source (in the order the registry reads them: declarative SQL, then
+Drizzle, then a drizzle-kit snapshot). `Table.presence` records every source
+that has it, and
 the non-database views are kept whole in `Catalog.source_views`, so analysis can
 compare what each source says (drift) from the snapshot alone.
 """
@@ -11,21 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from schema_catalog.model import Catalog, Enum, Presence, SourceKind, SourceView, Table
-
-# Which source describes a table best when several have it: live facts first.
-_PRIORITY: tuple[SourceKind, ...] = (
-    "database",
-    "snapshot",
-    "migrations",
-    "drizzle",
-    "drizzle_snapshot",
-)
+from schema_catalog.model import ROLE_ORDER, Catalog, Enum, SourceKind, SourceView, Table
 
 
 def merge(catalogs: Sequence[Catalog], *, schemas: Sequence[str] | None = None) -> Catalog:
-    """One catalog from the per-source catalogs (each with a single source)."""
-    ordered = sorted(catalogs, key=lambda c: _PRIORITY.index(_kind(c)))
+    """One catalog from the per-source catalogs (each with a single source), given in
+    the registry's order; live facts describe a table best, declared ones least."""
+    ordered = sorted(catalogs, key=_rank)
     primary: dict[str, Table] = {}
     presence: dict[str, set[SourceKind]] = {}
     for catalog in ordered:
@@ -56,31 +50,25 @@ def _views(catalog: Catalog) -> tuple[SourceView, ...]:
     return ((own,) if kind != "database" else ()) + catalog.source_views
 
 
+def _rank(catalog: Catalog) -> float:
+    kind = _kind(catalog)
+    if kind == "snapshot":  # a replayed snapshot: after live facts, before the rest
+        return 0.5
+    return ROLE_ORDER.index(catalog.source_roles().get(kind, "declared"))
+
+
 def _kind(catalog: Catalog) -> SourceKind:
     return catalog.sources[0].kind if catalog.sources else "snapshot"
 
 
 def _kinds_of(table: Table, kind: SourceKind) -> set[SourceKind]:
-    if kind == "snapshot":  # a replayed snapshot keeps its own presence flags
-        flags = table.presence
-        kept: set[SourceKind] = set()
-        if flags.database:
-            kept.add("database")
-        if flags.drizzle:
-            kept.add("drizzle")
-        if flags.migrations:
-            kept.add("migrations")
-        return kept
+    if kind == "snapshot":  # a replayed snapshot keeps its own presence
+        return set(table.presence)
     return {kind}
 
 
 def _with_presence(table: Table, kinds: set[SourceKind]) -> Table:
-    flags = Presence(
-        database="database" in kinds,
-        drizzle=bool(kinds & {"drizzle", "drizzle_snapshot"}),
-        migrations="migrations" in kinds,
-    )
-    return table.model_copy(update={"presence": flags})
+    return table.model_copy(update={"presence": tuple(sorted(kinds))})
 
 
 def _merge_enums(ordered: Sequence[Catalog]) -> tuple[Enum, ...]:

@@ -31,7 +31,6 @@ from schema_catalog.model import (
     Index,
     LeafPartition,
     Policy,
-    Presence,
     PrimaryKey,
     Publication,
     Role,
@@ -183,7 +182,7 @@ def _table(rel: Row, parts: Mapping[str, list[Row]], publications: tuple[str, ..
         estimated_rows=rel["estimated_rows"],
         size_bytes=rel["size_bytes"],
         publications=publications,
-        presence=Presence(database=True),
+        presence=("database",),
     )
 
 

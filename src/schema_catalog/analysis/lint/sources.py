@@ -156,5 +156,20 @@ def migration_file_skipped(ctx: LintContext) -> Iterator[Hit]:
     return _reported(ctx, "MIG002")
 
 
+@rule("SRC001", "migration_history_unreadable", "warning")
+def migration_history_unreadable(ctx: LintContext) -> Iterator[Hit]:
+    """The database role may not read the history of applied migrations.
+
+    *Anti-pattern*: a catalog role without ``SELECT`` on
+    ``supabase_migrations.schema_migrations`` (or drizzle's
+    ``__drizzle_migrations``): which migration files are already applied is
+    then guessed by comparing the replay with the live schema.
+
+    *Best practice*: grant the catalog role read access to the history table
+    (the finding gives the statement).
+    """
+    return _reported(ctx, "SRC001")
+
+
 SOURCE_RULES = frozenset(code for code, r in RULES.items() if r.check.__module__ == __name__)
 """The codes of the sources' own reports: shown as reported, never merged with others."""

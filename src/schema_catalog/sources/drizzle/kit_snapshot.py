@@ -183,7 +183,7 @@ def table_from_kit(kit: KitTable, enums: EnumSchemas) -> model.Table:
         ),
         rls_enabled=bool(kit.get("isRLSEnabled")) or bool(policies),
         policies=_sorted(policies),
-        presence=model.Presence(drizzle=True),
+        presence=("drizzle",),
         location=kit.get("_location"),
     )
 
@@ -199,7 +199,7 @@ def view_from_kit(kit: KitTable, enums: EnumSchemas) -> model.Table:
         kind="materialized_view" if kit.get("materialized") else "view",
         columns=columns,
         view_definition=kit.get("definition"),
-        presence=model.Presence(drizzle=True),
+        presence=("drizzle",),
         location=kit.get("_location"),
     )
 

@@ -84,7 +84,7 @@ def table(state: TableState, catalog: CatalogState) -> model.Table:
         ),
         "view_definition": state.view_definition,
         "options": tuple(state.options),
-        "presence": model.Presence(migrations=True),
+        "presence": ("migrations",),
         "location": state.location,
     }
     if state.original is not None:
