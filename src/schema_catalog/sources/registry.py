@@ -23,6 +23,7 @@ from pathlib import Path
 
 from schema_catalog.config import Config
 from schema_catalog.model import Catalog, SourceKind, SourceRole
+from schema_catalog.sources import supabase_schemas
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,13 @@ SOURCES: tuple[Source, ...] = (
         "migrations",
         ".sql file or folder of migrations (repeatable)",
         _migrations,
+    ),
+    Source(
+        "supabase_schemas",
+        "declared",
+        "supabase-schemas",
+        "Supabase declarative schemas: supabase/schemas or a project folder (repeatable)",
+        supabase_schemas.read,
     ),
     Source(
         "drizzle",
