@@ -173,7 +173,7 @@ def pause_after_renames():
 
 hook = pause if point == "staged" else pause_after_renames
 catalog = pipeline.load(Config(), pathlib.Path(catalog_path))
-render(catalog, Config(), pathlib.Path(docs), on_staged=hook)
+render(catalog, Config(), pathlib.Path(docs), on_staged=hook, in_place=True)
 """
 
 

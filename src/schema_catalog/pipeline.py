@@ -199,12 +199,15 @@ def load(config: Config, path: Path) -> Catalog:
 
 def save(catalog: Catalog, out: Path) -> Catalog:
     """Save ``catalog``; keep the replaced snapshot beside it for the changelog."""
-    previous = previous_path(out)
     old = out.read_bytes() if out.exists() else None
-    written = snapshot.save(catalog, out)
-    if old is not None and out.read_bytes() != old:
-        atomic.write_bytes(previous, old)  # a kill here must not leave half a file
-    return written
+    stamped = snapshot.stamp(catalog, out)
+    data = snapshot.dumps(stamped).encode("utf-8")
+    if old is not None and data != old:
+        # The replaced snapshot first: killed between the two writes, the next run
+        # still finds the catalog changed and writes both again.
+        atomic.write_bytes(previous_path(out), old)
+    atomic.write_bytes(out, data)
+    return stamped
 
 
 def previous_path(out: Path) -> Path:

@@ -114,6 +114,7 @@ def build(config: Config, docs_dir: Path, site_dir: Path, *, mkdocs_yml: Path) -
     from mkdocs.exceptions import MkDocsException
 
     staging = site_dir.with_name(f".{site_dir.name}.building")
+    atomic.remove_leftovers(staging)  # a killed build's half site: never in place
     if site_dir.exists() and not site_dir.is_dir():
         raise RenderError(
             "is a file, not a folder", where=str(site_dir), fix="remove it or pass another --site"
@@ -169,7 +170,7 @@ def _default_rerender(config: Config, docs_dir: Path, catalog_path: Path) -> Cal
         from schema_catalog import pipeline, render
 
         fresh = config_module.load(config.path) if config.path else config
-        return render.render(pipeline.load(fresh, catalog_path), fresh, docs_dir)
+        return render.render(pipeline.load(fresh, catalog_path), fresh, docs_dir, in_place=True)
 
     return rerender
 

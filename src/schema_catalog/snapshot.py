@@ -13,6 +13,7 @@ Format 1 snapshots also held the analysis of their day; `loads` drops it.
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
@@ -146,6 +147,13 @@ def save(catalog: Catalog, path: Path, *, now: datetime | None = None) -> Catalo
     ``extracted_at`` is carried over from the file already at ``path`` when the
     rest is identical, so re-extracting an unchanged schema rewrites nothing.
     """
+    stamped = stamp(catalog, path, now=now)
+    atomic.write_text(path, dumps(stamped))
+    return stamped
+
+
+def stamp(catalog: Catalog, path: Path, *, now: datetime | None = None) -> Catalog:
+    """``catalog`` as `save` would write it to ``path`` (facts, format, extracted_at)."""
     previous = _previous(path)
     unstamped = catalog.facts().model_copy(
         update={"extracted_at": None, "format_version": FORMAT_VERSION}
@@ -153,10 +161,15 @@ def save(catalog: Catalog, path: Path, *, now: datetime | None = None) -> Catalo
     if previous is not None and previous.model_copy(update={"extracted_at": None}) == unstamped:
         stamped = unstamped.model_copy(update={"extracted_at": previous.extracted_at})
     else:
-        moment = (now or datetime.now(UTC)).replace(microsecond=0)
+        moment = (now or _source_date() or datetime.now(UTC)).replace(microsecond=0)
         stamped = unstamped.model_copy(update={"extracted_at": moment.isoformat()})
-    atomic.write_text(path, dumps(stamped))
     return stamped
+
+
+def _source_date() -> datetime | None:
+    """``SOURCE_DATE_EPOCH`` (reproducible builds): the time to stamp, when set."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    return datetime.fromtimestamp(int(epoch), UTC) if epoch.isdigit() else None
 
 
 def json_schema() -> str:
