@@ -40,10 +40,11 @@ OPEN_SHADOW_ROOTS = """
 const attach = Element.prototype.attachShadow;
 Element.prototype.attachShadow = function (init) { return attach.call(this, {...init, mode: "open"}); };
 """
-MERMAID_SVG = """() => [...document.querySelectorAll('.mermaid')].map(el => {
-  const root = el.shadowRoot || el;
-  const svg = root.querySelector('svg');
-  return {svg: !!svg, text: root.textContent || '', error: !!root.querySelector('.error-icon')};
+# The site's own script (schema-catalog.js) draws each ```mermaid fence into a
+# div.sc-diagram (data-ready "1", or "error" with Mermaid's message).
+MERMAID_SVG = """() => [...document.querySelectorAll('div.sc-diagram')].map(el => {
+  const svg = el.querySelector('svg');
+  return {svg: !!svg, text: svg ? svg.textContent : el.textContent, error: el.dataset.ready === 'error'};
 })"""
 
 
@@ -146,8 +147,8 @@ def shot(tab: Any, name: str) -> None:
 def diagrams(tab: Any) -> list[dict[str, Any]]:
     """Every Mermaid diagram of the page once drawn: svg present, error shown, text."""
     tab.wait_for_function(
-        "() => [...document.querySelectorAll('.mermaid')].every("
-        "el => (el.shadowRoot || el).querySelector('svg'))",
+        "() => ![...document.querySelectorAll('pre.sc-diagram')].some(el => !el.closest('[hidden]'))"
+        " && [...document.querySelectorAll('div.sc-diagram')].every(el => el.dataset.ready)",
         timeout=20_000,
     )
     result: list[dict[str, Any]] = tab.evaluate(MERMAID_SVG)

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from browser_support import OUTPUT, Watch, build_site, chromium, open_tab, serve
+from browser_support import OUTPUT, Watch, build_site, chromium, diagrams, open_tab, serve
 from schema_catalog import config as config_module
 from schema_catalog import pipeline
 
@@ -101,4 +101,58 @@ def test_findings_filter_by_level_and_domain(example_url: str, page: tuple[Any, 
     tab.wait_for_load_state()
     rule = tab.locator(".sc-filter__bar label", has_text="Rule").locator("select")
     assert rule.input_value() and tab.evaluate(_VISIBLE_ROWS) < total
+    assert not watch.errors and not watch.outside
+
+
+# The font size a reader sees: each label's CSS size times the picture's zoom.
+_LABEL_PX = """() => { const out = [];
+  document.querySelectorAll('div.sc-diagram').forEach(box => {
+    const svg = box.querySelector('svg'); if (!svg) return;
+    const zoom = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    svg.querySelectorAll('foreignObject').forEach(fo => {
+      const label = fo.querySelector('p, span, div');
+      if (!label || !fo.textContent.trim()) return;
+      out.push(parseFloat(getComputedStyle(label).fontSize) * zoom); }); });
+  out.sort((a, b) => a - b); return out; }"""
+
+
+def _largest_domain_path() -> str:
+    config = config_module.load(ROOT / "catalog" / "catalog.yml")
+    catalog = pipeline.load(config, ROOT / "catalog" / "catalog.json")
+    largest = max(catalog.domains, key=lambda d: (len(d.tables), d.name))
+    return "domains/" + largest.name.lower().replace("/", "-") + "/"
+
+
+def test_largest_domain_diagram_is_readable_and_entities_open_their_pages(
+    example_url: str, page: tuple[Any, Watch]
+) -> None:
+    tab, watch = page
+    path = _largest_domain_path()
+    tab.goto(example_url + path)
+    drawn = diagrams(tab)
+    assert drawn and all(d["svg"] and not d["error"] for d in drawn), drawn
+    sizes = tab.evaluate(_LABEL_PX)
+    assert len(sizes) > 100
+    median = sizes[len(sizes) // 2]
+    assert median >= 9, f"median label {median:.1f} px at default zoom on {path}"
+    # The page's own controls: Fit shows the whole picture, 1:1 the actual size.
+    box = tab.locator("div.sc-diagram").first
+    box.get_by_role("button", name="Fit").click()
+    fitted = tab.evaluate(_LABEL_PX)
+    assert fitted[len(fitted) // 2] < median
+    box.get_by_role("button", name="1:1").click()
+    assert tab.evaluate(_LABEL_PX)[len(sizes) // 2] >= 9
+    box.get_by_role("button", name="Full screen").click()
+    full = box.bounding_box()
+    assert full and full["width"] >= WIDE["width"] - 1 and full["height"] >= WIDE["height"] - 1
+    box.get_by_role("button", name="Full screen").click()
+    box.get_by_role("button", name="Fit").click()
+    first_screen(tab, "domain")
+    box.get_by_role("button", name="1:1").click()
+    entity = tab.locator("div.sc-diagram g.sc-diagram__entity").first
+    href = entity.get_attribute("data-href") or ""
+    assert "tables/public/" in href
+    entity.click()
+    tab.wait_for_url("**/tables/public/**")
+    assert tab.locator("h1").first.inner_text().rstrip("¶").strip() in href
     assert not watch.errors and not watch.outside

@@ -355,8 +355,11 @@ PAGE_FACTS = """() => ({
   injected: document.querySelectorAll(
       '.md-content :is(img, iframe, object, embed, form), .md-nav img, .md-header img').length,
   scripts: [...document.scripts].map(s => s.src || s.textContent.slice(0, 60)),
-  attributes: [...new Set([...document.querySelectorAll('*')].flatMap(el => [...el.attributes]
-      .map(a => a.name.toLowerCase())))],
+  // Mermaid's SVG (drawn with securityLevel strict) carries SVG's own attributes; the
+  // handler and javascript: checks above and below still cover it.
+  attributes: [...new Set([...document.querySelectorAll('*')]
+      .filter(el => !el.closest('div.sc-diagram svg'))
+      .flatMap(el => [...el.attributes].map(a => a.name.toLowerCase())))],
   javascript_links: [...document.querySelectorAll('a[href]')]
       .map(a => a.getAttribute('href')).filter(h => /^\\s*javascript:/i.test(h)),
 })"""
@@ -394,7 +397,7 @@ def visits(built: Site, browser: Any) -> dict[str, Visit]:
         for url in html_pages(built.site):
             before = (len(watch.errors), len(watch.dialogs), len(watch.outside))
             tab.goto(built.url + url, wait_until="load")
-            drawn = diagrams(tab) if tab.locator(".mermaid").count() else []
+            drawn = diagrams(tab) if tab.locator("pre.sc-diagram, div.sc-diagram").count() else []
             facts = tab.evaluate(PAGE_FACTS)
             found[url] = Visit(
                 url,

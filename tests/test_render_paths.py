@@ -11,7 +11,13 @@ from schema_catalog.model import Catalog, Column, Domain, Table
 from schema_catalog.render import paths as page_paths
 from schema_catalog.render import render_pages
 from schema_catalog.render.lookup import Lookup
-from schema_catalog.render.mermaid import MAX_ENTITIES, domain_diagram, table_diagram
+from schema_catalog.render.mermaid import (
+    COMPACT_AFTER,
+    MAX_ENTITIES,
+    domain_diagram,
+    table_diagram,
+    type_token,
+)
 
 AWKWARD = [
     "users",
@@ -74,7 +80,7 @@ def test_table_diagram_is_the_one_hop_neighbourhood() -> None:
     diagram = table_diagram(lookup, table, hops=1)
     expected = {"public.table_00010", "public.table_00005", "public.table_00003"}
     expected |= {t.qualified_name for t, _ in lookup.referenced_by("public.table_00010")}
-    labels = set(re.findall(r'\["([^"]+)"\]', diagram.source))
+    labels = set(re.findall(r'\["([^" ]+)(?: \(\+\d+ more columns\))?"\]', diagram.source))
     assert labels == expected
     two_hops = table_diagram(lookup, table, hops=2)
     assert len(re.findall(r'\["', two_hops.source)) > len(expected)
@@ -100,7 +106,9 @@ def test_hostile_names_cannot_break_a_diagram() -> None:
     source = table_diagram(lookup, table, hops=1).source
     for line in source.splitlines()[1:]:
         assert re.fullmatch(
-            r'  [ts]\d+\["[\w.\- ]+"\]( \{)?|    \w+ \w+( PK| FK| PK, FK)?|  \}'
+            r'  [ts]\d+\["[\w.\- ]+( \(\+\d+ more columns\))?"\]( \{)?'
+            r"|    [\w\[\]()\-]+ \w+( PK| FK| PK, FK)?|  \}"
+            r"|  direction LR"
             r'|  t\d+ [|}]o(--|\.\.)[o|]\| [ts]\d+ : "[\w.,\- ]+"',
             line,
         ), line
@@ -122,3 +130,21 @@ def test_domain_pages_link_to_their_tables() -> None:
     page = render_pages(catalog, Config())["domains/people/index.md"].decode()
     assert "(../../tables/public/users.md)" in page
     assert re.search(r"\(\.\./\.\./tables/public/users-[0-9a-f]{6}\.md\)", page)
+
+
+def test_diagram_types_read_as_people_write_them() -> None:
+    assert type_token("timestamp with time zone") == "timestamptz"
+    assert type_token("text[]") == "text[]"
+    assert type_token("public.content_status") == "content_status"
+    assert type_token("character varying(200)") == "varchar(200)"
+    assert type_token("numeric(10,2)") == "numeric"  # Mermaid's grammar has no comma
+
+
+def test_a_large_domain_diagram_is_compact_with_the_full_one_on_demand() -> None:
+    catalog = synthetic_catalog(200, per_domain=50)
+    lookup = Lookup(catalog)
+    diagram = domain_diagram(lookup, catalog.domains[1].tables)
+    assert diagram.full_source and len(diagram.full_source) > len(diagram.source)
+    assert "more columns)" in diagram.source
+    small = domain_diagram(lookup, catalog.domains[1].tables[:COMPACT_AFTER])
+    assert small.full_source is None

@@ -51,7 +51,8 @@ def test_site_has_pages_assets_and_local_mermaid(built: Path) -> None:
     assert (built / "assets/javascripts/mermaid.min.js").stat().st_size > 1_000_000
     assert (built / "assets/stylesheets/schema-catalog.css").is_file()
     page = (built / "tables/public/books/index.html").read_text(encoding="utf-8")
-    assert 'class="mermaid"' in page and "mermaid.min.js" in page
+    assert 'class="sc-diagram"' in page and "mermaid.min.js" in page
+    assert "schema-catalog.js" in page  # draws the diagrams: pan, zoom, click-through
     assert "sc-badge--rls-on" in page and "schema-catalog.css" in page
     assert not list(built.parent.parent.glob("project*/.mkdocs-*.yml"))  # temporary copy gone
 

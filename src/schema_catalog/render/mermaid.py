@@ -13,6 +13,7 @@ diagram. What was left out is returned, so the page can say so.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -24,6 +25,8 @@ MAX_ENTITIES = 30
 MAX_EDGES = 120
 MAX_ATTRIBUTES = 25
 MAX_KEY_ATTRIBUTES = 8
+COMPACT_AFTER = 15
+"""A domain diagram of more entities shows keys only (its full version on demand)."""
 # Words Mermaid's ER grammar reads as keywords when they stand alone.
 _KEYWORDS = frozenset({"pk", "fk", "uk", "erdiagram", "direction", "style", "classdef", "class"})
 
@@ -36,6 +39,8 @@ class Diagram:
     omitted_tables: int = 0
     stubs: list[str] = field(default_factory=list)
     """Names of other domains the diagram shows as stubs."""
+    full_source: str | None = None
+    """Every column, when ``source`` is compact (keys and foreign-key columns only)."""
 
 
 def _fk_target(fk: ForeignKey) -> str:
@@ -66,8 +71,41 @@ def _token(value: str) -> str:
     return f"{token}_" if token.casefold() in _KEYWORDS else token
 
 
+# PostgreSQL's long spellings, as people write them (the table page shows the exact type).
+_SHORT_TYPES = {
+    "timestamp with time zone": "timestamptz",
+    "timestamp without time zone": "timestamp",
+    "time with time zone": "timetz",
+    "time without time zone": "time",
+    "character varying": "varchar",
+    "character": "char",
+    "double precision": "float8",
+    "bit varying": "varbit",
+}
+# Mermaid's ER grammar allows these in a type: `text[]`, `varchar(200)` read as written.
+_TYPE_UNSAFE = re.compile(r"[^A-Za-z0-9_\-\[\]()]")
+
+
+@functools.lru_cache(maxsize=4096)
+def type_token(spelling: str) -> str:
+    """A readable Mermaid type: ``timestamptz``, ``text[]``, ``varchar(200)``, ``content_status``."""
+    text = spelling.strip()
+    array = ""
+    while text.endswith("[]"):
+        text, array = text[:-2].rstrip(), array + "[]"
+    base, _, modifier = text.partition("(")
+    base = _SHORT_TYPES.get(base.strip().lower(), base.strip())
+    base = base.rsplit(".", 1)[-1].strip('"')  # schema-qualified enums and domains
+    modifier = f"({modifier}" if modifier and "," not in modifier else ""
+    token = _TYPE_UNSAFE.sub("_", f"{base}{modifier}{array}")
+    if not token or not (token[0].isalpha() or token[0] == "_"):
+        token = "_" + token
+    return token[:40]
+
+
 def _attribute(column: Column, fk_columns: set[str]) -> str:
-    kind = _token(column.type.split("(")[0])
+    kind = type_token(column.type)
+    kind = f"{kind}_" if kind.casefold() in _KEYWORDS else kind
     keys = [k for k, on in (("PK", column.primary_key), ("FK", column.name in fk_columns)) if on]
     suffix = f" {', '.join(keys)}" if keys else ""
     return f"    {kind} {_token(column.name)}{suffix}"
@@ -84,8 +122,11 @@ def _attributes(table: Table, everything: bool) -> list[str]:
 
 
 def _entity(entity_id: str, label: str, table: Table | None, everything: bool) -> list[str]:
-    head = f'  {entity_id}["{mermaid_label(label)}"]'
     body = _attributes(table, everything) if table else []
+    hidden = len(table.columns) - len(body) if table else 0
+    # Our own words, outside what `mermaid_label` allows: no quote can slip in.
+    more = f" (+{hidden} more columns)" if hidden else ""
+    head = f'  {entity_id}["{mermaid_label(label)}{more}"]'
     return [head + " {", *body, "  }"] if body else [head]
 
 
@@ -132,12 +173,21 @@ def domain_diagram(catalog: Lookup, members: Iterable[str]) -> Diagram:
     ranked = sorted(member_set, key=lambda n: (-_degree(catalog, n, member_set), n))
     shown = sorted(ranked[:MAX_ENTITIES])
     ids = {name: f"t{i}" for i, name in enumerate(shown)}
-    lines = ["erDiagram"]
-    for name in shown:
-        lines += _entity(ids[name], name, catalog.table(name), everything=False)
-    lines += _edges(catalog, ids)
     stub_lines, stubs = _stubs(catalog, shown, member_set, ids)
-    return Diagram("\n".join(lines + stub_lines), len(member_set) - len(shown), stubs)
+    edges = _edges(catalog, ids)
+
+    def source(everything: bool) -> str:
+        # Left to right: many children of a few parents stack in a column a page can
+        # scroll, instead of a row ten screens wide.
+        lines = ["erDiagram", "  direction LR"]
+        for name in shown:
+            lines += _entity(ids[name], name, catalog.table(name), everything=everything)
+        return "\n".join(lines + edges + stub_lines)
+
+    omitted = len(member_set) - len(shown)
+    if len(shown) > COMPACT_AFTER:
+        return Diagram(source(False), omitted, stubs, full_source=source(True))
+    return Diagram(source(True), omitted, stubs)
 
 
 def _stubs(
