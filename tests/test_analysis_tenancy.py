@@ -130,9 +130,25 @@ def test_rls_coverage(analysed: Catalog) -> None:
     assert rows["SELECT", "authenticated"].tenant_scoped
     assert rows["SELECT", "anon"].policies == ("public_read",)
     assert not rows["SELECT", "anon"].tenant_scoped
-    # The restrictive policy narrows but never grants.
+    # The restrictive policy narrows but never grants; it is listed where it applies.
     assert rows["DELETE", "authenticated"].policies == ()
+    assert rows["DELETE", "authenticated"].restrictive == ("only_mine",)
+    assert rows["SELECT", "authenticated"].restrictive == ("only_mine",)
+    assert rows["SELECT", "anon"].restrictive == ()
     assert _t(analysed, "book_chapters").rls == ()
+
+
+def test_a_restrictive_tenant_check_scopes_what_permissive_policies_let_through() -> None:
+    gate = {"name": "tenant_gate", "command": "ALL", "roles": ["authenticated"],
+            "permissive": False, "using": "(organization_id = auth.org_id())"}  # fmt: skip
+    open_read = {"name": "open_read", "command": "SELECT", "roles": ["authenticated"],
+                 "using": "true"}  # fmt: skip
+    tables = [{**t, "policies": [gate, open_read]} if t["name"] == "books" else t for t in TABLES]
+    analysed = analyze(catalog({"tables": tables}), CONFIG)
+    rows = {(r.command, r.role): r for r in _t(analysed, "books").rls}
+    assert rows["SELECT", "authenticated"].tenant_scoped
+    # Nothing lets DELETE through, so the gate scopes nothing there.
+    assert not rows["DELETE", "authenticated"].tenant_scoped
 
 
 def test_domains_and_config_enrichment(analysed: Catalog) -> None:

@@ -223,8 +223,12 @@ class RlsCoverage(Model):
     command: Literal["SELECT", "INSERT", "UPDATE", "DELETE"]
     role: str
     policies: tuple[str, ...]
+    """The permissive policies that let rows through (any one of them)."""
+    restrictive: tuple[str, ...] = ()
+    """Restrictive policies every row must pass as well: they narrow, never grant."""
     tenant_scoped: bool
-    """Some permissive policy for this command/role mentions the tenant key or path."""
+    """A policy that lets rows through, or a restrictive one every row must pass,
+    mentions the tenant key or path."""
 
 
 class DriftItem(Model):

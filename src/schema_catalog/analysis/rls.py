@@ -3,11 +3,13 @@
 For each table with RLS on (or with policies), coverage is listed per command
 (SELECT, INSERT, UPDATE, DELETE) × role: Supabase's ``anon`` and
 ``authenticated`` plus every role a policy names (``public`` applies to all).
-A role is covered by the *permissive* policies that apply to it; restrictive
-policies only narrow access, so they never grant. ``tenant_scoped`` says
-whether one of those permissive policies mentions the tenant key (direct
-tables), the column that starts the FK path (inherited), or the key's
-counterpart ``id`` (the root) in USING or WITH CHECK.
+A role is covered by the *permissive* policies that apply to it; *restrictive*
+policies only narrow access (a row must pass every one of them as well), so
+they never grant, and are listed beside the permissive ones. ``tenant_scoped``
+says whether a permissive policy, or a restrictive one narrowing a granted
+cell, mentions the tenant key (direct tables), the column that starts the FK
+path (inherited), or the key's counterpart ``id`` (the root) in USING or WITH
+CHECK.
 
 Grants answer the other half: what ``anon`` / ``authenticated`` can reach,
 directly or through ``PUBLIC``; `privileges` mirrors ``has_table_privilege``
@@ -31,13 +33,16 @@ def coverage(table: Table, tenancy: Tenancy) -> tuple[RlsCoverage, ...]:
     rows = []
     for command in COMMANDS:
         for role in policy_roles(table):
-            granting = [p for p in permissive_for(table, command, role)]
+            granting = permissive_for(table, command, role)
+            narrowing = restrictive_for(table, command, role)
+            scoping = granting + narrowing if granting else []
             rows.append(
                 RlsCoverage(
                     command=command,
                     role=role,
                     policies=tuple(sorted(p.name for p in granting)),
-                    tenant_scoped=any(mentions(p, scope) for p in granting),
+                    restrictive=tuple(sorted(p.name for p in narrowing)),
+                    tenant_scoped=any(mentions(p, scope) for p in scoping),
                 )
             )
     return tuple(rows)
@@ -57,6 +62,10 @@ def applies(policy: Policy, command: str, role: str) -> bool:
 
 def permissive_for(table: Table, command: str, role: str) -> list[Policy]:
     return [p for p in table.policies if p.permissive and applies(p, command, role)]
+
+
+def restrictive_for(table: Table, command: str, role: str) -> list[Policy]:
+    return [p for p in table.policies if not p.permissive and applies(p, command, role)]
 
 
 def is_public(role: str) -> bool:

@@ -203,6 +203,7 @@ def coverage_rows(table: Table) -> list[dict[str, Any]]:
             "command": c.command,
             "role": c.role,
             "policies": ", ".join(c.policies),
+            "restrictive": ", ".join(c.restrictive),
             "tenant_scoped": c.tenant_scoped,
         }
         for c in table.rls

@@ -1,6 +1,6 @@
 """Lint rules: `RULES` by code, run by `run`; one module per rule family.
 
-Importing this package registers every rule (keys, rls, splinter, graphql,
+Importing this package registers every rule (keys, rls, grants, splinter, graphql,
 tenancy, drift, docs, and the sources' own reports); the registry module
 explains the rule contract.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 from schema_catalog.analysis.lint import (
     docs,
     drift,
+    grants,
     graphql,
     keys,
     rls,
@@ -41,4 +42,4 @@ __all__ = [
     "sort_key",
 ]
 # The family modules register their rules on import; keep the names referenced.
-_FAMILIES = (docs, drift, graphql, keys, rls, sources, splinter, tenancy)
+_FAMILIES = (docs, drift, grants, graphql, keys, rls, sources, splinter, tenancy)

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from schema_catalog.model import SEVERITY_ORDER, Finding
 
-RLS_OFF = ("RLS003", "RLS004", "SEC007", "TEN001")
+RLS_OFF = ("RLS003", "RLS004", "SEC007", "TEN001", "GRT001")
 """Rules that all say "RLS is off on this table", the first present leads."""
 ROOT_CAUSES = (RLS_OFF,)
 
