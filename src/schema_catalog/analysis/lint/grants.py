@@ -79,6 +79,9 @@ def policy_without_api_grant(ctx: LintContext) -> Iterator[Hit]:
             )
 
 
+# Sources whose tables carry grants: SQL replayed, or the live catalog. Drizzle has none.
+_GRANTING_SOURCES = frozenset(["database", "migrations", "supabase_schemas"])
+
+
 def _grants_known(table: Table) -> bool:
-    """Grants come from the database or replayed migrations; Drizzle declares none."""
-    return table.presence.database or table.presence.migrations
+    return bool(_GRANTING_SOURCES & set(table.presence))
