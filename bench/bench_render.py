@@ -112,12 +112,19 @@ def time_render(project: Project, catalog: Catalog, repeat: int) -> dict[str, fl
         result = render.render(catalog, config, project.docs)
         cold.append(time.perf_counter() - started)
     pages = len(result.written)
+    before = {p: p.stat().st_mtime_ns for p in project.docs.rglob("*") if p.is_file()}
     started = time.perf_counter()
     again = render.render(catalog, config, project.docs)
     warm = time.perf_counter() - started
-    if again.written:
-        raise RuntimeError(f"re-render of an unchanged catalog rewrote {len(again.written)} pages")
-    return {"render_s": min(cold), "rerender_unchanged_s": warm, "pages": pages}
+    after = {p: p.stat().st_mtime_ns for p in project.docs.rglob("*") if p.is_file()}
+    return {
+        "render_s": min(cold),
+        "rerender_unchanged_s": warm,
+        "pages": pages,
+        # Machine-independent: an unchanged catalog rewrites nothing and touches no file.
+        "rewritten_when_unchanged": len(again.written),
+        "touched_when_unchanged": sum(1 for p, t in after.items() if before.get(p) != t),
+    }
 
 
 def time_process(command: list[str], cwd: Path) -> float:
@@ -159,7 +166,7 @@ def report(tables: int, figures: dict[str, Any]) -> str:
             f"| load the snapshot (facts) | {figures['load_s']:.2f} |",
             f"| analyse on load (facts + catalog.yml) | {figures['analyse_s']:.2f} |",
             f"| render to Markdown, empty docs/ | {figures['render_s']:.2f} |",
-            f"| render again, nothing changed (0 files written) | {figures['rerender_unchanged_s']:.2f} |",
+            f"| render again, nothing changed ({figures['rewritten_when_unchanged']} files written) | {figures['rerender_unchanged_s']:.2f} |",
             f"| `schema-catalog build` (snapshot → pages → site) | {figures['pipeline_s']:.2f} |",
             f"| bare `mkdocs build` of the same pages | {figures['bare_mkdocs_s']:.2f} |",
             "",

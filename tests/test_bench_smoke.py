@@ -83,6 +83,8 @@ def test_render_bench_smoke(tmp_path: Path) -> None:
     assert figures["pages"] > synthetic.relation_count(50)
     assert figures["html_pages"] >= figures["pages"] - 5  # index pages fold into sections
     assert figures["pipeline_s"] > 0 and figures["bare_mkdocs_s"] > 0
+    # Rendering an unchanged catalog again rewrites no page and touches no file.
+    assert figures["rewritten_when_unchanged"] == 0 and figures["touched_when_unchanged"] == 0
 
 
 @pytest.fixture

@@ -119,6 +119,7 @@ def _serve(args: argparse.Namespace) -> int:
         catalog_path=pipeline.catalog_path(config, args.catalog),
         mkdocs_yml=Path(args.mkdocs),
         dev_addr=args.dev_addr,
+        dirty=not args.full_rebuild,
     )
     return 0
 
@@ -329,6 +330,11 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--mkdocs", metavar="FILE", default="mkdocs.yml")
         if name == "serve":
             sub.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT")
+            sub.add_argument(
+                "--full-rebuild",
+                action="store_true",
+                help="rebuild every page on each change (default: only the pages that changed)",
+            )
 
     check = verb("check", _check, "Print findings; exit 1 at or above --fail-on.")
     check.add_argument("--catalog", metavar="FILE", help="default catalog/catalog.json")

@@ -194,6 +194,7 @@ def serve(
     watch: list[Path] | None = None,
     rerender: Callable[[], object] | None = None,
     dev_addr: str = "127.0.0.1:8000",
+    dirty: bool = True,
 ) -> None:
     """Serve the site with live reload; re-render when the snapshot or config changes.
 
@@ -201,6 +202,12 @@ def serve(
     ``catalog_path`` and the config file are watched, and a change re-renders the
     pages (MkDocs then rebuilds and the browser reloads); ``watch`` and
     ``rerender`` replace those defaults.
+
+    ``dirty``: MkDocs rebuilds only the pages whose Markdown changed (a render
+    rewrites only those, the others keep their mtime), and Material's search
+    merges them into the index it built before: one table's change is a few
+    pages, not the whole site. Unchanged pages keep their navigation until a
+    full rebuild (``dirty=False`` rebuilds everything on every change).
     """
     from mkdocs.commands.serve import serve as mkdocs_serve
 
@@ -220,6 +227,7 @@ def serve(
         with _config_file(mkdocs_yml, docs_dir) as config_file:
             mkdocs_serve(
                 config_file=str(config_file),
+                build_type="dirty" if dirty else None,
                 docs_dir=str(docs_dir.resolve()),
                 dev_addr=dev_addr,
                 **_site_name(config),
