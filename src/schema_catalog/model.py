@@ -45,6 +45,9 @@ MigrationStatus = Literal[
     "proposed_and_declared",  # pending migration and Drizzle, not in the database
 ]
 SEVERITY_ORDER: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
+"""The one order of severities: sort with ``-SEVERITY_ORDER[s]`` for most severe first."""
+API_ROLES = ("anon", "authenticated")
+"""The roles Supabase's Data API (PostgREST, pg_graphql) runs requests as."""
 
 # Fields analysis fills from the facts and catalog.yml; a snapshot leaves them out.
 DERIVED_TABLE_FIELDS = (
@@ -112,6 +115,12 @@ class ForeignKey(Model):
     on_delete: str = "NO ACTION"
     on_update: str = "NO ACTION"
     match: str = "SIMPLE"
+
+    @property
+    def target(self) -> str:
+        """The referenced table, qualified: ``ref_schema.ref_table``."""
+        return f"{self.ref_schema}.{self.ref_table}"
+
     deferrable: bool = False
     initially_deferred: bool = False
     validated: bool = True
@@ -323,6 +332,28 @@ class Table(Model):
         for column in self.columns:
             by_name.setdefault(column.name, column)
         return by_name
+
+    def privileges(self, role: str) -> set[str]:
+        """Table-level privileges ``role`` holds directly or through ``PUBLIC``
+        (what ``has_table_privilege`` answers: column grants do not count)."""
+        return {g.privilege.upper() for g in self.grants if g.column is None and _to(g, role)}
+
+    def column_privileges(self, role: str) -> set[str]:
+        """Privileges ``role`` holds on some column (column grants, or the whole table)."""
+        columns = {
+            g.privilege.upper() for g in self.grants if g.column is not None and _to(g, role)
+        }
+        return self.privileges(role) | columns
+
+    def api_access(self, role: str) -> str:
+        """What ``role`` can read and write here, in words: the one verdict the table
+        page shows and the rules reason with (grants, then RLS)."""
+        if self.privileges(role):
+            return "rows allowed by RLS policies" if self.rls_enabled else "every row (RLS off)"
+        if self.column_privileges(role):
+            rows = "rows allowed by RLS policies" if self.rls_enabled else "every row (RLS off)"
+            return f"granted columns only, {rows}"
+        return "no access (no grant)"
 
     def facts(self) -> Table:
         """This table without what analysis derives (see `DERIVED_TABLE_FIELDS`)."""
@@ -566,8 +597,12 @@ class Catalog(Model):
         incoming: dict[str, list[tuple[Table, ForeignKey]]] = defaultdict(list)
         for table in self.tables:
             for fk in table.foreign_keys:
-                incoming[f"{fk.ref_schema}.{fk.ref_table}"].append((table, fk))
+                incoming[fk.target].append((table, fk))
         return {name: tuple(found) for name, found in incoming.items()}
+
+
+def _to(grant: Grant, role: str) -> bool:
+    return grant.grantee == role or grant.grantee.lower() == "public"
 
 
 def _defaults(model: type[Model], names: tuple[str, ...]) -> dict[str, object]:

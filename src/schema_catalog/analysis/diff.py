@@ -17,10 +17,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Literal
 
-from schema_catalog.analysis import rls
 from schema_catalog.analysis.drift import SIGNATURES
 from schema_catalog.analysis.loosening import policy_loosened
-from schema_catalog.model import Catalog, Column, Function, Grant, Model, Policy, Table
+from schema_catalog.model import API_ROLES, Catalog, Column, Function, Grant, Model, Policy, Table
 
 ImpactKind = Literal[
     "rls_disabled",
@@ -32,7 +31,7 @@ ImpactKind = Literal[
     "tenancy_lost",
     "definer_function_exposed",
 ]
-_API_GRANTEES = ("anon", "authenticated", "public")
+_API_GRANTEES = (*API_ROLES, "public")
 
 
 class Change(Model):
@@ -308,5 +307,5 @@ def _function_impacts(old: Catalog, new: Catalog) -> Iterator[SecurityImpact]:
 def _api_executors(function: Function) -> set[str]:
     holders = {r.lower() for r in function.executable_by}
     if "public" in holders:
-        return set(rls.API_ROLES)
-    return holders & set(rls.API_ROLES)
+        return set(API_ROLES)
+    return holders & set(API_ROLES)

@@ -19,10 +19,9 @@ directly or through ``PUBLIC``; `privileges` mirrors ``has_table_privilege``
 from __future__ import annotations
 
 from schema_catalog.analysis.normalize import identifiers
-from schema_catalog.model import Policy, RlsCoverage, Table, Tenancy
+from schema_catalog.model import API_ROLES, Policy, RlsCoverage, Table, Tenancy
 
 COMMANDS = ("SELECT", "INSERT", "UPDATE", "DELETE")
-API_ROLES = ("anon", "authenticated")
 
 
 def coverage(table: Table, tenancy: Tenancy) -> tuple[RlsCoverage, ...]:
@@ -89,21 +88,13 @@ def mentions(policy: Policy, columns: set[str]) -> bool:
 
 
 def privileges(table: Table, role: str) -> set[str]:
-    """Table-level privileges ``role`` holds directly or through ``PUBLIC``."""
-    return {
-        g.privilege.upper()
-        for g in table.grants
-        if g.column is None and (g.grantee == role or is_public(g.grantee))
-    }
+    """Table-level privileges (`Table.privileges`: ``has_table_privilege``)."""
+    return table.privileges(role)
 
 
 def column_privileges(table: Table, role: str) -> set[str]:
-    """Privileges ``role`` holds on some column (column grants, or the whole table)."""
-    return privileges(table, role) | {
-        g.privilege.upper()
-        for g in table.grants
-        if g.column is not None and (g.grantee == role or is_public(g.grantee))
-    }
+    """Privileges on some column or the whole table (`Table.column_privileges`)."""
+    return table.column_privileges(role)
 
 
 def selectable_by_api(table: Table) -> list[str]:

@@ -106,9 +106,7 @@ def is_leading_indexed(table: Table, column: str) -> bool:
 
 
 def _references_root(table: Table, key: str, root: str) -> bool:
-    return any(
-        key in fk.columns and f"{fk.ref_schema}.{fk.ref_table}" == root for fk in table.foreign_keys
-    )
+    return any(key in fk.columns and fk.target == root for fk in table.foreign_keys)
 
 
 _TENANT_STATUSES = ("tenant_root", "direct", "inherited")
@@ -246,7 +244,7 @@ def _distances(steps: dict[str, list[_Step]], ends: dict[str, _Route]) -> dict[s
 def _steps(table: Table, tables: dict[str, Table]) -> list[_Step]:
     steps = []
     for fk in sorted(table.foreign_keys, key=lambda f: (_nullable(table, f), f.name)):
-        target = f"{fk.ref_schema}.{fk.ref_table}"
+        target = fk.target
         if target == table.qualified_name or target not in tables:
             continue  # self-references never lead to a tenant; tables outside are unknown
         steps.append((fk, target, _nullable(table, fk)))

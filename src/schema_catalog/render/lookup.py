@@ -1,8 +1,8 @@
-"""Lookups over one catalog, built once per render.
+"""Lookups a render needs beyond the catalog's own indexes, built once per render.
 
-`Catalog.table()` and `Catalog.referenced_by()` scan every table on each call,
-which is fine for one question and quadratic for a site of thousands of pages:
-a render asks them for every table, so it builds these maps once.
+Tables by name and incoming foreign keys are `Catalog.table` and
+`Catalog.referenced_by` (indexes cached on the frozen model); this adds the
+domains and findings of each table.
 """
 
 from __future__ import annotations
@@ -18,19 +18,14 @@ class Lookup:
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
         self.tables: dict[str, Table] = {t.qualified_name: t for t in catalog.tables}
-        incoming: dict[str, list[tuple[Table, ForeignKey]]] = defaultdict(list)
-        for table in catalog.tables:
-            for fk in table.foreign_keys:
-                incoming[f"{fk.ref_schema}.{fk.ref_table}"].append((table, fk))
-        self._incoming = {k: tuple(v) for k, v in incoming.items()}
         self.domains_of = _domains_of(catalog)
         self._findings = _findings_by_table(catalog, self.tables)
 
     def table(self, name: str) -> Table | None:
-        return self.tables.get(name)
+        return self.catalog.table(name)
 
     def referenced_by(self, name: str) -> tuple[tuple[Table, ForeignKey], ...]:
-        return self._incoming.get(name, ())
+        return self.catalog.referenced_by(name)
 
     def findings(self, name: str) -> tuple[Finding, ...]:
         return self._findings.get(name, ())

@@ -44,7 +44,7 @@ class Diagram:
 
 
 def _fk_target(fk: ForeignKey) -> str:
-    return f"{fk.ref_schema}.{fk.ref_table}"
+    return fk.target
 
 
 def _neighbours(catalog: Lookup, name: str) -> set[str]:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from schema_catalog.analysis import stats
 from schema_catalog.analysis.lint import rules_as_markdown
 from schema_catalog.config import Config, match_tables
-from schema_catalog.model import Catalog, Count, Finding, Table
+from schema_catalog.model import SEVERITY_ORDER, Catalog, Count, Finding, Table
 from schema_catalog.render import badges, paths
 from schema_catalog.render.escape import Safe, badge, fence
 from schema_catalog.render.escape import code as code_
@@ -27,7 +27,6 @@ if TYPE_CHECKING:
 
 TOP_FINDINGS = 10
 EXAMPLES = 3
-SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
 @dataclass(frozen=True)
@@ -166,7 +165,7 @@ def home_context(catalog: Catalog, links: PageLinks) -> dict[str, Any]:
         ],
         "findings_by_level": sorted(
             Counter(f.severity for f in catalog.findings).items(),
-            key=lambda kv: SEVERITY_ORDER.get(kv[0], 9),
+            key=lambda kv: -SEVERITY_ORDER.get(kv[0], -9),
         ),
         "actions": action_items(catalog.findings, links),
         "findings_total": len(catalog.findings),
@@ -179,7 +178,7 @@ def action_items(findings: tuple[Finding, ...], links: PageLinks) -> list[dict[s
     for finding in findings:
         by_code.setdefault(finding.code, []).append(finding)
     ranked = sorted(
-        by_code.items(), key=lambda kv: (SEVERITY_ORDER[kv[1][0].severity], -len(kv[1]), kv[0])
+        by_code.items(), key=lambda kv: (-SEVERITY_ORDER[kv[1][0].severity], -len(kv[1]), kv[0])
     )
     rows = []
     for code, items in ranked[:TOP_FINDINGS]:
@@ -334,12 +333,12 @@ def findings_context(catalog: Catalog, config: Config, links: PageLinks) -> dict
             (badge(level, f"severity-{level}"), count)
             for level, count in sorted(
                 Counter(f.severity for f in catalog.findings).items(),
-                key=lambda kv: SEVERITY_ORDER.get(kv[0], 9),
+                key=lambda kv: -SEVERITY_ORDER.get(kv[0], -9),
             )
         ],
         "findings": rows,
         "anchors": sorted({f"rule-{f.code.lower()}" for f in catalog.findings})
-        + [f"level-{level}" for level in SEVERITY_ORDER],
+        + [f"level-{level}" for level in sorted(SEVERITY_ORDER, key=lambda s: -SEVERITY_ORDER[s])],
         "total": len(catalog.findings),
         "suppressed": suppressed_rows(config, links),
     }

@@ -10,13 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from schema_catalog.model import Column, ForeignKey, Table
+from schema_catalog.model import API_ROLES, SEVERITY_ORDER, Column, ForeignKey, Table
 from schema_catalog.render import badges, paths
 from schema_catalog.render.escape import Safe, badge, code, fence, link
 from schema_catalog.render.lookup import Lookup
 from schema_catalog.render.mermaid import table_diagram
-
-API_ROLES = ("anon", "authenticated")
 
 
 @dataclass(frozen=True)
@@ -120,7 +118,7 @@ def column_row(table: Table, column: Column, links: PageLinks) -> dict[str, Any]
 
 def _reference(fk: ForeignKey, column: str, links: PageLinks) -> Safe:
     ref_column = fk.ref_columns[fk.columns.index(column)] if fk.ref_columns else None
-    target = f"{fk.ref_schema}.{fk.ref_table}"
+    target = fk.target
     label = f"{target}.{ref_column}" if ref_column else target
     return links.table(target, label=label, column=ref_column)
 
@@ -161,7 +159,7 @@ def index_rows(table: Table) -> list[dict[str, Any]]:
 
 
 def fk_row(fk: ForeignKey, links: PageLinks) -> dict[str, Any]:
-    target = f"{fk.ref_schema}.{fk.ref_table}"
+    target = fk.target
     return {
         "name": fk.name,
         "columns": ", ".join(fk.columns),
@@ -233,14 +231,13 @@ def exposure_rows(table: Table) -> list[dict[str, Any]]:
     """What Supabase's API roles can do: grants, filtered by RLS when it is on."""
     rows = []
     for role in API_ROLES:
-        privileges = sorted({g.privilege for g in table.grants if g.grantee in (role, "PUBLIC")})
-        if not privileges:
-            access = "no access (no grant)"
-        elif table.rls_enabled:
-            access = "rows allowed by RLS policies"
-        else:
-            access = "every row (RLS off)"
-        rows.append({"role": role, "privileges": ", ".join(privileges) or "none", "access": access})
+        held = sorted(
+            f"{g.privilege}({g.column})" if g.column else g.privilege
+            for g in table.grants
+            if g.grantee == role or g.grantee.lower() == "public"
+        )
+        access = table.api_access(role)
+        rows.append({"role": role, "privileges": ", ".join(held) or "none", "access": access})
     return rows
 
 
@@ -260,7 +257,6 @@ def drift_rows(table: Table) -> list[dict[str, Any]]:
 
 def finding_rows(findings: tuple[Any, ...], links: PageLinks) -> list[dict[str, Any]]:
     """Findings most severe first, each linking to its rule and to the object it names."""
-    order = {"error": 0, "warning": 1, "info": 2}
     return [
         {
             "severity": badge(f.severity, f"severity-{f.severity}"),
@@ -274,7 +270,7 @@ def finding_rows(findings: tuple[Any, ...], links: PageLinks) -> list[dict[str, 
             "message": f.message,
             "detail": f.message.removeprefix(f"`{f.target}`: "),
         }
-        for f in sorted(findings, key=lambda f: (order[f.severity], f.code, f.target))
+        for f in sorted(findings, key=lambda f: (-SEVERITY_ORDER[f.severity], f.code, f.target))
     ]
 
 

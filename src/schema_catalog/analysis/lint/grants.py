@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from schema_catalog.analysis import rls
 from schema_catalog.analysis.lint.registry import Hit, LintContext, rule
 from schema_catalog.analysis.lint.scope import exposed_schema, queryable_tables
-from schema_catalog.model import Table
+from schema_catalog.model import API_ROLES, Table
 
 
 @rule("GRT001", "api_grant_without_rls", "error")
@@ -38,7 +38,7 @@ def api_grant_without_rls(ctx: LintContext) -> Iterator[Hit]:
     for table, page in queryable_tables(ctx, "table", "partitioned_table"):
         if table.rls_enabled or not exposed_schema(table.schema_) or not _grants_known(table):
             continue
-        held = {role: sorted(rls.column_privileges(table, role)) for role in rls.API_ROLES}
+        held = {role: sorted(rls.column_privileges(table, role)) for role in API_ROLES}
         said = [f"`{role}` holds {', '.join(p)}" for role, p in held.items() if p]
         if said:
             yield Hit(
@@ -66,7 +66,7 @@ def policy_without_api_grant(ctx: LintContext) -> Iterator[Hit]:
             continue
         missing = [
             f"`{role}` {command}"
-            for role in rls.API_ROLES
+            for role in API_ROLES
             for command in rls.COMMANDS
             if rls.permissive_for(table, command, role)
             and command not in rls.column_privileges(table, role)

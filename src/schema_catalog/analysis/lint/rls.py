@@ -12,7 +12,7 @@ from pglast.visitors import Skip, Visitor
 from schema_catalog.analysis import rls
 from schema_catalog.analysis.lint.registry import Hit, LintContext, rule
 from schema_catalog.analysis.lint.scope import exposed_schema, queryable_tables, quoted, user_tables
-from schema_catalog.model import Policy, Table
+from schema_catalog.model import API_ROLES, Policy, Table
 
 
 @rule("RLS001", "rls_enabled_no_policy", "info", aliases=("0008_rls_enabled_no_policy",))
@@ -276,7 +276,7 @@ def rls_policy_always_true(ctx: LintContext) -> Iterator[Hit]:
 
 def _api_policy(policy: Policy) -> bool:
     public = any(rls.is_public(r) for r in policy.roles)
-    return policy.permissive and (public or bool(set(policy.roles) & set(rls.API_ROLES)))
+    return policy.permissive and (public or bool(set(policy.roles) & set(API_ROLES)))
 
 
 def _always_true_part(policy: Policy) -> str | None:

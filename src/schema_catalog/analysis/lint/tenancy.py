@@ -159,10 +159,7 @@ def tenant_key_without_foreign_key(ctx: LintContext) -> Iterator[Hit]:
         key = table.tenancy.column
         if root is None or table.tenancy.status != "direct" or key is None:
             continue
-        if not any(
-            key in fk.columns and f"{fk.ref_schema}.{fk.ref_table}" == root
-            for fk in table.foreign_keys
-        ):
+        if not any(key in fk.columns and fk.target == root for fk in table.foreign_keys):
             yield Hit(
                 f"{table.qualified_name}.{key}",
                 f"Tenant key `{key}` has no foreign key to `{root}`",
@@ -231,7 +228,7 @@ def shortest_routes(ctx: LintContext, table: Table) -> list[tuple[str, ...]]:
                 found.append((*steps, current.qualified_name))
             return
         for fk in sorted(current.foreign_keys, key=lambda f: f.name):
-            target = tables.get(f"{fk.ref_schema}.{fk.ref_table}")
+            target = tables.get(fk.target)
             if target is None or target is current or target.tenancy.status == "platform":
                 continue
             walk(target, (*steps, f"{current.name}.{','.join(fk.columns)}"))
