@@ -69,15 +69,16 @@ def analysis_passes(catalog: Any, config: Any) -> dict[str, float]:
     settings = tenancy.TenancySettings.from_config(config, names)
     statuses = _timed(times, "tenancy", lambda: tenancy.classify(catalog, settings))
     views = _timed(times, "drift (source views)", lambda: drift.view_index(catalog))
+    roles = catalog.source_roles()
     for table in catalog.tables:
         status = statuses[table.qualified_name]
         _timed(times, "rls coverage", lambda t=table, s=status: rls.coverage(t, s))
         _timed(
             times,
             "drift (tables)",
-            lambda t=table: drift.table_drift(t, views.get(t.qualified_name, {})),
+            lambda t=table: drift.table_drift(t, views.get(t.qualified_name, {}), roles),
         )
-        _timed(times, "drift (status)", lambda t=table: drift.migration_status(t.presence))
+        _timed(times, "drift (status)", lambda t=table: drift.migration_status(t.presence, roles))
     tables = tuple(
         t.model_copy(update={"tenancy": statuses[t.qualified_name]}) for t in catalog.tables
     )
