@@ -111,8 +111,13 @@ def _build(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from schema_catalog import site
 
+    site.check_address(args.dev_addr)  # before writing anything
     _render(args)
     config = _config(args)
+    Progress(quiet=args.quiet).note(
+        f"Serving the catalog at http://{args.dev_addr}/ (Ctrl-C to stop); edits of the "
+        "catalog, catalog.yml and templates re-render the pages"
+    )
     site.serve(
         config,
         _docs_dir(config, args),

@@ -16,6 +16,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -30,7 +31,7 @@ from schema_catalog.render.nav import NAV_FILE
 
 __all__ = ["build", "serve"]
 
-POLL_SECONDS = 1.0
+POLL_SECONDS = 0.25
 
 
 class _Warnings(logging.Handler):
@@ -140,6 +141,31 @@ def build(config: Config, docs_dir: Path, site_dir: Path, *, mkdocs_yml: Path) -
     atomic.swap_directory(staging, site_dir)
 
 
+def template_files(config: Config) -> list[Path]:
+    """The user's template overrides (catalog.yml's ``site.templates``): edits re-render."""
+    if not config.site.templates:
+        return []
+    folder = Path(config.site.templates)
+    if not folder.is_absolute() and config.path is not None:
+        folder = config.path.parent / folder
+    return sorted(folder.rglob("*.jinja")) if folder.is_dir() else []
+
+
+def check_address(dev_addr: str) -> None:
+    """Fail in one line when ``HOST:PORT`` is malformed or already taken."""
+    host, _, port = dev_addr.rpartition(":")
+    if not host or not port.isdigit():
+        raise CatalogError(f"--dev-addr {dev_addr!r} is not HOST:PORT", fix="e.g. 127.0.0.1:8000")
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        try:
+            probe.bind((host.strip("[]"), int(port)))
+        except OSError as error:
+            raise CatalogError(
+                f"cannot serve on {dev_addr}: {error.strerror or error}",
+                fix=f"stop what uses port {port}, or pass --dev-addr {host}:{int(port) + 1}",
+            ) from None
+
+
 def _stamp(paths: Iterable[Path]) -> tuple[float, ...]:
     return tuple(p.stat().st_mtime if p.exists() else -1.0 for p in paths)
 
@@ -217,6 +243,8 @@ def serve(
         rerender = _default_rerender(config, docs_dir, catalog_path)
     if watch is None:
         watch = [p for p in (catalog_path, config.path) if p is not None]
+        watch += template_files(config)
+    check_address(dev_addr)
     _stop_on_sigterm()
     stop = threading.Event()
     watcher = threading.Thread(
