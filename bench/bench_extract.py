@@ -5,7 +5,7 @@ with the synthetic schema (`synthetic`), then, each in its own process so that
 its peak memory (``ru_maxrss`` from ``wait4``) is its own:
 
 - ``ours``        `postgres.read` + `snapshot.dumps`: the catalog JSON `extract` writes;
-- ``bare``        the same catalog queries (`pg_queries.CATALOG_QUERIES`) run bare
+- ``bare``        the same catalog queries (`postgres.queries.CATALOG_QUERIES`) run bare
                   with psycopg ``fetchall``, in the same kind of transaction:
                   the floor for our extraction, so ours/bare is the cost of the model;
 - ``sqlalchemy``  SQLAlchemy 2 ``MetaData.reflect(views=True)``;
@@ -94,7 +94,7 @@ def work_ours(dsn: str) -> dict[str, Any]:
 
 
 def work_bare(dsn: str) -> dict[str, Any]:
-    from schema_catalog.sources import pg_queries
+    from schema_catalog.sources.postgres import queries as pg_queries
 
     started = time.perf_counter()
     rows = 0

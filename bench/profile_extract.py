@@ -3,7 +3,7 @@
 `bench_extract.py` times `postgres.read` + `snapshot.dumps` as a user runs them;
 this splits the same work on the same synthetic database into its phases —
 the catalog queries (rows as dicts, as `postgres.read` fetches them), building
-the model (`pg_build.build`, with Python's cyclic GC on and paused), and
+the model (`postgres.build.build`, with Python's cyclic GC on and paused), and
 writing the JSON (`snapshot.dumps` against pydantic's own ``model_dump_json``,
 checked byte-identical) — with the resident memory after each (``VmRSS``) and
 the process peak (``VmHWM``). Linux only (reads /proc/self/status).
@@ -31,7 +31,8 @@ import synthetic
 
 from schema_catalog import embedded, snapshot
 from schema_catalog.model import Catalog, SourceInfo
-from schema_catalog.sources import pg_build, pg_queries
+from schema_catalog.sources.postgres import build as pg_build
+from schema_catalog.sources.postgres import queries as pg_queries
 
 
 def memory() -> str:
@@ -83,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     catalog: Catalog | None = None
     for collect in (True, False):
         catalog = None  # one model alive at a time: the peak is one build's
-        # `pg_build.build` takes the rows it builds from: hand it its own lists.
+        # `build.build` takes the rows it builds from: hand it its own lists.
         catalog, seconds = build({k: list(v) for k, v in results.items()}, collect=collect)
         print(f"build, GC {'on ' if collect else 'off'} {seconds:.2f} s; {memory()}")
     assert catalog is not None

@@ -126,7 +126,7 @@ def _read_database(
 ) -> tuple[Catalog, MigrationHistory]:
     """The live catalog and migration history, within ``options.deadline_s``."""
     from schema_catalog.sources import postgres
-    from schema_catalog.sources.deadline import Deadline
+    from schema_catalog.sources.postgres.deadline import Deadline
 
     seconds = options.deadline_s
     with Deadline(milliseconds(seconds, "deadline") / 1000) as deadline:

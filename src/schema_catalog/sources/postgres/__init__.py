@@ -14,8 +14,8 @@ How a read goes, and why:
   another session, so a plain ``SET`` would leak): ``search_path = pg_catalog``
   (so ``pg_get_*def`` qualify every name), statement, lock and idle timeouts,
   and a ``work_mem`` that keeps the large sorts in memory;
-- one query per object kind for all schemas (`pg_queries`), so the round trips
-  do not grow with the schema; the model is then built in Python (`pg_build`);
+- one query per object kind for all schemas (`queries`), so the round trips
+  do not grow with the schema; the model is then built in Python (`build`);
 - a concurrent DDL can make a catalog function fail with XX000 "cache lookup
   failed": the whole read is retried, up to `ATTEMPTS` times.
 
@@ -39,8 +39,8 @@ from psycopg.rows import dict_row
 from schema_catalog import dsn as dsn_text
 from schema_catalog.errors import ConnectionFailed, ExtractionFailed, SourceError
 from schema_catalog.model import Catalog, SourceInfo
-from schema_catalog.sources import pg_build, pg_queries
-from schema_catalog.sources.deadline import Deadline
+from schema_catalog.sources.postgres import build, queries
+from schema_catalog.sources.postgres.deadline import Deadline
 
 Progress = Callable[[str], None]
 
@@ -169,12 +169,12 @@ def _migration_history(conn: psycopg.Connection[Any]) -> MigrationHistory:
         cur = conn.cursor(row_factory=dict_row)
         tables = {
             row["name"]: row["readable"]
-            for row in cur.execute(pg_queries.MIGRATION_HISTORY_TABLES).fetchall()
+            for row in cur.execute(queries.MIGRATION_HISTORY_TABLES).fetchall()
         }
         versions: set[str] = set()
         for name, query in (
-            ("supabase_migrations.schema_migrations", pg_queries.SUPABASE_MIGRATIONS),
-            ("drizzle.__drizzle_migrations", pg_queries.DRIZZLE_MIGRATIONS),
+            ("supabase_migrations.schema_migrations", queries.SUPABASE_MIGRATIONS),
+            ("drizzle.__drizzle_migrations", queries.DRIZZLE_MIGRATIONS),
         ):
             if tables.get(name):
                 versions.update(_strings(cur.execute(query)))
@@ -262,12 +262,12 @@ def _read_once(
 ) -> Catalog:
     with _snapshot(conn, timeouts):
         cur = conn.cursor(row_factory=dict_row)
-        server = cur.execute(pg_queries.SERVER).fetchone()
+        server = cur.execute(queries.SERVER).fetchone()
         assert server is not None  # a single-row SELECT without FROM
         _check_server(server, schemas, location)
         results: dict[str, list[dict[str, Any]]] = {}
         params = {"schemas": list(schemas)}
-        for name, query in pg_queries.CATALOG_QUERIES:
+        for name, query in queries.CATALOG_QUERIES:
             step.name = name
             _notify(on_progress, f"reading {name}")
             results[name] = cur.execute(query, params).fetchall()
@@ -280,7 +280,7 @@ def _read_once(
             "server_version_num": str(server["version_num"]),
         },
     )
-    return pg_build.build(schemas, results, source)
+    return build.build(schemas, results, source)
 
 
 @contextmanager
@@ -294,7 +294,7 @@ def _snapshot(conn: psycopg.Connection[Any], timeouts: _Timeouts) -> Iterator[No
 
 
 def _check_server(server: dict[str, Any], schemas: tuple[str, ...], location: str) -> None:
-    if server["version_num"] < pg_queries.MIN_SERVER_VERSION:
+    if server["version_num"] < queries.MIN_SERVER_VERSION:
         raise ExtractionFailed(
             f"PostgreSQL {server['version']} is too old",
             where=location,

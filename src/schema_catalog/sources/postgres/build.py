@@ -1,7 +1,7 @@
 """Build the catalog model from the rows of the PostgreSQL catalog queries.
 
 Pure Python, no database: `build` takes one list of rows per query of
-`pg_queries.CATALOG_QUERIES` and returns a sorted `Catalog`. Rows are grouped by
+`queries.CATALOG_QUERIES` and returns a sorted `Catalog`. Rows are grouped by
 relation oid with dicts, so the cost is linear in the number of rows. The
 single-letter codes of ``pg_catalog`` (``contype``, ``polcmd``, ``tgtype`` bits)
 are translated here and nowhere else.
