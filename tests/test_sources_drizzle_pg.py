@@ -46,6 +46,7 @@ where c.relkind = 'r' and a.attnum > 0 and not a.attisdropped and {_SCHEMAS}
 NAMES = f"""
 select n.nspname || '.' || c.relname, x.conname, x.contype::text from pg_constraint x
 join pg_class c on c.oid = x.conrelid join pg_namespace n on n.oid = c.relnamespace where {_SCHEMAS}
+  and x.contype <> 'n'  -- PostgreSQL 18 records NOT NULL as constraints, named by the server
 union all
 select n.nspname || '.' || t.relname, i.relname, 'i' from pg_index x join pg_class i on i.oid = x.indexrelid
 join pg_class t on t.oid = x.indrelid join pg_namespace n on n.oid = t.relnamespace where {_SCHEMAS}
