@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -49,12 +48,9 @@ MERMAID_SVG = """() => [...document.querySelectorAll('div.sc-diagram')].map(el =
 
 
 def build_site(catalog: Catalog, config: Config, work: Path, changelog: Any = None) -> Path:
-    """Render and build into ``work`` with a copy of the project's site layer."""
-    # A copy, so the checkout is never touched.
-    shutil.copy(ROOT / "mkdocs.yml", work / "mkdocs.yml")
-    shutil.copytree(ROOT / "overrides", work / "overrides")
+    """Render and build into ``work``."""
     render(catalog, config, work / "docs", changelog=changelog)
-    build(config, work / "docs", work / "site", mkdocs_yml=work / "mkdocs.yml")
+    build(config, work / "docs", work / "site")  # schema-catalog's default MkDocs config
     return work / "site"
 
 

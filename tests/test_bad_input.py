@@ -80,10 +80,9 @@ def fill(path: Path) -> None:
 
 
 def project(work: Path) -> Path:
-    """A project with a catalog (from a migration), mkdocs.yml and the theme layer."""
+    """A project with a catalog (from a migration) and the example's mkdocs.yml."""
     work.mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "mkdocs.yml", work / "mkdocs.yml")
-    shutil.copytree(ROOT / "overrides", work / "overrides")
     (work / "db").mkdir()
     (work / "db" / "0001_notes.sql").write_text(GOOD_SQL)
     (work / "catalog").mkdir()

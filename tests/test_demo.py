@@ -27,12 +27,10 @@ def demo_run(
     shutil.copytree(ROOT / "examples", work / "examples")
     shutil.copytree(ROOT / "catalog", work / "catalog")
     shutil.copy(ROOT / "mkdocs.yml", work / "mkdocs.yml")
-    if (ROOT / "overrides").exists():
-        shutil.copytree(ROOT / "overrides", work / "overrides")
     if (ROOT / "docs").exists():
         shutil.copytree(ROOT / "docs", work / "docs")
     result = subprocess.run(
-        [sys.executable, "-m", "schema_catalog", "demo"],
+        [sys.executable, "-m", "schema_catalog", "demo", "--dir", "."],
         cwd=work,
         capture_output=True,
         text=True,

@@ -474,7 +474,7 @@ def test_page_titles_are_the_names(built: Site, visits: dict[str, Visit]) -> Non
     wrong = {
         url: visits[url].facts["title"]
         for url, title in titles.items()
-        if visits[url].facts["title"] != f"{title} - {CONFIG.site.title}"
+        if visits[url].facts["title"] != f"{title} - {CONFIG.site_name}"
     }
     assert not wrong, wrong
 

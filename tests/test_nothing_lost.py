@@ -72,6 +72,13 @@ def without_staging(files: dict[str, tuple[bytes, int]]) -> dict[str, tuple[byte
     return {k: v for k, v in files.items() if not k.startswith(STAGING + "/")}
 
 
+@pytest.fixture(autouse=True)
+def _in_the_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Work from the project folder, as the CLI runs there: the site's default title
+    is the project folder's name, so pages rendered here and by the CLI match."""
+    monkeypatch.chdir(tmp_path)
+
+
 # --------------------------------------------------------------------------- extract
 
 
@@ -223,7 +230,8 @@ def assert_next_render_completes(tmp_path: Path) -> None:
     assert not (docs / STAGING).exists()
     expected = render_pages(pipeline.load(Config(), tmp_path / "catalog.json"), Config())
     generated = {k: v[0] for k, v in tree(docs).items() if k not in (MANIFEST, "guide.md")}
-    assert generated.keys() - {"assets/javascripts/mermaid.min.js"} == expected.keys()
+    assets = {"assets/javascripts/mermaid.min.js", "assets/stylesheets/schema-catalog.css"}
+    assert generated.keys() - assets == expected.keys()
     assert [path for path, data in expected.items() if generated[path] != data] == []
     assert (docs / "guide.md").read_text(encoding="utf-8") == "# Our own guide\n"
 
@@ -289,9 +297,7 @@ def test_render_killed_inside_the_commit_does_not_block_the_next_run(tmp_path: P
 
 @pytest.fixture
 def site_project(tmp_path: Path) -> Path:
-    """A project with catalog.json, mkdocs.yml and a built site/."""
-    shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
-    shutil.copytree(ROOT / "overrides", tmp_path / "overrides")
+    """A project with catalog.json and a built site/ (schema-catalog's default MkDocs config)."""
     snapshot.save(sample_catalog(), tmp_path / "catalog.json")
     result = cli("build", "--catalog", "catalog.json", "--docs", "docs", "-q", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -320,14 +326,14 @@ from schema_catalog import atomic
 from schema_catalog.config import Config
 from schema_catalog.site import build
 
-docs, site, mkdocs_yml, marker = map(pathlib.Path, sys.argv[1:5])
+docs, site, marker = map(pathlib.Path, sys.argv[1:4])
 
 def pause(staged, target):
     marker.write_text("paused")
     time.sleep(600)
 
 atomic.swap_directory = pause
-build(Config(), docs, site, mkdocs_yml=mkdocs_yml)
+build(Config(), docs, site)
 """
 
 
@@ -336,7 +342,7 @@ def test_build_killed_before_the_swap_leaves_the_previous_site(site_project: Pat
     snapshot.save(hostile_catalog(), site_project / "catalog.json")
     render(pipeline.load(Config(), site_project / "catalog.json"), Config(), site_project / "docs")
     marker = site_project / "paused"
-    args = [BUILD_DRIVER, "docs", "site", "mkdocs.yml", str(marker)]
+    args = [BUILD_DRIVER, "docs", "site", str(marker)]
     run_and_kill(args, marker, site_project)
     assert tree(site_project / "site") == before
     result = cli("build", "--catalog", "catalog.json", "--docs", "docs", "-q", cwd=site_project)

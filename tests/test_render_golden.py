@@ -35,7 +35,9 @@ def _normalise(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def rendered() -> dict[str, str]:
-    files = render_pages(sample_catalog(), Config())
+    # An explicit title: the default is the project's name (the folder's, here the checkout's).
+    config = Config.model_validate({"site": {"title": "Database catalog"}})
+    files = render_pages(sample_catalog(), config)
     return {name: _normalise(files[path].decode()) for name, path in PAGES.items()}
 
 

@@ -115,7 +115,6 @@ def leaks(secret: str, texts: Iterator[tuple[str, str]]) -> list[tuple[str, str]
 def project(tmp_path: Path) -> Path:
     tmp_path.mkdir(parents=True)
     shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
-    shutil.copytree(ROOT / "overrides", tmp_path / "overrides")
     return tmp_path
 
 

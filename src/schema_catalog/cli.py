@@ -7,6 +7,7 @@
     check     print findings; exit 1 at or above --fail-on
     diff      what changed between two snapshots (Markdown or JSON)
     demo      the whole pipeline on the bundled Movemental example
+    init      look at the repository and write catalog/catalog.yml
     json-schema   the published JSON Schema of the catalog snapshot
 
 Exit codes: 0 ok, 1 findings at or above the failing level, 2 usage or input error.
@@ -102,9 +103,10 @@ def _build(args: argparse.Namespace) -> int:
     _render(args)
     config = _config(args)
     progress = Progress(quiet=args.quiet)
+    site_dir = _site_dir(config, args)
     with progress.phase("Building the site"):
-        site.build(config, _docs_dir(config, args), Path(args.site), mkdocs_yml=Path(args.mkdocs))
-    progress.note(f"Site built in {args.site}/")
+        site.build(config, _docs_dir(config, args), site_dir, mkdocs_yml=_mkdocs(config, args))
+    progress.note(f"Site built in {pipeline.shown(site_dir)}/")
     return 0
 
 
@@ -122,7 +124,7 @@ def _serve(args: argparse.Namespace) -> int:
         config,
         _docs_dir(config, args),
         catalog_path=pipeline.catalog_path(config, args.catalog),
-        mkdocs_yml=Path(args.mkdocs),
+        mkdocs_yml=_mkdocs(config, args),
         dev_addr=args.dev_addr,
         dirty=not args.full_rebuild,
     )
@@ -211,12 +213,16 @@ def _demo(args: argparse.Namespace) -> int:
     from schema_catalog import demo
 
     return demo.run(
-        config_path=Path(args.config) if args.config else None,
-        site_dir=Path(args.site),
-        mkdocs_yml=Path(args.mkdocs),
-        build_site=not args.no_site,
-        quiet=args.quiet,
+        project=Path(args.dir), build_site=not args.no_site, serve=args.serve, quiet=args.quiet
     )
+
+
+def _init(args: argparse.Namespace) -> int:
+    from schema_catalog import init
+
+    _, _, report = init.run(Path(args.dir), force=args.force)
+    print(report, end="")
+    return 0
 
 
 def _json_schema(args: argparse.Namespace) -> int:
@@ -239,7 +245,18 @@ def _fallback_file(config: Config, args: argparse.Namespace) -> str:
 
 
 def _docs_dir(config: Config, args: argparse.Namespace) -> Path:
-    return Path(args.docs) if getattr(args, "docs", None) else config.resolve(config.docs_dir)
+    return Path(args.docs) if getattr(args, "docs", None) else pipeline.shown(config.docs_path)
+
+
+def _site_dir(config: Config, args: argparse.Namespace) -> Path:
+    return Path(args.site) if args.site else pipeline.shown(config.site_path)
+
+
+def _mkdocs(config: Config, args: argparse.Namespace) -> Path | None:
+    """--mkdocs, else the project root's mkdocs.yml, else None (schema-catalog's default)."""
+    from schema_catalog import site
+
+    return Path(args.mkdocs) if args.mkdocs else site.project_mkdocs_yml(config)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -330,9 +347,13 @@ def _parser() -> argparse.ArgumentParser:
     ):
         sub = verb(name, handler, text)
         sub.add_argument("--catalog", metavar="FILE", help="default catalog/catalog.json")
-        sub.add_argument("--docs", metavar="DIR", help="default docs/")
-        sub.add_argument("--site", metavar="DIR", default="site")
-        sub.add_argument("--mkdocs", metavar="FILE", default="mkdocs.yml")
+        sub.add_argument("--docs", metavar="DIR", help="default docs/ in the project root")
+        sub.add_argument("--site", metavar="DIR", help="default site/ in the project root")
+        sub.add_argument(
+            "--mkdocs",
+            metavar="FILE",
+            help="your mkdocs.yml (default: the project root's, else schema-catalog's own)",
+        )
         if name == "serve":
             sub.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT")
             sub.add_argument(
@@ -369,9 +390,19 @@ def _parser() -> argparse.ArgumentParser:
     demo = verb(
         "demo", _demo, "The whole pipeline on the bundled example, on an embedded PostgreSQL."
     )
-    demo.add_argument("--site", metavar="DIR", default="site")
-    demo.add_argument("--mkdocs", metavar="FILE", default="mkdocs.yml")
+    demo.add_argument(
+        "--dir",
+        metavar="DIR",
+        default="schema-catalog-demo",
+        help="where the example project is written and built (default ./schema-catalog-demo; "
+        "a folder already holding catalog/catalog.yml is used as it is)",
+    )
     demo.add_argument("--no-site", action="store_true", help="stop after extract and render")
+    demo.add_argument("--serve", action="store_true", help="then serve the site")
+
+    init = verb("init", _init, "Look at this repository and write catalog/catalog.yml.")
+    init.add_argument("--dir", metavar="DIR", default=".", help="the repository (default .)")
+    init.add_argument("--force", action="store_true", help="replace an existing catalog.yml")
 
     verb("json-schema", _json_schema, "Print the JSON Schema of the catalog snapshot.")
     return parser

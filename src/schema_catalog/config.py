@@ -25,12 +25,21 @@ only then are the tables known.
       suppress:                             # silenced for some tables, the reason shown
         - {rule: RLS003, tables: [waitlist], reason: "sign-up form, insert-only"}
       max_columns: 60
-    site: {title: ..., templates: templates/, diagram_hops: 1}
+    site: {title: ..., repo_url: ..., logo: logo.svg, palette: {primary: teal}, extra_css: [x.css]}
+    output: catalog.json                    # default <root>/catalog/catalog.json
+    docs_dir: ../docs                       # default <root>/docs
+    site_dir: ../site                       # default <root>/site
+
+The project root is the folder that holds ``catalog/catalog.yml`` (or the
+folder of a config file not kept in a ``catalog/`` folder), else the current
+folder; outputs default to ``catalog/catalog.json``, ``docs/`` and ``site/``
+under it, never above it.
 """
 
 from __future__ import annotations
 
 import fnmatch
+import json
 from pathlib import Path
 from typing import Any, Literal
 
@@ -143,14 +152,25 @@ class LintConfig(_Section):
     max_columns: int = 60
 
 
+class PaletteConfig(_Section):
+    primary: str = "indigo"
+    accent: str = "indigo"
+
+
 class SiteConfig(_Section):
-    title: str = "Database catalog"
+    title: str | None = None
+    """The site's name; default: package.json's name, else the project folder's."""
     templates: str | None = None
     """A folder of template overrides (override a block, not a whole file)."""
     diagram_hops: int = Field(default=1, ge=0, le=3)
     repo_url: str | None = None
     long_text: int = Field(default=4096, ge=80)
     """Comments and expressions longer than this (characters) are shown collapsed."""
+    logo: str | None = None
+    """An image file (relative to catalog.yml) or a URL shown as the site's logo."""
+    palette: PaletteConfig = PaletteConfig()
+    extra_css: tuple[str, ...] = ()
+    """Stylesheets (relative to catalog.yml) added to the site."""
 
 
 class SupabaseConfig(_Section):
@@ -168,8 +188,9 @@ class Config(_Section):
     """The PostgreSQL major version replayed migrations are spelled for when no live
     database says it (default 17)."""
     supabase: SupabaseConfig = SupabaseConfig()
-    output: str = "catalog.json"
-    docs_dir: str = "../docs"
+    output: str | None = None
+    docs_dir: str | None = None
+    site_dir: str | None = None
     domains: dict[str, DomainConfig] = {}
     tenancy: TenancyConfig = TenancyConfig()
     tables: dict[str, TableConfig] = {}
@@ -190,6 +211,27 @@ class Config(_Section):
     def base_dir(self) -> Path:
         return self.path.parent if self.path else Path.cwd()
 
+    @property
+    def catalog_file(self) -> Path:
+        return (
+            self.resolve(self.output)
+            if self.output
+            else self.project_root / "catalog" / "catalog.json"
+        )
+
+    @property
+    def docs_path(self) -> Path:
+        return self.resolve(self.docs_dir) if self.docs_dir else self.project_root / "docs"
+
+    @property
+    def site_path(self) -> Path:
+        return self.resolve(self.site_dir) if self.site_dir else self.project_root / "site"
+
+    @property
+    def site_name(self) -> str:
+        """catalog.yml's ``site.title``, else package.json's name, else the root folder's."""
+        return self.site.title or project_name(self.project_root)
+
     def resolve(self, relative: str) -> Path:
         """A path from the config file, relative to the file's folder."""
         path = Path(relative)
@@ -198,7 +240,7 @@ class Config(_Section):
     @property
     def project_root(self) -> Path:
         """The folder that holds ``catalog/catalog.yml`` (else the config's own folder,
-        else the current one): what locations in findings are relative to."""
+        else the current one): what locations in findings are relative to, and where outputs go (never above it)."""
         if self.path is None:
             return Path.cwd()
         folder = self.base_dir.resolve()
@@ -207,6 +249,17 @@ class Config(_Section):
     @property
     def where(self) -> str:
         return str(self.path) if self.path else "catalog.yml"
+
+
+def project_name(root: Path) -> str:
+    """package.json's ``name`` (without an npm scope), else the folder's name."""
+    try:
+        name = json.loads((root / "package.json").read_text(encoding="utf-8")).get("name")
+    except (OSError, ValueError, AttributeError):
+        name = None
+    if isinstance(name, str) and name.strip():
+        return name.strip().rsplit("/", 1)[-1]
+    return root.resolve().name or "Database catalog"
 
 
 def load(path: Path | None = None) -> Config:

@@ -228,7 +228,7 @@ def changelog(catalog: Catalog, out: Path, config: Config) -> CatalogDiff | None
 
 
 def catalog_path(config: Config, out: str | None = None) -> Path:
-    return Path(out) if out else shown(config.resolve(config.output))
+    return Path(out) if out else shown(config.catalog_file)
 
 
 def shown(path: Path) -> Path:

@@ -24,12 +24,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from schema_catalog import atomic
+import yaml
+
+from schema_catalog import atomic, site_settings
 from schema_catalog.config import Config
 from schema_catalog.errors import CatalogError, RenderError, from_os_error
 from schema_catalog.render.nav import NAV_FILE
 
-__all__ = ["build", "serve"]
+__all__ = ["build", "project_mkdocs_yml", "serve", "standalone_mkdocs_yml"]
 
 POLL_SECONDS = 0.25
 
@@ -56,25 +58,18 @@ def _collect_warnings() -> Iterator[_Warnings]:
         logger.removeHandler(handler)
 
 
-def _site_name(config: Config) -> dict[str, Any]:
-    # catalog.yml's `site.title` wins over mkdocs.yml's site_name only when it is set.
-    return {"site_name": config.site.title} if "title" in config.site.model_fields_set else {}
-
-
 _INHERIT = re.compile(r"^INHERIT:.*$", re.MULTILINE)
 
 
 @contextmanager
 def _config_file(mkdocs_yml: Path, docs_dir: Path) -> Iterator[Path]:
-    """mkdocs.yml, pointed at the nav file of ``docs_dir``.
+    """mkdocs.yml, pointed at the nav file of ``docs_dir`` when it inherits one.
 
-    The project's mkdocs.yml inherits the generated nav from its own docs folder
+    A mkdocs.yml may inherit the generated nav from its own docs folder
     (``INHERIT: docs/.schema-catalog-nav.yml``, resolved by MkDocs relative to
     the file). Building another docs folder needs that line changed, so a copy
     is written beside the original, where its other relative paths still hold.
     """
-    if not mkdocs_yml.is_file():
-        raise RenderError("mkdocs.yml not found", where=str(mkdocs_yml), fix="pass --mkdocs-yml")
     text = mkdocs_yml.read_text(encoding="utf-8")
     nav = (docs_dir / NAV_FILE).resolve()
     line = _INHERIT.search(text)
@@ -82,35 +77,129 @@ def _config_file(mkdocs_yml: Path, docs_dir: Path) -> Iterator[Path]:
         yield mkdocs_yml
         return
     replacement = f"INHERIT: {json.dumps(str(nav))}" if nav.is_file() else ""
-    fd, name = tempfile.mkstemp(dir=mkdocs_yml.parent, prefix=".mkdocs-", suffix=".yml")
-    os.close(fd)
-    copy = Path(name)
-    try:
-        copy.write_text(_INHERIT.sub(replacement, text, count=1), encoding="utf-8")
+    with _scratch_file(mkdocs_yml.parent, _INHERIT.sub(replacement, text, count=1)) as copy:
         yield copy
+
+
+@contextmanager
+def _scratch_file(folder: Path, text: str) -> Iterator[Path]:
+    fd, name = tempfile.mkstemp(dir=folder, prefix=".mkdocs-", suffix=".yml")
+    os.close(fd)
+    path = Path(name)
+    try:
+        path.write_text(text, encoding="utf-8")
+        yield path
     finally:
-        copy.unlink(missing_ok=True)
+        path.unlink(missing_ok=True)
 
 
-def _load(config_file: Path, docs_dir: Path, site_dir: Path, config: Config) -> object:
+def _read_yaml(config_file: Path) -> dict[str, Any]:
+    from mkdocs.utils.yaml import yaml_load
+
+    try:
+        with config_file.open("rb") as fd:
+            raw = yaml_load(fd)
+    except Exception as error:  # MkDocs' loader raises YAML and ConfigurationError alike
+        raise RenderError(
+            f"invalid MkDocs configuration: {str(error).splitlines()[0]}", where=str(config_file)
+        ) from None
+    return raw if isinstance(raw, dict) else {}
+
+
+def _nav(docs_dir: Path) -> list[Any] | None:
+    try:
+        text = (docs_dir / NAV_FILE).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    nav = (yaml.safe_load(text) or {}).get("nav")
+    return nav if isinstance(nav, list) else None
+
+
+def project_mkdocs_yml(config: Config) -> Path | None:
+    """The team's own mkdocs.yml in the project root, if it has one."""
+    own = config.project_root / "mkdocs.yml"
+    return own if own.is_file() else None
+
+
+@contextmanager
+def mkdocs_settings(
+    config: Config, docs_dir: Path, mkdocs_yml: Path | None
+) -> Iterator[tuple[Path, dict[str, Any]]]:
+    """The MkDocs config file to load (a scratch file beside ``docs_dir`` or the team's).
+
+    Without a team's mkdocs.yml: schema-catalog's default, inheriting the
+    generated nav. With one: a scratch file beside it that inherits it and sets
+    `site_settings.additions` over it. Either way MkDocs reads a file, so `serve`
+    reloads it (and a new nav) on every rebuild. The dict is for overrides the
+    caller adds (none yet).
+    """
+    if mkdocs_yml is None:
+        nav_file = (docs_dir / NAV_FILE).resolve()
+        head = f"INHERIT: {json.dumps(str(nav_file))}\n" if nav_file.is_file() else ""
+        body = _dump(site_settings.default(config, None))
+        docs_dir.parent.mkdir(parents=True, exist_ok=True)
+        with _scratch_file(docs_dir.parent, head + body) as config_file:
+            yield config_file, {}
+        return
+    if not mkdocs_yml.is_file():
+        raise RenderError(
+            "mkdocs.yml not found",
+            where=str(mkdocs_yml),
+            fix="pass --mkdocs FILE, or leave it out to use schema-catalog's default configuration",
+        )
+    with _config_file(mkdocs_yml, docs_dir) as team:
+        theirs = _read_yaml(team)
+        nav = None if "nav" in theirs else _nav(docs_dir)
+        head = f"INHERIT: {json.dumps(str(team.resolve()))}\n"
+        body = _dump(site_settings.additions(theirs, config, nav))
+        with _scratch_file(mkdocs_yml.parent, head + body) as config_file:
+            yield config_file, {}
+
+
+def _dump(settings: dict[str, Any]) -> str:
+    # yaml.Dumper writes functions (a custom fence's format) as !!python/name, as MkDocs reads them.
+    return yaml.dump(settings, Dumper=yaml.Dumper, sort_keys=False, allow_unicode=True)
+
+
+def standalone_mkdocs_yml(config: Config, docs_dir: Path, site_dir: Path, folder: Path) -> str:
+    """schema-catalog's default configuration as a whole mkdocs.yml for ``folder``.
+
+    For tools that read mkdocs.yml themselves (a bare ``mkdocs build``, Zensical):
+    the nav is written inline, docs_dir and site_dir relative to ``folder``.
+    """
+    settings = {
+        **site_settings.default(config, _nav(docs_dir)),
+        "docs_dir": os.path.relpath(docs_dir, folder),
+        "site_dir": os.path.relpath(site_dir, folder),
+    }
+    return _dump(settings)
+
+
+def _load(
+    config_file: Path, docs_dir: Path, site_dir: Path, settings: dict[str, Any], where: Path
+) -> object:
     from mkdocs.config import load_config
-    from mkdocs.exceptions import ConfigurationError
+    from mkdocs.exceptions import Abort, ConfigurationError
 
     try:
         return load_config(
             config_file=str(config_file),
             docs_dir=str(docs_dir.resolve()),
             site_dir=str(site_dir.resolve()),
-            **_site_name(config),
+            **settings,
         )
-    except ConfigurationError as error:
-        raise RenderError(
-            f"invalid MkDocs configuration: {error}", where=str(config_file)
-        ) from None
+    except (ConfigurationError, Abort) as error:
+        raise RenderError(f"invalid MkDocs configuration: {error}", where=str(where)) from None
 
 
-def build(config: Config, docs_dir: Path, site_dir: Path, *, mkdocs_yml: Path) -> None:
-    """Build the site from ``docs_dir`` into ``site_dir`` with the real MkDocs."""
+def build(
+    config: Config, docs_dir: Path, site_dir: Path, *, mkdocs_yml: Path | None = None
+) -> None:
+    """Build the site from ``docs_dir`` into ``site_dir`` with the real MkDocs.
+
+    ``mkdocs_yml`` is the team's configuration (`project_mkdocs_yml` finds it);
+    None builds with schema-catalog's default.
+    """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.exceptions import MkDocsException
 
@@ -121,12 +210,16 @@ def build(config: Config, docs_dir: Path, site_dir: Path, *, mkdocs_yml: Path) -
             "is a file, not a folder", where=str(site_dir), fix="remove it or pass another --site"
         )
     try:
-        with _config_file(mkdocs_yml, docs_dir) as config_file, _collect_warnings() as warnings:
-            mkdocs_config = _load(config_file, docs_dir, staging, config)
+        with (
+            mkdocs_settings(config, docs_dir, mkdocs_yml) as (config_file, settings),
+            _collect_warnings() as warnings,
+        ):
+            where = mkdocs_yml or config_file
+            mkdocs_config = _load(config_file, docs_dir, staging, settings, where)
             try:
                 mkdocs_build(mkdocs_config)  # type: ignore[arg-type]
             except MkDocsException as error:
-                raise RenderError(f"MkDocs build failed: {error}", where=str(mkdocs_yml)) from None
+                raise RenderError(f"MkDocs build failed: {error}", where=str(where)) from None
         if warnings.messages:
             first = warnings.messages[0]
             more = f" (and {len(warnings.messages) - 1} more)" if len(warnings.messages) > 1 else ""
@@ -215,7 +308,7 @@ def serve(
     config: Config,
     docs_dir: Path,
     *,
-    mkdocs_yml: Path,
+    mkdocs_yml: Path | None = None,
     catalog_path: Path | None = None,
     watch: list[Path] | None = None,
     rerender: Callable[[], object] | None = None,
@@ -252,13 +345,13 @@ def serve(
     )
     watcher.start()
     try:
-        with _config_file(mkdocs_yml, docs_dir) as config_file:
+        with mkdocs_settings(config, docs_dir, mkdocs_yml) as (config_file, settings):
             mkdocs_serve(
                 config_file=str(config_file),
                 build_type="dirty" if dirty else None,
                 docs_dir=str(docs_dir.resolve()),
                 dev_addr=dev_addr,
-                **_site_name(config),
+                **settings,
             )
     finally:
         stop.set()

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 
 from jinja2 import Environment, TemplateError
 
-from schema_catalog import atomic, snapshot
+from schema_catalog import atomic, site_settings, snapshot
 from schema_catalog.config import Config
 from schema_catalog.errors import RenderError
 from schema_catalog.model import Catalog
@@ -45,7 +45,7 @@ from schema_catalog.render.pages import Page, all_pages, page_paths
 if TYPE_CHECKING:
     from schema_catalog.analysis.diff import CatalogDiff
 
-__all__ = ["MANIFEST", "RenderResult", "render", "render_pages"]
+__all__ = ["MANIFEST", "RenderResult", "all_files", "render", "render_pages"]
 
 MANIFEST = ".schema-catalog-manifest"
 STAGING = ".schema-catalog-staging"
@@ -54,7 +54,11 @@ JSON_SCHEMA = "catalog.schema.json"
 ANALYSED_JSON = "catalog.analysed.json"
 ANALYSED_JSON_SCHEMA = "catalog.analysed.schema.json"
 # Package files copied into docs/ as they are (the site must load nothing from a CDN).
-ASSET_FILES = {"assets/javascripts/mermaid.min.js": "mermaid.min.js"}
+ASSET_FILES = {
+    "assets/javascripts/mermaid.min.js": ASSETS / "mermaid.min.js",
+    "assets/stylesheets/schema-catalog.css": ASSETS / "schema-catalog.css",
+    "assets/javascripts/schema-catalog.js": ASSETS / "schema-catalog.js",
+}
 
 
 @dataclass
@@ -95,11 +99,35 @@ def render(
     ``docs_dir`` changes in one step (`swap`); ``in_place`` renames changed pages
     in one by one instead, for ``serve``, whose file watcher must keep its folder.
     """
-    files = render_pages(catalog, config, changelog)
-    files.update({path: (ASSETS / name).read_bytes() for path, name in ASSET_FILES.items()})
+    files = all_files(catalog, config, changelog)
     if in_place:
         return _commit(files, docs_dir, on_staged)
     return _commit_by_exchange(files, docs_dir, on_staged)
+
+
+def all_files(
+    catalog: Catalog, config: Config, changelog: CatalogDiff | None = None
+) -> dict[str, bytes]:
+    """What `render` writes into docs/: the pages, the nav, the local assets, the site files."""
+    files = render_pages(catalog, config, changelog)
+    files.update({path: source.read_bytes() for path, source in ASSET_FILES.items()})
+    files.update(_site_files(config))
+    return files
+
+
+def _site_files(config: Config) -> dict[str, bytes]:
+    """catalog.yml's logo and extra_css files, copied into docs/ for the site to serve."""
+    files: dict[str, bytes] = {}
+    for path, source in site_settings.extra_files(config).items():
+        try:
+            files[path] = source.read_bytes()
+        except OSError:
+            raise RenderError(
+                "site file not found",
+                where=f"{config.where}: site",
+                fix=f"create {source} or remove it from site.logo / site.extra_css",
+            ) from None
+    return files
 
 
 def render_pages(

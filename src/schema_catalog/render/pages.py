@@ -46,7 +46,7 @@ def all_pages(
     catalog: Catalog, config: Config, pages: paths.PagePaths, changelog: CatalogDiff | None = None
 ) -> list[Page]:
     lookup = Lookup(catalog)
-    site = {"title": config.site.title}
+    site = {"title": config.site_name}
 
     def links(page: str) -> PageLinks:
         return PageLinks(lookup, pages, page)

@@ -1,0 +1,107 @@
+"""`schema-catalog init`: what it finds in a repository, and the catalog.yml it writes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from schema_catalog import config as config_module
+from schema_catalog import init
+from schema_catalog.cli import main
+from schema_catalog.errors import ConfigError
+
+PROJECT = Path(__file__).parent / "fixtures" / "team_project"
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    shutil.copytree(PROJECT, tmp_path / "repo")
+    return tmp_path / "repo"
+
+
+def test_finds_drizzle_supabase_and_the_name(repo: Path) -> None:
+    found = init.look(repo)
+    assert found.name == "field-notes"  # package.json's name without its npm scope
+    assert found.drizzle_config == "drizzle.config.ts"
+    assert found.drizzle == {
+        "dialect": "postgresql",
+        "schema": "./src/db/schema",
+        "out": "./drizzle",
+        "casing": "snake_case",
+    }
+    assert (found.drizzle_out, found.drizzle_meta) == ("drizzle", True)
+    assert found.supabase_migrations == "supabase/migrations"
+    assert found.project_id == "field-notes"
+    assert found.api_schemas == ("public",)  # graphql_public is Supabase's own
+    # projects, notes (Drizzle) and projects, audit_events, invoices (SQL): five keys
+    assert found.tenant == ("organization_id", "organizations", 5)
+
+
+def test_the_written_file_is_a_valid_config_naming_what_was_found(repo: Path) -> None:
+    target, _, report = init.run(repo)
+    config = config_module.load(target)
+    assert config.sources.drizzle == ("../drizzle.config.ts",)
+    assert config.sources.migrations == ("../supabase/migrations",)
+    assert config.sources.database is None  # never a URL in the file
+    assert config.tenancy.root == "organizations" and config.tenancy.key == ("organization_id",)
+    assert config.target == "supabase" and config.schemas == ("public",)
+    assert config.site.title == "field-notes"
+    assert config.catalog_file == repo / "catalog" / "catalog.json"
+    text = target.read_text(encoding="utf-8")
+    assert "A GUESS by `schema-catalog init`" in text
+    for option in ("domains:", "tables:", "lint:", "repo_url:", "palette:", "docs_dir:"):
+        assert f"# {option}" in text or f"#   {option}" in text or f"  # {option}" in text
+    assert report.endswith("Next:\n  schema-catalog extract\n  schema-catalog build\n")
+    assert "DATABASE_URL" in report and "--dsn" in report
+
+
+def test_never_replaces_a_file_without_force(repo: Path) -> None:
+    target, _, _ = init.run(repo)
+    target.write_text("# ours\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"already exists.*--force"):
+        init.run(repo)
+    assert target.read_text(encoding="utf-8") == "# ours\n"
+    init.run(repo, force=True)
+    assert "field-notes" in target.read_text(encoding="utf-8")
+
+
+def test_cli_refuses_an_existing_file_in_one_line(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["init", "--dir", str(repo)]) == 0
+    assert main(["init", "--dir", str(repo)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--force" in err
+
+
+def test_an_empty_repository_gets_a_config_of_comments(tmp_path: Path) -> None:
+    target, found, report = init.run(tmp_path)
+    assert found.tenant is None and found.name == tmp_path.name
+    config = config_module.load(target)
+    assert config.sources == config_module.Sources()
+    assert "# tenancy:" in target.read_text(encoding="utf-8")
+    assert "no schema sources" in report
+
+
+def test_a_json_drizzle_config_and_another_tenant_key(tmp_path: Path) -> None:
+    (tmp_path / "db").mkdir()
+    (tmp_path / "db" / "schema.ts").write_text(
+        'import { pgTable, uuid } from "drizzle-orm/pg-core";\n'
+        'export const workspaces = pgTable("workspaces", { id: uuid().primaryKey() });\n'
+        'export const boards = pgTable("boards", {\n'
+        "  id: uuid().primaryKey(),\n"
+        "  workspaceId: uuid().notNull().references(() => workspaces.id),\n"
+        "}, () => []);\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "drizzle.config.json").write_text(
+        json.dumps({"schema": "./db/schema.ts", "casing": "snake_case", "schemaFilter": ["app"]}),
+        encoding="utf-8",
+    )
+    found = init.look(tmp_path)
+    assert found.tenant == ("workspace_id", "workspaces", 1)
+    text = init.render_config(found)
+    assert 'schemas: ["app"]' in text and 'key: "workspace_id"' in text
