@@ -31,7 +31,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation, Section
 
 from schema_catalog import config as config_module
-from schema_catalog import pipeline, render, site_settings, snapshot
+from schema_catalog import pipeline, render, site_settings
 from schema_catalog.errors import CatalogError
 from schema_catalog.render.nav import NAV_FILE
 
@@ -88,7 +88,7 @@ class CatalogPlugin(BasePlugin[CatalogPluginOptions]):  # type: ignore[no-untype
             self.catalog_config = config_module.load(
                 self.config_path if self.config_path.is_file() else None
             )
-            self.catalog = snapshot.load(self.catalog_path)
+            self.catalog = pipeline.load(self.catalog_config, self.catalog_path)
             self.files = render.all_files(
                 self.catalog,
                 self.catalog_config,

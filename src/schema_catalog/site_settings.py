@@ -222,7 +222,8 @@ def additions(theirs: dict[str, Any], config: Config, nav: list[Any] | None) -> 
     extra_js = list(theirs.get("extra_javascript") or [])
     settings: dict[str, Any] = {
         "markdown_extensions": _merge_extensions(list(theirs.get("markdown_extensions") or [])),
-        "extra_javascript": extra_js + [js for js in (MERMAID_JS, CATALOG_JS) if js not in extra_js],
+        "extra_javascript": extra_js
+        + [js for js in (MERMAID_JS, CATALOG_JS) if js not in extra_js],
         "extra_css": extra_css + [css for css in wanted_css if css not in extra_css],
         "plugins": _merge_plugins(theirs.get("plugins")),
     }
