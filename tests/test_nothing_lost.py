@@ -25,7 +25,7 @@ from conftest import DatabaseFactory
 from render_catalogs import hostile_catalog, sample_catalog
 from schema_catalog import pipeline, snapshot
 from schema_catalog.config import Config
-from schema_catalog.render import MANIFEST, STAGING, render, render_pages
+from schema_catalog.render import ASSET_FILES, MANIFEST, STAGING, render, render_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = """
@@ -230,8 +230,7 @@ def assert_next_render_completes(tmp_path: Path) -> None:
     assert not (docs / STAGING).exists()
     expected = render_pages(pipeline.load(Config(), tmp_path / "catalog.json"), Config())
     generated = {k: v[0] for k, v in tree(docs).items() if k not in (MANIFEST, "guide.md")}
-    assets = {"assets/javascripts/mermaid.min.js", "assets/stylesheets/schema-catalog.css"}
-    assert generated.keys() - assets == expected.keys()
+    assert generated.keys() - set(ASSET_FILES) == expected.keys()
     assert [path for path, data in expected.items() if generated[path] != data] == []
     assert (docs / "guide.md").read_text(encoding="utf-8") == "# Our own guide\n"
 

@@ -8,6 +8,7 @@
     diff      what changed between two snapshots (Markdown or JSON)
     demo      the whole pipeline on the bundled Movemental example
     init      look at the repository and write catalog/catalog.yml
+    mkdocs-config   the default MkDocs configuration as a whole mkdocs.yml (Zensical)
     json-schema   the published JSON Schema of the catalog snapshot
 
 Exit codes: 0 ok, 1 findings at or above the failing level, 2 usage or input error.
@@ -217,6 +218,19 @@ def _demo(args: argparse.Namespace) -> int:
     )
 
 
+def _mkdocs_config(args: argparse.Namespace) -> int:
+    from schema_catalog import atomic, site
+
+    config = _config(args)
+    out = Path(args.out)
+    text = site.standalone_mkdocs_yml(
+        config, _docs_dir(config, args), _site_dir(config, args), out.parent
+    )
+    atomic.write_text(out, text)
+    print(f"Wrote {out}: build it with `zensical build` or `mkdocs build`", file=sys.stderr)
+    return 0
+
+
 def _init(args: argparse.Namespace) -> int:
     from schema_catalog import init
 
@@ -399,6 +413,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--no-site", action="store_true", help="stop after extract and render")
     demo.add_argument("--serve", action="store_true", help="then serve the site")
+
+    mkdocs_config = verb(
+        "mkdocs-config",
+        _mkdocs_config,
+        "Write schema-catalog's default MkDocs configuration as a whole mkdocs.yml "
+        "(for Zensical, or a bare mkdocs build), after `render`.",
+    )
+    mkdocs_config.add_argument("--out", metavar="FILE", default="mkdocs.yml")
+    mkdocs_config.add_argument("--docs", metavar="DIR", help="default docs/ in the project root")
+    mkdocs_config.add_argument("--site", metavar="DIR", help="default site/ in the project root")
 
     init = verb("init", _init, "Look at this repository and write catalog/catalog.yml.")
     init.add_argument("--dir", metavar="DIR", default=".", help="the repository (default .)")
