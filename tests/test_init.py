@@ -105,3 +105,16 @@ def test_a_json_drizzle_config_and_another_tenant_key(tmp_path: Path) -> None:
     assert found.tenant == ("workspace_id", "workspaces", 1)
     text = init.render_config(found)
     assert 'schemas: ["app"]' in text and 'key: "workspace_id"' in text
+
+
+def test_supabase_declarative_schemas_become_a_source(repo: Path) -> None:
+    (repo / "supabase" / "schemas").mkdir()
+    (repo / "supabase" / "schemas" / "teams.sql").write_text(
+        "create table public.teams (id uuid primary key,"
+        " org_id uuid not null references public.organizations (id));\n",
+        encoding="utf-8",
+    )
+    target, found, report = init.run(repo)
+    assert found.supabase_schemas == "supabase/schemas" and "supabase/schemas/" in report
+    config = config_module.load(target)
+    assert config.sources.model_extra == {"supabase_schemas": ["../supabase/schemas"]}

@@ -82,7 +82,6 @@ def states(
     (old / "db").mkdir()
     (old / "db" / "0001_notes.sql").write_text(OLD_SQL)
     shutil.copy(ROOT / "mkdocs.yml", old / "mkdocs.yml")
-    shutil.copytree(ROOT / "overrides", old / "overrides")
     assert cli(VERBS["extract"], old) == 0
     assert cli(VERBS["build"], old) == 0
     (old / "docs" / "guide.md").write_text("# Our own guide\n")

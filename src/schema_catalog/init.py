@@ -245,12 +245,12 @@ def render_config(found: Findings) -> str:
     ]
     if found.drizzle_out and found.supabase_migrations:
         lines.append(f"  # migrations: [../supabase/migrations, {_yaml(up + found.drizzle_out)}]")
-    state = "found" if found.supabase_schemas else "none found"
     lines += [
-        f"  # Supabase's declarative schema files (supabase/schemas/*.sql; {state}): this",
-        "  # version reads them only for init's tenancy guess; their changes reach the",
-        "  # catalog through the migrations `supabase db diff` writes from them.",
-        f"  # supabase_schemas: [{_yaml(up + (found.supabase_schemas or 'supabase/schemas'))}]",
+        "  # Supabase's declarative schema files (supabase/schemas/*.sql): what they declare.",
+        _line(
+            bool(found.supabase_schemas),
+            f"  supabase_schemas: [{_yaml(up + (found.supabase_schemas or 'supabase/schemas'))}]",
+        ),
     ]
     start = lines.index("sources:")
     if all(line.lstrip().startswith("#") for line in lines[start + 1 :]):

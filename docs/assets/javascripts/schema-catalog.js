@@ -124,3 +124,168 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
 })();
+
+/* schema-catalog: ER diagrams drawn with the local Mermaid, readable at any size.
+ *
+ * Each ```mermaid fence (<pre class="sc-diagram">) becomes a pannable, zoomable
+ * picture with a toolbar: zoom out / in, actual size, fit, full screen, and for
+ * compact domain diagrams "All columns". Every entity whose label names a table
+ * linked on the page opens that table's page on click. Mermaid's strict security
+ * level sanitises labels; the sources were escaped by the catalog.
+ */
+(function () {
+  "use strict";
+  var counter = 0;
+  var READABLE = 0.75;
+
+  function theme() {
+    return document.body.getAttribute("data-md-color-scheme") === "slate" ? "dark" : "default";
+  }
+
+  function pageLinks() {
+    var links = {};
+    document.querySelectorAll(".md-content a[href]").forEach(function (a) {
+      var text = a.textContent.trim();
+      if (text && !(text in links)) links[text] = a.getAttribute("href");
+    });
+    return links;
+  }
+
+  function button(label, title, action) {
+    var b = document.createElement("button");
+    b.type = "button";
+    b.className = "md-button sc-diagram__button";
+    b.textContent = label;
+    b.title = title;
+    b.addEventListener("click", action);
+    return b;
+  }
+
+  function linkEntities(svg) {
+    var links = pageLinks();
+    svg.querySelectorAll("g[id*='-entity-']").forEach(function (entity) {
+      var label = entity.querySelector("foreignObject, text");
+      if (!label) return;
+      var name = label.textContent.trim().replace(/ \(\+\d+ more columns\)$/, "");
+      var href = links[name];
+      if (!href) return;
+      entity.classList.add("sc-diagram__entity");
+      entity.setAttribute("role", "link");
+      entity.setAttribute("data-href", href);
+      entity.addEventListener("click", function (event) {
+        if (!entity.closest(".sc-diagram").dataset.dragged) location.href = href;
+        event.stopPropagation();
+      });
+    });
+  }
+
+  function draw(pre, full) {
+    var source = pre.textContent;
+    var box = document.createElement("div");
+    box.className = "sc-diagram";
+    var bar = document.createElement("div");
+    bar.className = "sc-diagram__bar";
+    var view = document.createElement("div");
+    view.className = "sc-diagram__view";
+    box.appendChild(bar);
+    box.appendChild(view);
+    pre.replaceWith(box);
+    counter += 1;
+    return mermaid.render("sc-diagram-" + counter, source).then(function (result) {
+      view.innerHTML = result.svg;
+      var svg = view.querySelector("svg");
+      var box_ = svg.viewBox.baseVal;
+      var natural = { width: box_.width, height: box_.height };
+      svg.removeAttribute("style");
+      var scale = 1;
+      function zoom(to) {
+        scale = Math.max(0.1, Math.min(4, to));
+        svg.setAttribute("width", String(natural.width * scale));
+        svg.setAttribute("height", String(natural.height * scale));
+        box.dataset.scale = scale.toFixed(3);
+      }
+      function fit() {
+        var width = view.clientWidth || natural.width;
+        zoom(Math.min(1, width / natural.width));
+      }
+      bar.appendChild(button("−", "Zoom out", function () { zoom(scale / 1.25); }));
+      bar.appendChild(button("+", "Zoom in", function () { zoom(scale * 1.25); }));
+      bar.appendChild(button("1:1", "Actual size", function () { zoom(1); }));
+      bar.appendChild(button("Fit", "Fit the width", fit));
+      bar.appendChild(button("Full screen", "Full screen (Esc to leave)", function () {
+        box.classList.toggle("sc-diagram--full");
+        if (box.classList.contains("sc-diagram--full")) zoom(1); else fit();
+      }));
+      if (full) {
+        bar.appendChild(button("All columns", "Every column of every table", function () {
+          full.hidden = false;
+          var pre2 = full.querySelector("pre.sc-diagram");
+          if (pre2) {
+            draw(pre2, null).then(function () { box.remove(); });
+          }
+        }));
+      }
+      document.addEventListener("keydown", function (event) {
+        if (event.key === "Escape" && box.classList.contains("sc-diagram--full")) {
+          box.classList.remove("sc-diagram--full");
+          fit();
+        }
+      });
+      // Pan: drag the picture; a drag is not a click on an entity.
+      var start = null;
+      view.addEventListener("pointerdown", function (event) {
+        start = { x: event.clientX, y: event.clientY, left: view.scrollLeft, top: view.scrollTop };
+        delete box.dataset.dragged;
+      });
+      view.addEventListener("pointermove", function (event) {
+        if (!start || !event.buttons) return;
+        var dx = event.clientX - start.x, dy = event.clientY - start.y;
+        if (Math.abs(dx) + Math.abs(dy) > 4) box.dataset.dragged = "1";
+        view.scrollLeft = start.left - dx;
+        view.scrollTop = start.top - dy;
+      });
+      view.addEventListener("pointerup", function () {
+        start = null;
+        setTimeout(function () { delete box.dataset.dragged; }, 0);
+      });
+      view.addEventListener("wheel", function (event) {
+        if (!event.ctrlKey) return;
+        event.preventDefault();
+        zoom(event.deltaY < 0 ? scale * 1.1 : scale / 1.1);
+      }, { passive: false });
+      linkEntities(svg);
+      // Readable first: fit the width, but never below READABLE (labels of about 10 px);
+      // a larger picture pans (drag) and "Fit" shows it whole.
+      zoom(Math.max(Math.min(1, (view.clientWidth || natural.width) / natural.width), READABLE));
+      box.dataset.ready = "1";
+    }).catch(function (error) {
+      view.textContent = "This diagram could not be drawn: " + error;
+      box.dataset.ready = "error";
+    });
+  }
+
+  function start() {
+    if (typeof mermaid === "undefined") return;
+    mermaid.initialize({
+      startOnLoad: false,
+      securityLevel: "strict",
+      theme: theme(),
+      er: { useMaxWidth: false },
+      fontFamily: "var(--md-text-font-family, sans-serif)",
+    });
+    var chain = Promise.resolve();
+    document.querySelectorAll("pre.sc-diagram").forEach(function (pre) {
+      if (pre.closest("[hidden]")) return;
+      var full = null;
+      var sibling = pre.nextElementSibling;
+      while (sibling) {
+        if (sibling.matches(".sc-diagram-full")) { full = sibling; break; }
+        if (sibling.matches("h1, h2, pre.sc-diagram")) break;
+        sibling = sibling.nextElementSibling;
+      }
+      chain = chain.then(function () { return draw(pre, full); });
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
