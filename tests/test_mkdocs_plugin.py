@@ -64,7 +64,7 @@ def test_mkdocs_build_puts_the_catalog_in_a_section_and_in_search(team_site: Pat
     )
     assert "Books an organization publishes" in page
     # from database/tables/public/books/, ../../../ is database/
-    assert 'class="mermaid"' in page and '"../../../assets/javascripts/mermaid.min.js"' in page
+    assert 'class="sc-diagram"' in page and '"../../../assets/javascripts/mermaid.min.js"' in page
     assert "sc-badge" in page and '"../../../assets/stylesheets/schema-catalog.css"' in page
     assert (site / "database" / "assets" / "javascripts" / "mermaid.min.js").is_file()
     home = (site / "index.html").read_text(encoding="utf-8")
