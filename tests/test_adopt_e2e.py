@@ -228,15 +228,16 @@ def test_a_team_project_from_init_to_sarif_and_pr_comment(
 
     _ok(workspace.run("schema-catalog extract"))  # no flags, no database: the files alone
     files_only = snapshot.load(repo / "catalog" / "catalog.json")
-    assert not any(t.presence.database for t in files_only.tables)
+    assert not any("database" in t.presence for t in files_only.tables)
     shutil.copy(repo / "catalog" / "catalog.json", workspace.top / "files-only.json")
 
     _ok(workspace.run(f"schema-catalog extract --dsn {shlex.quote(live_dsn)}"))
     live = snapshot.load(repo / "catalog" / "catalog.json")
     present = {t.name: t.presence for t in live.tables}
-    assert present["audit_events"].database and not present["audit_events"].drizzle
-    assert present["notes"].drizzle and not present["notes"].database
-    assert present["invoices"].migrations and not present["invoices"].database
+    assert present["audit_events"] == ("database",)  # its migration is applied; not in Drizzle
+    assert present["projects"] == ("database", "drizzle")
+    assert present["notes"] == ("drizzle",)  # declared, not in the database
+    assert present["invoices"] == ("migrations",)  # the pending migration proposes it
     assert live_dsn not in (repo / "catalog" / "catalog.json").read_text(encoding="utf-8")
 
     _ok(workspace.run("schema-catalog build"))
@@ -282,7 +283,7 @@ def test_the_readme_point_it_at_your_project_commands(workspace: Workspace, live
         ran.append(line.split()[1])
     assert ran[:3] == ["init", "extract", "build"]
     live = snapshot.load(workspace.repo / "catalog" / "catalog.json")
-    assert any(t.presence.database for t in live.tables)  # DATABASE_URL was read
+    assert any("database" in t.presence for t in live.tables)  # DATABASE_URL was read
     assert_site_documents_every_table(workspace.repo, "field-notes")
     workspace.assert_stayed_inside()
 

@@ -78,7 +78,8 @@ def states(
     base = tmp_path_factory.mktemp("kill_points")
     old = base / "old"
     (old / "catalog").mkdir(parents=True)
-    (old / "catalog" / "catalog.yml").write_text("schemas: [public]\n")
+    # A fixed title: the default is the project folder's name, and each run has its own folder.
+    (old / "catalog" / "catalog.yml").write_text("schemas: [public]\nsite: {title: Notes}\n")
     (old / "db").mkdir()
     (old / "db" / "0001_notes.sql").write_text(OLD_SQL)
     shutil.copy(ROOT / "mkdocs.yml", old / "mkdocs.yml")

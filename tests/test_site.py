@@ -128,7 +128,9 @@ def test_a_team_mkdocs_yml_wins_and_gets_only_what_the_pages_need(tmp_path: Path
     build(config, docs, tmp_path / "site", mkdocs_yml=tmp_path / "mkdocs.yml")
     page = (tmp_path / "site" / "tables/public/books/index.html").read_text(encoding="utf-8")
     assert "Team handbook" in page and 'data-md-color-primary="red"' in page
-    assert 'class="sc-diagram"' in page and "mermaid.min.js" in page and "schema-catalog.css" in page
+    assert (
+        'class="sc-diagram"' in page and "mermaid.min.js" in page and "schema-catalog.css" in page
+    )
     index = json.loads((tmp_path / "site/search/search_index.json").read_text(encoding="utf-8"))
     assert "_" in index["config"]["separator"]
     assert (tmp_path / "mkdocs.yml").read_text(encoding="utf-8").startswith("site_name: Team")
