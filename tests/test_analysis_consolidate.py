@@ -40,7 +40,7 @@ def test_rls_off_on_an_exposed_table_is_one_finding_naming_the_other_rules() -> 
     assert len(errors) == 1
     (merged,) = errors
     assert merged.code == "RLS003"
-    assert set(merged.related) == {"RLS004", "SEC007", "TEN001"}
+    assert set(merged.related) == {"RLS004", "SEC007", "TEN001", "GRT001"}
     assert "`api_key`" in merged.message and "`public.secrets`" in merged.message
 
 
