@@ -35,7 +35,7 @@ BAD_TS = (
     'export const bad = pgTable("bad", { id: integer("id").primaryKey( ;\n'
 )
 # What a failed run must never leave behind.
-LEFTOVERS = (".tmp", ".schema-catalog-staging", ".building", ".old")
+LEFTOVERS = (".tmp", ".schema-catalog-staging", ".building", ".old", ".next")
 
 
 def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
