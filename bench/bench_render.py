@@ -109,7 +109,7 @@ def time_render(project: Project, catalog: Catalog, repeat: int) -> dict[str, fl
         started = time.perf_counter()
         result = render.render(catalog, config, project.docs)
         cold.append(time.perf_counter() - started)
-    pages = len(result.written)
+    pages = len([p for p in result.written if p.endswith(".md")])  # not the assets and JSON
     before = {p: p.stat().st_mtime_ns for p in project.docs.rglob("*") if p.is_file()}
     started = time.perf_counter()
     again = render.render(catalog, config, project.docs)
