@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from schema_catalog.model import API_ROLES, SEVERITY_ORDER, Column, ForeignKey, Table
+from schema_catalog.analysis import access
+from schema_catalog.model import SEVERITY_ORDER, Catalog, Column, ForeignKey, Table
 from schema_catalog.render import badges, paths
 from schema_catalog.render.escape import Safe, badge, code, fence, link
 from schema_catalog.render.lookup import Lookup
@@ -67,7 +68,7 @@ def table_context(table: Table, links: PageLinks, hops: int) -> dict[str, Any]:
         "coverage": coverage_rows(table),
         "triggers": [_trigger_row(t) for t in table.triggers],
         "grants": grant_rows(table),
-        "exposure": exposure_rows(table),
+        "exposure": exposure_rows(lookup.catalog, table),
         "drift": drift_rows(table),
         "findings": finding_rows(lookup.findings(name), links),
         "diagram": table_diagram(lookup, table, hops),
@@ -227,17 +228,23 @@ def grant_rows(table: Table) -> list[dict[str, Any]]:
     ]
 
 
-def exposure_rows(table: Table) -> list[dict[str, Any]]:
-    """What Supabase's API roles can do: grants, filtered by RLS when it is on."""
+def exposure_rows(catalog: Catalog, table: Table) -> list[dict[str, Any]]:
+    """What Supabase's API roles can do: the access verdict the rules read too."""
     rows = []
-    for role in API_ROLES:
+    for verdict in access.api_verdicts(catalog, table):
         held = sorted(
             f"{g.privilege}({g.column})" if g.column else g.privilege
             for g in table.grants
-            if g.grantee == role or g.grantee.lower() == "public"
+            if g.grantee == verdict.role or g.grantee.lower() == "public"
         )
-        access = table.api_access(role)
-        rows.append({"role": role, "privileges": ", ".join(held) or "none", "access": access})
+        rows.append(
+            {
+                "role": verdict.role,
+                "privileges": ", ".join(held) or "none",
+                "access": verdict.direct,
+                "routes": "; ".join(r.text for r in verdict.routes) or "none",
+            }
+        )
     return rows
 
 

@@ -1,18 +1,20 @@
 """Lint rules: `RULES` by code, run by `run`; one module per rule family.
 
-Importing this package registers every rule (keys, rls, grants, splinter, graphql,
-tenancy, drift, docs, and the sources' own reports); the registry module
+Importing this package registers every rule (access, keys, policies, rls, grants, splinter,
+graphql, tenancy, drift, docs, and the sources' own reports); the registry module
 explains the rule contract.
 """
 
 from __future__ import annotations
 
 from schema_catalog.analysis.lint import (
+    access,
     docs,
     drift,
     grants,
     graphql,
     keys,
+    policies,
     rls,
     sources,
     splinter,
@@ -42,4 +44,4 @@ __all__ = [
     "sort_key",
 ]
 # The family modules register their rules on import; keep the names referenced.
-_FAMILIES = (docs, drift, grants, graphql, keys, rls, sources, splinter, tenancy)
+_FAMILIES = (access, docs, drift, grants, graphql, keys, policies, rls, sources, splinter, tenancy)

@@ -235,3 +235,64 @@ def shortest_routes(ctx: LintContext, table: Table) -> list[tuple[str, ...]]:
 
     walk(table, ())
     return sorted(found)
+
+
+@rule("TEN009", "unique_without_tenant_key", "warning")
+def unique_without_tenant_key(ctx: LintContext) -> Iterator[Hit]:
+    """A UNIQUE constraint or index on a tenant table leaves out the tenant key.
+
+    *Anti-pattern*: ``UNIQUE (slug)`` on ``projects``, which carries
+    ``organization_id``: two organizations cannot both have a project called
+    ``roadmap``, and the error one of them gets tells it the other exists (a
+    cross-tenant oracle). For inherited tables the key is the column that leads to
+    the tenant (``project_id``).
+
+    A unique that includes a key to another tenant-owned row (``UNIQUE (book_id,
+    author_id)``) is scoped through that row and passes.
+
+    *Best practice*: ``UNIQUE (organization_id, slug)``. Where a value must be
+    unique across tenants on purpose (a public handle, an external id), exclude the
+    table in catalog.yml: ``lint: {exclude: {unique_without_tenant_key: [handles]}}``.
+    """
+    for table in _tenant_tables(ctx):
+        scope = {c.lower() for c in _scope(table)}
+        if not scope:
+            continue
+        # a key to another tenant-owned row (`book_id`) scopes the value as well
+        scoping = scope | {c.lower() for c in _tenant_references(ctx, table)}
+        for name, columns in _uniques(table):
+            if not scoping & {c.lower() for c in columns}:
+                yield Hit(
+                    f"{table.qualified_name}.{name}",
+                    f"Unique {quoted(list(columns))} leaves out the tenant key {quoted(sorted(scope))}",
+                    table.qualified_name,
+                )
+
+
+def _scope(table: Table) -> tuple[str, ...]:
+    if table.tenancy.status == "direct" and table.tenancy.column:
+        return (table.tenancy.column,)
+    return table.tenancy.path[0].columns if table.tenancy.path else ()
+
+
+def _tenant_references(ctx: LintContext, table: Table) -> set[str]:
+    """Columns of single-column foreign keys into tenant-owned tables (or the root)."""
+    found = set()
+    for fk in table.foreign_keys:
+        target = ctx.catalog.table(f"{fk.ref_schema}.{fk.ref_table}")
+        owned = target is not None and target.tenancy.status in ("tenant_root", *_TENANT)
+        if owned and len(fk.columns) == 1:
+            found.add(fk.columns[0])
+    return found
+
+
+def _uniques(table: Table) -> list[tuple[str, tuple[str, ...]]]:
+    """Unique constraints and unique indexes that no constraint owns (each once)."""
+    found = [(u.name, u.columns) for u in table.unique_constraints]
+    owned = {u.name for u in table.unique_constraints}
+    found += [
+        (i.name, i.columns)
+        for i in table.indexes
+        if i.unique and not i.primary and i.constraint is None and i.name not in owned
+    ]
+    return sorted(found)

@@ -95,8 +95,8 @@ def table(state: TableState, catalog: CatalogState) -> model.Table:
 
 
 def function(state: FunctionState) -> model.Function:
-    """A replayed function; the body is not replayed, so ``definition`` is kept only
-    from a live function no pending statement re-created."""
+    """A replayed function; ``definition`` is its body under a ``pg_get_functiondef``-shaped
+    header, or a live function's own when no pending statement re-created it."""
     original = state.original
     return model.Function(
         schema_=state.schema,
@@ -108,10 +108,19 @@ def function(state: FunctionState) -> model.Function:
         security_definer=state.security_definer,
         volatility=cast(Volatility, state.volatility),
         config=tuple(state.config),
-        definition=original.definition if original is not None else None,
+        definition=_function_definition(state)
+        if state.body is not None
+        else (original.definition if original is not None else None),
         executable_by=tuple(sorted(state.executable_by)),
         comment=state.comment,
     )
+
+
+def _function_definition(state: FunctionState) -> str:
+    kind = "PROCEDURE" if state.kind == "procedure" else "FUNCTION"
+    returns = f"\n RETURNS {state.result}" if state.kind != "procedure" else ""
+    header = f"CREATE OR REPLACE {kind} {state.schema}.{state.name}({state.arguments}){returns}"
+    return f"{header}\n LANGUAGE {state.language}\nAS $function${state.body}$function$\n"
 
 
 def enum(state: EnumState) -> model.Enum:

@@ -5,8 +5,9 @@ arguments and result as ``pg_get_function_identity_arguments`` and
 ``pg_get_function_result`` print them, language, volatility, SECURITY DEFINER,
 ``SET`` settings as ``pg_proc.proconfig`` stores them, and who may execute it
 (the default privileges in force when it was created, then GRANT / REVOKE).
-The body is not replayed: ``definition`` stays empty. A statement group of
-`replay.Replayer`.
+The body is not replayed, only kept: ``definition`` holds it between dollar quotes
+under a header in ``pg_get_functiondef``'s shape (what analysis reads to see which
+tables a SECURITY DEFINER function touches). A statement group of `replay.Replayer`.
 """
 
 from __future__ import annotations
@@ -98,6 +99,8 @@ class FunctionStatements(ReplayContext):
                 function.volatility = str(value.sval)
             elif name == "security":
                 function.security_definer = bool(value.boolval)
+            elif name == "as" and value and isinstance(value[0], ast.String):
+                function.body = str(value[0].sval)  # kept for what the body touches
             elif name == "set":
                 self._setting(function, value)
 

@@ -225,6 +225,8 @@ class FunctionState:
     location: str | None = None
     original: model.Function | None = None
     touched: bool = True
+    body: str | None = None
+    """The ``AS '...'`` text, as written."""
 
     @property
     def key(self) -> tuple[str, str, tuple[str, ...]]:
