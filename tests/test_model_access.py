@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from schema_catalog.analysis import rls
-from schema_catalog.model import API_ROLES, Column, ForeignKey, Grant, Table
-from schema_catalog.render.table_page import exposure_rows
+from schema_catalog.model import API_ROLES, Catalog, Column, ForeignKey, Grant, Policy, Table
+from schema_catalog.render import table_page
 
 
-def _table(*grants: Grant, rls_on: bool = False) -> Table:
+def _table(*grants: Grant, rls_on: bool = False, policies: tuple[Policy, ...] = ()) -> Table:
     columns = (Column(name="id", type="uuid"), Column(name="email", type="text"))
-    return Table(schema="public", name="users", columns=columns, grants=grants, rls_enabled=rls_on)
+    return Table(
+        schema="public",
+        name="users",
+        columns=columns,
+        grants=grants,
+        rls_enabled=rls_on,
+        policies=policies,
+    )
+
+
+def exposure_rows(table: Table) -> list[dict[str, Any]]:
+    return table_page.exposure_rows(Catalog(tables=(table,)), table)
 
 
 def _access(table: Table) -> dict[str, str]:
@@ -29,7 +42,10 @@ def test_table_grants_through_public_and_rls() -> None:
     assert rls.selectable_by_api(granted) == list(API_ROLES)
     assert set(_access(granted).values()) == {"every row (RLS off)"}
     guarded = _table(Grant(grantee="anon", privilege="SELECT"), rls_on=True)
-    assert _access(guarded)["anon"] == "rows allowed by RLS policies"
+    assert _access(guarded)["anon"] == "no rows (RLS on, no policy for this role)"
+    read = Policy(name="read", command="SELECT", roles=("anon",), using="true")
+    allowed = _table(Grant(grantee="anon", privilege="SELECT"), rls_on=True, policies=(read,))
+    assert _access(allowed)["anon"] == "rows allowed by RLS policies"
 
 
 def test_a_foreign_key_names_its_target_once() -> None:
