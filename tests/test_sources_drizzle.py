@@ -161,10 +161,11 @@ def test_snapshot_from_old_kit_without_newer_keys(tmp_path: Path) -> None:
     assert all(t.policies == () and not t.rls_enabled for t in catalog.tables)
 
 
-def test_version_8_is_refused_clearly(tmp_path: Path) -> None:
-    meta = _meta(tmp_path, {"version": "8", "dialect": "postgres", "ddl": []})
-    with pytest.raises(DrizzleError, match=r"version 8.*not yet supported"):
-        read_kit_snapshot(meta)
+def test_version_8_is_read_and_a_broken_entry_is_one_clear_error(tmp_path: Path) -> None:
+    assert read_kit_snapshot(_meta(tmp_path, {"version": "8", "ddl": []})).tables == ()
+    broken = {"version": "8", "dialect": "postgres", "ddl": [{"entityType": "columns"}]}
+    with pytest.raises(DrizzleError, match=r"not a drizzle-kit snapshot: an entry lacks the key"):
+        read_kit_snapshot(_meta(tmp_path, broken))
 
 
 def test_config_out_snapshot_is_a_source_view_and_staleness_is_one_finding(
@@ -333,3 +334,31 @@ def test_names_over_63_bytes_show_beside_the_stored_name(tmp_path: Path) -> None
     assert catalog.tables[0].name == long[:63]
     [finding] = [f for f in catalog.findings if f.code == "DRZ011"]
     assert long in finding.message and f"stores {long[:63]}" in finding.message
+
+
+def test_drizzle_kit_1_layout_and_snapshot_are_read(tmp_path: Path) -> None:
+    # kit 1.0: one folder per migration, each with migration.sql and a version 8 snapshot
+    catalog = read_kit_snapshot(OWN / "kit1/kit-out")
+    assert [t.qualified_name for t in catalog.tables] == [
+        "billing.plans",
+        "public.links",
+        "public.orgs",
+        "public.tasks",
+    ]
+    tasks = catalog.table("public.tasks")
+    assert tasks is not None and tasks.rls_enabled  # pgTable.withRLS
+    assert [f.name for f in tasks.foreign_keys] == [
+        "tasks_org_id_orgs_id_fkey",
+        "tasks_plan_code_plans_code_fkey",
+    ]
+    project = tmp_path / "project"
+    shutil.copytree(OWN / "kit1/input", project)
+    shutil.copytree(OWN / "kit1/kit-out", project / "drizzle")
+    config = project / "drizzle.config.ts"
+    config.write_text(
+        "import { defineConfig } from 'drizzle-kit';\n"
+        "export default defineConfig({ dialect: 'postgresql', schema: './schema.ts', out: './drizzle' });\n"
+    )
+    read_through_config = read([config])
+    assert read_through_config.sources[0].details["drizzle_kit"] == "1.x"
+    assert not [f for f in read_through_config.findings if f.code == "DRZ010"]  # snapshot agrees

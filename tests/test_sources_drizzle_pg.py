@@ -32,7 +32,9 @@ CASES = {
         "snake_case",
         "schema.snake_case.sql",
     ),
+    "kit1": ((OWN / "kit1/input/schema.ts",), None, "schema.sql"),  # drizzle-kit 1.0's names
 }
+KIT_MAJOR = {"kit1": 1}
 _SCHEMAS = "n.nspname not in ('pg_catalog', 'information_schema', 'auth', 'pg_toast')"
 
 COLUMNS = f"""
@@ -122,7 +124,7 @@ def test_reader_agrees_with_postgresql(name: str, make_database: object) -> None
     fixture = OWN / name.split(".")[0]
     dsn = make_database((fixture / sql_file).read_text())  # type: ignore[operator]
     server = server_view(dsn)
-    ours = reader_view(read(list(inputs), casing=casing))  # type: ignore[arg-type]
+    ours = reader_view(read(list(inputs), casing=casing, kit_major=KIT_MAJOR.get(name)))  # type: ignore[arg-type]
     for aspect, expected in server.items():
         if aspect == "columns":
             assert isinstance(expected, dict)

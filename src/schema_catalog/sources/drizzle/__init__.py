@@ -94,7 +94,11 @@ class _Exports:
 
 
 def read(
-    paths: Sequence[Path], *, casing: Casing | None = None, keep_going: bool = False
+    paths: Sequence[Path],
+    *,
+    casing: Casing | None = None,
+    keep_going: bool = False,
+    kit_major: int | None = None,
 ) -> model.Catalog:
     """Read Drizzle schema files into a catalog (see the module docstring).
 
@@ -105,12 +109,14 @@ def read(
     project = Project()
     inputs = drizzle_config.collect(paths, project)
     effective = casing or inputs.casing
+    # kit 1.0 names constraints its own way; a config whose `out` has its layout says so
+    kit = inputs.kit_major if kit_major is None else kit_major
     exports = _Exports()
     for file in inputs.files:
         for name, value in project.module(file).exported_values():
             exports.add(name, value)
     findings: list[model.Finding] = []
-    reader = TableReader(project.evaluator, effective)
+    reader = TableReader(project.evaluator, effective, kit)
     tables, enums = _build(exports, reader, findings)
     findings += _file_findings(project)
     broken = [m for m in project.modules.values() if m.broken]
@@ -127,6 +133,9 @@ def read(
         )
     location = ", ".join(display_path(p) for p in paths)
     details = {"files": str(len(inputs.files)), "casing": effective or "none"}
+    if kit:
+        details["drizzle_kit"] = f"{kit}.x"
+
     catalog = model.Catalog(
         schemas=tuple(sorted({"public", *(t.schema for t in tables), *(e.schema_ for e in enums)})),
         sources=(model.SourceInfo(kind="drizzle", location=location, details=details),),

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from schema_catalog.errors import DrizzleError
+from schema_catalog.sources.drizzle.kit_snapshot import kit1_migrations
 from schema_catalog.sources.drizzle.parse import display_path, is_dir, is_node_modules
 from schema_catalog.sources.drizzle.resolve import Project
 from schema_catalog.sources.drizzle.values import Unresolved
@@ -31,6 +32,8 @@ class Inputs:
     files: list[Path] = field(default_factory=list)
     casing: str | None = None
     meta_dirs: list[Path] = field(default_factory=list)
+    kit_major: int = 0
+    """1 when the config's ``out`` holds drizzle-kit 1.0's layout: kit 1.0 names things its own way."""
 
 
 def is_config(path: Path) -> bool:
@@ -110,3 +113,6 @@ def _add_config(path: Path, project: Project, inputs: Inputs) -> None:
     out = config.get("out", "drizzle")
     if isinstance(out, str) and is_dir(path.parent / out / "meta"):
         inputs.meta_dirs.append(path.parent / out / "meta")
+    elif isinstance(out, str) and kit1_migrations(path.parent / out):
+        inputs.meta_dirs.append(path.parent / out)
+        inputs.kit_major = 1

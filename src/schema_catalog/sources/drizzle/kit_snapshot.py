@@ -3,9 +3,10 @@ from drizzle-kit's table entries to the PostgreSQL-spelled model that the schema
 reader shares.
 
 Version "7" is read, including files from kits older than 0.27 that lack the
-``policies``/``checkConstraints``/``isRLSEnabled``/``roles``/``views`` keys.
-Version "8" (drizzle-kit 1.0's flat ``ddl[]``) and older versions are refused
-with a clear message. The conversion makes the snapshot say what PostgreSQL
+``policies``/``checkConstraints``/``isRLSEnabled``/``roles``/``views`` keys, and
+version "8" (drizzle-kit 1.0's flat ``ddl[]``, see `kit_ddl`), from either layout:
+``meta/NNNN_snapshot.json`` or kit 1.0's ``<timestamp>_<name>/snapshot.json``.
+Older versions are refused with a clear message. The conversion makes the snapshot say what PostgreSQL
 would hold after drizzle-kit's DDL: types and defaults via `pgtypes`, names
 truncated to 63 bytes, ``<table>_pkey`` for column-level primary keys, composite
 primary-key columns NOT NULL, RLS on when a table has policies (drizzle-kit
@@ -24,7 +25,7 @@ from schema_catalog import model
 from schema_catalog.errors import DrizzleError
 from schema_catalog.pg import names as pg_names
 from schema_catalog.pg.clip import clip
-from schema_catalog.sources.drizzle import pgtypes
+from schema_catalog.sources.drizzle import kit_ddl, pgtypes
 from schema_catalog.sources.drizzle.parse import display_path
 
 KitTable = dict[str, Any]
@@ -75,6 +76,11 @@ def _line_of_byte(path: Path, offset: int) -> int:
 def latest_snapshot(meta_dir: Path) -> Path:
     if meta_dir.is_file():
         return meta_dir
+    if (meta_dir / "snapshot.json").is_file():  # one kit 1.0 migration folder
+        return meta_dir / "snapshot.json"
+    folders = kit1_migrations(meta_dir)
+    if folders:
+        return folders[-1] / "snapshot.json"
     if (meta_dir / "meta").is_dir():
         meta_dir = meta_dir / "meta"
     snapshots = sorted(
@@ -84,19 +90,24 @@ def latest_snapshot(meta_dir: Path) -> Path:
         raise DrizzleError(
             "no NNNN_snapshot.json here",
             where=display_path(meta_dir),
-            fix="point at drizzle-kit's meta/ folder (inside the config's `out`)",
+            fix="point at drizzle-kit's meta/ folder (inside the config's `out`), or at kit 1.0's"
+            " `out` folder of <timestamp>_<name>/ migrations",
         )
     return max(snapshots, key=lambda p: int(p.name.split("_")[0]))
 
 
+def kit1_migrations(out: Path) -> list[Path]:
+    """drizzle-kit 1.0's migration folders in ``out`` (each holds a snapshot.json), oldest first."""
+    if not out.is_dir():
+        return []
+    return sorted(p for p in out.iterdir() if p.is_dir() and (p / "snapshot.json").is_file())
+
+
 def catalog_from_kit(data: dict[str, Any], location: str) -> model.Catalog:
     version = str(data.get("version", ""))
-    if version == "8" or "ddl" in data:
-        raise DrizzleError(
-            "drizzle-kit 1.0 snapshot format (version 8) is not yet supported",
-            where=location,
-            fix="read the schema .ts files instead, or a snapshot written by drizzle-kit 0.2x/0.3x",
-        )
+    if version == "8" and isinstance(data.get("ddl"), list):
+        data = kit_ddl.to_v7(data)
+        version = "7"
     if version != "7" or data.get("dialect") not in {"postgresql", "pg", None}:
         raise DrizzleError(
             f"unsupported drizzle-kit snapshot version {version!r} / dialect {data.get('dialect')!r}",

@@ -225,7 +225,8 @@ def _literal(text: str, spelled_type: str, enum_schema: str | None) -> str:
     if label == "integer" and _is_integer(text) and -_INT4 <= int(text) < _INT4:
         return _number(int(text))
     if label == "numeric" and _is_decimal(text) and not text.startswith("-"):
-        return text if any(c in text for c in ".eE") else f"{text}::numeric"
+        # PostgreSQL 16 prints an integral numeric literal quoted: '0'::numeric
+        return text if any(c in text for c in ".eE") else f"{_quote(text)}::numeric"
     if label == "boolean" and text.lower() in {"true", "false", "t", "f"}:
         return "true" if text.lower() in {"true", "t"} else "false"
     return f"{_quote(text)}::{label}"

@@ -105,9 +105,11 @@ def _primary_key(
     name = (
         given
         if isinstance(given, str)
+        else f"{entity.name}_pkey"
+        if reader.kit_major
         else pg_names.kit_primary_key(str(entity.name), [c.original for c in columns])
     )
-    if reader.casing is not None:
+    if reader.casing is not None and not reader.kit_major:
         name = names.recase(name, [c.original for c in columns], [c.name for c in columns])
     table["compositePrimaryKeys"][name] = {"name": name, "columns": [c.name for c in columns]}
 
@@ -137,8 +139,9 @@ def _unique(
     if not columns:
         return
     explicit = args[0] if args and isinstance(args[0], str) else None
-    # drizzle-orm names an unnamed unique() from the original column names; drizzle-kit keeps that
-    name = explicit or pg_names.kit_unique(str(entity.name), [c.original for c in columns])
+    name = explicit or reader.unique_name(
+        str(entity.name), [c.original for c in columns], [c.name for c in columns]
+    )
     table["uniqueConstraints"][name] = {
         "name": name,
         "nullsNotDistinct": bool(item.calls("nullsNotDistinct")),
@@ -149,7 +152,7 @@ def _unique(
 def _check(reader: TableReader, table: dict[str, Value], item: Builder) -> None:
     args = item.first_args()
     name = args[0] if args else None
-    value = reader.render(args[1] if len(args) > 1 else None, "qualified", item.where)
+    value = reader.render(args[1] if len(args) > 1 else None, reader.check_mode, item.where)
     if not isinstance(name, str) or isinstance(value, Unresolved):
         reason = value.reason if isinstance(value, Unresolved) else "check name is not static"
         reader.problems.append((item.where, f"{table['name']}: check: {reason}"))

@@ -51,10 +51,25 @@ class TableReader:
 
     evaluator: Evaluator
     casing: str | None
+    kit_major: int = 0
+    """1 for drizzle-kit 1.0, which names constraints as PostgreSQL does (``_fkey``,
+    ``_key``, ``<table>_pkey``) from the database column names, and writes columns bare
+    in CHECK expressions."""
     problems: list[tuple[str, str]] = field(default_factory=list)
     """(file:line or table, message) for everything left unresolved."""
 
     # ----------------------------------------------------------------- names
+
+    @property
+    def check_mode(self) -> Mode:
+        return "bare" if self.kit_major else "qualified"
+
+    def unique_name(self, table: str, originals: list[str], cased: list[str]) -> str:
+        """drizzle-kit's name for an unnamed unique constraint."""
+        if self.kit_major:
+            return f"{table}_{'_'.join(cased)}_key"
+        # drizzle-orm names it from the original column names; drizzle-kit keeps that
+        return pg_names.kit_unique(table, originals)
 
     def column_name(self, ref: ColRef) -> str | Unresolved:
         return self._names(ref)[1]
@@ -158,7 +173,7 @@ class TableReader:
             return
         if spec.unique is not None:
             explicit, not_distinct = spec.unique
-            name = explicit or pg_names.kit_unique(entity.name, [spec.original])
+            name = explicit or self.unique_name(entity.name, [spec.original], [spec.name])
             table["uniqueConstraints"][name] = {
                 "name": name,
                 "nullsNotDistinct": not_distinct,
@@ -188,13 +203,16 @@ class TableReader:
             self.problems.append((where, f"{table['name']}: foreign key: {reason}"))
             return
         goods = [t for t in resolved if isinstance(t, Target)]
+        if self.kit_major and not explicit:
+            froms, tos = "_".join(s.name for s in sources), "_".join(t.name for t in goods)
+            explicit = f"{table['name']}_{froms}_{goods[0].table}_{tos}_fkey"
         name = explicit or pg_names.kit_foreign_key(
             str(table["name"]),
             [s.original for s in sources],
             goods[0].table,
             [t.original for t in goods],
         )
-        if self.casing is not None:
+        if self.casing is not None and not self.kit_major:
             name = names.recase(name, [s.original for s in sources], [s.name for s in sources])
             name = names.recase(name, [t.original for t in goods], [t.name for t in goods])
         entry: dict[str, Value] = {
