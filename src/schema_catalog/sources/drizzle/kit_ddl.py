@@ -59,9 +59,15 @@ def _key(schema: str, name: str) -> str:
 
 
 def _table(entry: Entry) -> Entry:
+    return empty_v7_table(entry["name"], entry["schema"], bool(entry.get("isRlsEnabled")))
+
+
+def empty_v7_table(name: str, schema: str, rls: bool) -> Entry:
+    """A drizzle-kit version-7 table entry with no columns or constraints yet: the
+    one shape both kit 1.0's ``ddl[]`` and our own reading of the .ts files fill in."""
     return {
-        "name": entry["name"],
-        "schema": "" if entry["schema"] == "public" else entry["schema"],
+        "name": name,
+        "schema": "" if schema == "public" else schema,
         "columns": {},
         "indexes": {},
         "foreignKeys": {},
@@ -69,7 +75,7 @@ def _table(entry: Entry) -> Entry:
         "uniqueConstraints": {},
         "policies": {},
         "checkConstraints": {},
-        "isRLSEnabled": bool(entry.get("isRlsEnabled")),
+        "isRLSEnabled": rls,
     }
 
 

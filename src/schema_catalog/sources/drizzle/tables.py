@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from schema_catalog.pg import names as pg_names
-from schema_catalog.sources.drizzle import names
+from schema_catalog.sources.drizzle import kit_ddl, names
 from schema_catalog.sources.drizzle.columns import ColumnSpec, column_names, read_column
 from schema_catalog.sources.drizzle.evaluate import Evaluator
 from schema_catalog.sources.drizzle.policies import kit_policy
@@ -120,16 +120,7 @@ class TableReader:
             self.problems.append((entity.where, f"table {entity.name}: {entity.columns.reason}"))
             return None
         table: dict[str, Value] = {
-            "name": entity.name,
-            "schema": "" if entity.schema == "public" else entity.schema,
-            "columns": {},
-            "indexes": {},
-            "foreignKeys": {},
-            "compositePrimaryKeys": {},
-            "uniqueConstraints": {},
-            "policies": {},
-            "checkConstraints": {},
-            "isRLSEnabled": entity.rls,
+            **kit_ddl.empty_v7_table(entity.name, entity.schema, entity.rls),
             "_location": entity.where,
             "_unresolved": {},
         }
