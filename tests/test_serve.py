@@ -38,7 +38,6 @@ def _project(work: Path) -> Path:
         ROOT / "catalog", work / "catalog", ignore=shutil.ignore_patterns("*.previous.json")
     )
     shutil.copy(ROOT / "mkdocs.yml", work / "mkdocs.yml")
-    shutil.copytree(ROOT / "overrides", work / "overrides")
     return work
 
 
