@@ -123,3 +123,14 @@ def test_domain_counts_agree_on_home_and_domain_pages(
             if t.qualified_name in domain.tables and t.kind == "table" and "database" in t.presence
         ]
         assert row[0] == f"{len(live)} / {sum(len(t.columns) for t in live)}"
+
+
+def test_tenancy_notes_show_code_not_backticks_and_drift_reads_as_a_sentence(
+    example: tuple[Catalog, dict[str, str]],
+) -> None:
+    _catalog, pages = example
+    assert "`" not in pages["tenancy.md"]
+    assert "<code>" in pages["tenancy.md"]
+    organizations = pages["tables/public/organizations.md"]
+    assert "| Kind | Object | What the sources say |" in organizations
+    assert "Drizzle says nothing · database says <code>" in organizations

@@ -20,12 +20,20 @@ from schema_catalog.render.escape import Safe, badge, fence
 from schema_catalog.render.escape import code as code_
 from schema_catalog.render.lookup import Lookup
 from schema_catalog.render.mermaid import domain_diagram
-from schema_catalog.render.table_page import PageLinks, finding_rows, rule_link, table_context
+from schema_catalog.render.table_page import (
+    PageLinks,
+    drift_rows,
+    finding_rows,
+    rule_link,
+    table_context,
+)
 
 if TYPE_CHECKING:
     from schema_catalog.analysis.diff import CatalogDiff
 
 TOP_FINDINGS = 10
+TABLE_SEARCH_BOOST = 3
+LIST_SEARCH_BOOST = 0.3
 EXAMPLES = 3
 
 
@@ -46,7 +54,12 @@ def all_pages(
     catalog: Catalog, config: Config, pages: paths.PagePaths, changelog: CatalogDiff | None = None
 ) -> list[Page]:
     lookup = Lookup(catalog)
-    site = {"title": config.site_name}
+    site = {
+        "title": config.site_name,
+        # Material's search ranks a table's own page above the lists that mention it.
+        "table_boost": TABLE_SEARCH_BOOST,
+        "list_boost": LIST_SEARCH_BOOST,
+    }
 
     def links(page: str) -> PageLinks:
         return PageLinks(lookup, pages, page)
@@ -301,7 +314,7 @@ def migrations_context(catalog: Catalog, links: PageLinks) -> dict[str, Any]:
         members = [t for t in stats.row_tables(catalog.tables) if t.migration_status == status]
         groups.append({"status": status, "label": label, "tables": table_rows(members, links)})
     drifted = [
-        {"link": links.table(t.qualified_name), "drift": list(t.drift)}
+        {"link": links.table(t.qualified_name), "drift": drift_rows(t)}
         for t in sorted(catalog.tables, key=lambda t: t.qualified_name)
         if t.drift
     ]

@@ -13,7 +13,7 @@ from typing import Any
 from schema_catalog.analysis import access
 from schema_catalog.model import SEVERITY_ORDER, Catalog, Column, ForeignKey, Table
 from schema_catalog.render import badges, paths
-from schema_catalog.render.escape import Safe, badge, code, fence, link
+from schema_catalog.render.escape import Safe, badge, code, fence, link, text
 from schema_catalog.render.lookup import Lookup
 from schema_catalog.render.mermaid import table_diagram
 
@@ -257,9 +257,26 @@ def drift_rows(table: Table) -> list[dict[str, Any]]:
             "left": d.left,
             "right_source": d.right_source,
             "right": d.right,
+            "says": drift_says(d),
         }
         for d in table.drift
     ]
+
+
+_SOURCE_WORDS = {"drizzle": "Drizzle", "drizzle_snapshot": "Drizzle's snapshot"}
+
+
+def drift_says(item: Any) -> Safe:
+    """``Drizzle says X · database says Y``: the declaring source first, the database last."""
+    pairs = [(item.left_source, item.left), (item.right_source, item.right)]
+    pairs.sort(key=lambda pair: pair[0] == "database")
+    return Safe(
+        " · ".join(
+            f"{text(_SOURCE_WORDS.get(source, source))} says "
+            + (code(value) if value else "nothing")
+            for source, value in pairs
+        )
+    )
 
 
 def finding_rows(findings: tuple[Any, ...], links: PageLinks) -> list[dict[str, Any]]:
