@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import tomllib
-from collections import Counter
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -175,12 +175,15 @@ def _readable_catalogs(root: Path, found: Findings) -> list[model.Catalog]:
 
 
 def _guess_tenant(root: Path, found: Findings) -> tuple[str, str, int] | None:
-    votes: Counter[tuple[str, str]] = Counter()
+    # Tables, not foreign keys, vote: the same table declared in Drizzle and in a
+    # migration is one piece of evidence, not two.
+    voters: defaultdict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
     for catalog in _readable_catalogs(root, found):
         for table in catalog.tables:
             for fk in table.foreign_keys:
                 if len(fk.columns) == 1 and fk.columns[0] in TENANT_KEYS:
-                    votes[(fk.columns[0], fk.ref_table)] += 1
+                    voters[(fk.columns[0], fk.ref_table)].add((table.schema, table.name))
+    votes = {guess: len(tables) for guess, tables in voters.items()}
     if not votes:
         return None
     (key, root_table), count = min(
@@ -334,7 +337,7 @@ def _tenancy_lines(found: Findings) -> list[str]:
         return lines
     key, root, count = found.tenant
     lines += [
-        f"# A GUESS by `schema-catalog init`: {count} foreign key(s) named {key} point at {root}.",
+        f"# A GUESS by `schema-catalog init`: {count} table(s) have a foreign key {key} to {root}.",
         "# Check it, then delete this comment.",
         "tenancy:",
         f"  root: {_yaml(root)}",
