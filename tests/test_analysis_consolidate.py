@@ -96,6 +96,15 @@ def test_example_messages_name_their_objects(example: tuple[Catalog, Config]) ->
         assert finding.target in finding.message, finding
 
 
+def test_merged_findings_say_each_clause_once(example: tuple[Catalog, Config]) -> None:
+    analysed, _ = example
+    merged = [f for f in analysed.findings if f.related]
+    assert merged
+    for finding in merged:
+        clauses = finding.message.split("; ")
+        assert len(clauses) == len(set(clauses)), finding.message
+
+
 def test_example_messages_are_precise(example: tuple[Catalog, Config]) -> None:
     analysed, _ = example
     by_code = {(f.code, f.target): f.message for f in analysed.findings}

@@ -69,7 +69,9 @@ def _one_for(items: list[Finding], family: tuple[str, ...]) -> Finding:
     return lead.model_copy(
         update={
             "severity": severity,
-            "message": "; ".join(d for d in details if d),
+            # Two merged rules can add the same clause (RLS004 and GRT001 both name
+            # anon's SELECT grant): say it once.
+            "message": "; ".join(dict.fromkeys(c for d in details for c in d.split("; ") if c)),
             "related": tuple(f.code for f in ordered[1:]),
         }
     )
