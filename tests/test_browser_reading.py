@@ -131,6 +131,8 @@ def test_largest_domain_diagram_is_readable_and_entities_open_their_pages(
     tab.goto(example_url + path)
     drawn = diagrams(tab)
     assert drawn and all(d["svg"] and not d["error"] for d in drawn), drawn
+    # Laid out by the local ELK module (a failed import would fall back to dagre).
+    assert tab.locator("div.sc-diagram").first.get_attribute("data-layout") == "elk"
     sizes = tab.evaluate(_LABEL_PX)
     assert len(sizes) > 100
     median = sizes[len(sizes) // 2]

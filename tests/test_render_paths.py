@@ -13,6 +13,7 @@ from schema_catalog.render import render_pages
 from schema_catalog.render.lookup import Lookup
 from schema_catalog.render.mermaid import (
     COMPACT_AFTER,
+    ELK_AFTER,
     MAX_ENTITIES,
     domain_diagram,
     table_diagram,
@@ -148,3 +149,18 @@ def test_a_large_domain_diagram_is_compact_with_the_full_one_on_demand() -> None
     assert "more columns)" in diagram.source
     small = domain_diagram(lookup, catalog.domains[1].tables[:COMPACT_AFTER])
     assert small.full_source is None
+
+
+def test_only_a_large_domain_diagram_asks_for_the_elk_layout() -> None:
+    catalog = synthetic_catalog(200, per_domain=50)
+    lookup = Lookup(catalog)
+    large = domain_diagram(lookup, catalog.domains[1].tables)
+    for source in (large.source, large.full_source or ""):
+        # Mermaid's front matter first, then the diagram as before.
+        front, _, rest = source.partition("\n---\n")
+        assert front.startswith("---\nconfig:\n") and "  layout: elk" in front.splitlines()
+        assert rest.startswith("erDiagram\n")
+    small = domain_diagram(lookup, catalog.domains[1].tables[:ELK_AFTER])
+    assert small.source.startswith("erDiagram\n") and "layout" not in small.source
+    table = table_diagram(lookup, catalog.tables[0], hops=3)
+    assert table.source.startswith("erDiagram\n")

@@ -137,6 +137,24 @@
   "use strict";
   var counter = 0;
   var READABLE = 0.75;
+  // Large domain diagrams ask for the ELK layout in their front matter. Its module sits
+  // beside this script and is imported only when a page needs it.
+  var ELK_MODULE = document.currentScript
+    ? new URL("mermaid-layout-elk/mermaid-layout-elk.esm.min.mjs", document.currentScript.src).href
+    : null;
+  var WANTS_ELK = /^---\n[\s\S]*?\n\s*layout: elk\n[\s\S]*?\n---\n/;
+  var elk = null;
+
+  // Resolves to true once ELK is registered with Mermaid, false if it could not load.
+  function loadElk() {
+    if (!elk) {
+      elk = !ELK_MODULE ? Promise.resolve(false) : import(ELK_MODULE).then(function (module) {
+        mermaid.registerLayoutLoaders(module.default);
+        return true;
+      }).catch(function () { return false; });
+    }
+    return elk;
+  }
 
   function theme() {
     return document.body.getAttribute("data-md-color-scheme") === "slate" ? "dark" : "default";
@@ -181,8 +199,18 @@
 
   function draw(pre, full) {
     var source = pre.textContent;
+    if (!WANTS_ELK.test(source)) return layOut(pre, full, source, "dagre");
+    return loadElk().then(function (ready) {
+      // Without ELK, the front matter goes and Mermaid's own layout draws the picture.
+      return ready ? layOut(pre, full, source, "elk")
+        : layOut(pre, full, source.replace(WANTS_ELK, ""), "dagre");
+    });
+  }
+
+  function layOut(pre, full, source, layout) {
     var box = document.createElement("div");
     box.className = "sc-diagram";
+    box.dataset.layout = layout;
     var bar = document.createElement("div");
     bar.className = "sc-diagram__bar";
     var view = document.createElement("div");

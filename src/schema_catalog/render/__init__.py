@@ -58,6 +58,11 @@ ASSET_FILES = {
     "assets/javascripts/mermaid.min.js": ASSETS / "mermaid.min.js",
     "assets/stylesheets/schema-catalog.css": ASSETS / "schema-catalog.css",
     "assets/javascripts/schema-catalog.js": ASSETS / "schema-catalog.js",
+    # The ELK layout for large diagrams: an ES module the pages' script imports on demand.
+    **{
+        f"assets/javascripts/{path.relative_to(ASSETS).as_posix()}": path
+        for path in sorted((ASSETS / "mermaid-layout-elk").rglob("*.mjs"))
+    },
 }
 
 
