@@ -323,7 +323,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="NAME",
         action="append",
         default=[],
-        help="schema to document (repeatable; default public)",
+        help="schema to document, or a glob such as tenant_* (repeatable; default public)",
     )
     extract.add_argument("--no-database", action="store_true", help="read no database")
     extract.add_argument(

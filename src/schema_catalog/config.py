@@ -26,6 +26,7 @@ only then are the tables known.
         - {rule: RLS003, tables: [waitlist], reason: "sign-up form, insert-only"}
       max_columns: 60
     site: {title: ..., repo_url: ..., logo: logo.svg, palette: {primary: teal}, extra_css: [x.css]}
+    tenant_schemas: {schemas: ["tenant_*"], min_schemas: 3, template: tenant_0001}   # or false
     output: catalog.json                    # default <root>/catalog/catalog.json
     docs_dir: ../docs                       # default <root>/docs
     site_dir: ../site                       # default <root>/site
@@ -180,6 +181,29 @@ class SupabaseConfig(_Section):
     before 2026-10-30; ``explicit``: they are not (projects created since)."""
 
 
+class TenantSchemasConfig(_Section):
+    """Schema-per-tenant: schemas of the same structure are documented once.
+
+    A group is at least ``min_schemas`` schemas matching ``schemas`` (globs) whose
+    structure is that of one template schema, or close to it (at least half of its
+    tables identical); the site shows the template's pages, the list of the schemas
+    that follow it and what each one changes. ``tenant_schemas: false`` turns it off.
+    """
+
+    enabled: bool = True
+    schemas: tuple[str, ...] = ("*",)
+    """Globs of the schemas that may be grouped (default: every documented schema)."""
+    min_schemas: int = Field(default=3, ge=2)
+    template: str | None = None
+    """The schema whose pages document its group (default: the first by name among the
+    schemas identical to each other)."""
+
+    @field_validator("schemas", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return (value,) if isinstance(value, str) else value
+
+
 class Config(_Section):
     sources: Sources = Sources()
     schemas: tuple[str, ...] = ("public",)
@@ -196,6 +220,7 @@ class Config(_Section):
     tables: dict[str, TableConfig] = {}
     lint: LintConfig = LintConfig()
     site: SiteConfig = SiteConfig()
+    tenant_schemas: TenantSchemasConfig = TenantSchemasConfig()
     path: Path | None = Field(default=None, exclude=True)
     """The file this config was read from (None for the built-in default)."""
 
@@ -206,6 +231,12 @@ class Config(_Section):
         if isinstance(value, dict):
             return {k: {"tables": v} if isinstance(v, list) else v for k, v in value.items()}
         return value
+
+    @field_validator("tenant_schemas", mode="before")
+    @classmethod
+    def _on_off(cls, value: Any) -> Any:
+        # `tenant_schemas: false` turns grouping off; `true` keeps the defaults.
+        return {"enabled": value} if isinstance(value, bool) else value
 
     @property
     def base_dir(self) -> Path:

@@ -59,7 +59,7 @@ DERIVED_TABLE_FIELDS = (
     "drift",
     "rls",
 )
-DERIVED_CATALOG_FIELDS = ("domains", "stats")
+DERIVED_CATALOG_FIELDS = ("domains", "stats", "tenant_groups")
 
 
 class Model(BaseModel):
@@ -475,6 +475,36 @@ class Domain(Model):
     """Qualified names, sorted."""
 
 
+class TenantDrift(Model):
+    """One way a schema differs from its group's template (schema names left out)."""
+
+    change: Literal["added", "missing", "changed"]
+    what: str
+    """table, column, index, foreign key, unique, check, exclusion, policy, trigger,
+    grant, property (kind, RLS, primary key, view definition), enum, function, type."""
+    object: str
+    """``table``, ``table.member``, or the name of a schema-level object."""
+    expected: str | None = None
+    """What the template has (None when the schema adds it)."""
+    found: str | None = None
+    """What this schema has (None when it is missing)."""
+
+
+class TenantSchema(Model):
+    name: str
+    drift: tuple[TenantDrift, ...] = ()
+
+
+class TenantGroup(Model):
+    """Schemas of one structure (schema-per-tenant), documented once by the template's pages."""
+
+    template: str
+    members: tuple[TenantSchema, ...]
+    """Every schema of the group, the template included, sorted by name."""
+    tables: int
+    """Tables (and views) of the template."""
+
+
 class Count(Model):
     name: str
     tables: int
@@ -541,6 +571,8 @@ class Catalog(Model):
     source_views: tuple[SourceView, ...] = ()
     findings: tuple[Finding, ...] = ()
     stats: Stats = Stats()
+    tenant_groups: tuple[TenantGroup, ...] = ()
+    """Schemas documented once, through a template schema (their tables are left out)."""
 
     def facts(self) -> Catalog:
         """The catalog as a snapshot keeps it: what the sources read, no judgments.

@@ -61,10 +61,12 @@ def extract(config: Config, options: ExtractOptions, progress: Progress = SILENT
     live: Catalog | None = None
     applied: frozenset[str] = frozenset()
     dsn = _database_dsn(config, options)
+    _patterns_need_a_database(schemas, dsn)
     if dsn is not None:
         with progress.phase(f"Reading {dsn_module.redact(dsn) if dsn else 'PG* environment'}"):
             live, history = _read_database(dsn, schemas, options)
         applied = history.applied
+        schemas = live.schemas  # globs (`tenant_*`) expanded to the schemas they match
         live = _with_history_note(live, history)
         if options.database_label:
             live = _relabel(live, options.database_label)
@@ -88,6 +90,15 @@ def extract(config: Config, options: ExtractOptions, progress: Progress = SILENT
     from schema_catalog.analysis import locations
 
     return locations.from_root(merge.merge(catalogs, schemas=schemas), config.project_root)
+
+
+def _patterns_need_a_database(schemas: Sequence[str], dsn: str | None) -> None:
+    pattern = next((s for s in schemas if any(ch in s for ch in "*?[")), None)
+    if pattern is not None and dsn is None:
+        raise SourceError(
+            f"schema pattern `{pattern}` needs the database: it is matched against its schemas",
+            fix="pass --dsn (or set DATABASE_URL), or name the schemas",
+        )
 
 
 def _read_files(

@@ -1,6 +1,7 @@
 """`analyze`: one pass from the facts of a snapshot to a catalog with every judgment.
 
-Order matters and is fixed: config enrichment (descriptions, owners, domains)
+Order matters and is fixed: schema-per-tenant grouping (the followers of a
+template schema leave the catalog; every later pass sees one copy) → config enrichment (descriptions, owners, domains)
 → tenancy → RLS coverage → migration status and drift → lint findings → stats.
 Every reader runs it on load (snapshot + catalog.yml), so judgments are never
 stale. The result is a new frozen catalog; judgments are recomputed from the
@@ -11,7 +12,7 @@ at the level catalog.yml gives them; a code no rule knows is kept as reported.
 
 from __future__ import annotations
 
-from schema_catalog.analysis import domains, drift, locations, rls, stats, tenancy
+from schema_catalog.analysis import domains, drift, locations, rls, stats, tenancy, tenant_schemas
 from schema_catalog.analysis.lint import RULES, LintContext, run, sort_key
 from schema_catalog.analysis.lint.consolidate import consolidate
 from schema_catalog.analysis.lint.sources import SOURCE_RULES
@@ -24,6 +25,7 @@ def analyze(catalog: Catalog, config: Config) -> Catalog:
     catalog = catalog.facts()
     names = known_table_names(catalog)
     check_tables(config, names)
+    catalog = tenant_schemas.group(catalog, config)
     membership, domain_list = domains.assign(catalog, config)
     settings = tenancy.TenancySettings.from_config(config, names)
     statuses = tenancy.classify(catalog, settings)

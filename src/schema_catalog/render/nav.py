@@ -23,6 +23,7 @@ from markupsafe import escape
 
 from schema_catalog.model import Catalog
 from schema_catalog.render.paths import PagePaths
+from schema_catalog.render.tenant_page import PAGE as TENANT_PAGE
 
 NAV_FILE = ".schema-catalog-nav.yml"
 SECTION_LIMIT = 60
@@ -67,6 +68,7 @@ def navigation(catalog: Catalog, pages: PagePaths) -> list[Any]:
         {"Domains": ["domains/index.md", *domains]},
         {"Tables": ["tables/index.md", *schemas]},
         *({title: path} for title, path in TOP_PAGES),
+        *([{"Tenant schemas": TENANT_PAGE}] if catalog.tenant_groups else []),
     ]
 
 

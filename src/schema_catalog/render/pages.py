@@ -27,6 +27,8 @@ from schema_catalog.render.table_page import (
     rule_link,
     table_context,
 )
+from schema_catalog.render.tenant_page import PAGE as TENANT_PAGE
+from schema_catalog.render.tenant_page import tenant_schemas_context
 
 if TYPE_CHECKING:
     from schema_catalog.analysis.diff import CatalogDiff
@@ -88,6 +90,9 @@ def all_pages(
         Page("functions.md.jinja", "functions.md", functions_context(catalog)),
         Page("tags.md.jinja", "tags.md", {}),
     ]
+    if catalog.tenant_groups:
+        context = tenant_schemas_context(catalog, links(TENANT_PAGE))
+        out.append(Page("tenant_schemas.md.jinja", TENANT_PAGE, context))
     for schema in pages.schemas():
         page = pages.schema(schema)
         rows = table_rows([t for t in catalog.tables if t.schema == schema], links(page))

@@ -26,6 +26,7 @@ Every failure becomes one line: `ConnectionFailed` (cannot log in),
 
 from __future__ import annotations
 
+import fnmatch
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -264,6 +265,7 @@ def _read_once(
         cur = conn.cursor(row_factory=dict_row)
         server = cur.execute(queries.SERVER).fetchone()
         assert server is not None  # a single-row SELECT without FROM
+        schemas = expand_schemas(schemas, server["schemas"], location)
         _check_server(server, schemas, location)
         results: dict[str, list[dict[str, Any]]] = {}
         params = {"schemas": list(schemas)}
@@ -306,10 +308,41 @@ def _check_server(server: dict[str, Any], schemas: tuple[str, ...], location: st
         names = ", ".join(f"`{s}`" for s in missing)
         noun = "schema" if len(missing) == 1 else "schemas"
         raise SourceError(
-            f"{noun} {names} not found; schemas in the database: {', '.join(existing)}",
+            f"{noun} {names} not found; schemas in the database: {_some(existing)}",
             where=location,
             fix="check --schema or `schemas:` in catalog.yml",
         )
+
+
+def is_pattern(schema: str) -> bool:
+    """A ``--schema`` value with glob characters (``tenant_*``), matched against the server's schemas."""
+    return any(ch in schema for ch in "*?[")
+
+
+def expand_schemas(
+    schemas: tuple[str, ...], existing: Sequence[str], location: str
+) -> tuple[str, ...]:
+    """Globs replaced by the server's schemas they match (schema-per-tenant: ``tenant_*``)."""
+    found: set[str] = set()
+    for schema in schemas:
+        if not is_pattern(schema):
+            found.add(schema)
+            continue
+        matched = fnmatch.filter(existing, schema)
+        if not matched:
+            raise SourceError(
+                f"schema pattern `{schema}` matches no schema; schemas in the database: "
+                + _some(existing),
+                where=location,
+                fix="check --schema or `schemas:` in catalog.yml",
+            )
+        found.update(matched)
+    return tuple(sorted(found))
+
+
+def _some(names: Sequence[str], limit: int = 20) -> str:
+    shown = ", ".join(names[:limit])
+    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
 
 
 def _schema_names(schemas: Sequence[str]) -> tuple[str, ...]:
