@@ -12,7 +12,7 @@ from typing import Any
 
 from pglast import parse_sql
 
-from schema_catalog.sources.migrations import renames
+from schema_catalog.sources.migrations import reloptions, renames
 from schema_catalog.sources.migrations.coercion import coerce
 from schema_catalog.sources.migrations.context import ReplayContext
 from schema_catalog.sources.migrations.state import ColumnState, TableState
@@ -24,8 +24,6 @@ SILENT_ALTERS = frozenset(
         "AT_SetStatistics",
         "AT_SetStorage",
         "AT_SetCompression",
-        "AT_SetRelOptions",
-        "AT_ResetRelOptions",
         "AT_ReplaceRelOptions",
         "AT_ReplicaIdentity",
         "AT_ClusterOn",
@@ -45,8 +43,15 @@ class AlterTableCommands(ReplayContext):
     """The ALTER TABLE statement and its subcommands."""
 
     def _AlterTableStmt(self, node: Any) -> None:  # noqa: N802 - named after the node
-        if node.objtype.name not in ("OBJECT_TABLE", "OBJECT_FOREIGN_TABLE"):
-            return  # ALTER INDEX / SEQUENCE / VIEW options: nothing the catalog shows
+        kind = node.objtype.name
+        if kind == "OBJECT_INDEX":
+            self._alter_index(node)
+            return
+        if kind in ("OBJECT_VIEW", "OBJECT_MATVIEW"):
+            self._alter_view(node)
+            return
+        if kind not in ("OBJECT_TABLE", "OBJECT_FOREIGN_TABLE"):
+            return  # ALTER SEQUENCE and the like: nothing the catalog shows
         table = self.existing(node.relation, missing_ok=bool(node.missing_ok))
         if table is None:
             return
@@ -55,6 +60,36 @@ class AlterTableCommands(ReplayContext):
         for command in node.cmds:
             self._alter(table, command, pending)
         self.builder(table).apply(pending, creating=False)
+
+    def _alter_view(self, node: Any) -> None:
+        """ALTER VIEW / MATERIALIZED VIEW: only its storage options show in the catalog
+        (``security_invoker``, ``security_barrier``, ``fillfactor``)."""
+        table = self.catalog.tables.get(self.key(node.relation))
+        if table is None:
+            return
+        for cmd in node.cmds:
+            if cmd.subtype.name in ("AT_SetRelOptions", "AT_ResetRelOptions"):
+                self._alter_SetRelOptions(self.touch(table), cmd, Pending())
+
+    def _alter_index(self, node: Any) -> None:
+        """ALTER INDEX ... SET / RESET (...): the options ``pg_get_indexdef`` prints."""
+        found = self.catalog.find_index(node.relation.schemaname, node.relation.relname)
+        if found is None:
+            return
+        table, index = found
+        for cmd in node.cmds:
+            if cmd.subtype.name in ("AT_SetRelOptions", "AT_ResetRelOptions"):
+                self.touch(table)
+                if index.text is not None:
+                    reparse_index(index)
+                reset = cmd.subtype.name == "AT_ResetRelOptions"
+                index.options = reloptions.changed(index.options, cmd.def_, reset=reset)
+
+    def _alter_SetRelOptions(self, table: TableState, cmd: Any, _: Pending) -> None:  # noqa: N802
+        reset = cmd.subtype.name == "AT_ResetRelOptions"
+        table.options = reloptions.changed(table.options, cmd.def_, reset=reset)
+
+    _alter_ResetRelOptions = _alter_SetRelOptions  # noqa: N815 - named after the subcommand
 
     def _alter(self, table: TableState, cmd: Any, pending: Pending) -> None:
         kind = cmd.subtype.name

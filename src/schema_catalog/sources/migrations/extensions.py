@@ -34,6 +34,9 @@ class ExtensionObjects:
     functions: dict[str, SqlType] = field(default_factory=dict)
     """Function name → result type."""
     opclasses: frozenset[str] = frozenset()
+    default_opclasses: dict[tuple[str, str], str] = field(default_factory=dict)
+    """(type, index method) → the operator class ``DEFAULT FOR TYPE`` that type: one
+    ``pg_get_indexdef`` leaves out even when the migration names it."""
 
 
 _VECTOR_OPS = frozenset(
@@ -44,7 +47,14 @@ _VECTOR_OPS = frozenset(
 
 KNOWN: dict[str, ExtensionObjects] = {
     "vector": ExtensionObjects(
-        types=frozenset(["vector", "halfvec", "sparsevec"]), opclasses=_VECTOR_OPS
+        types=frozenset(["vector", "halfvec", "sparsevec"]),
+        opclasses=_VECTOR_OPS,
+        default_opclasses={
+            ("vector", "btree"): "vector_ops",
+            ("vector", "ivfflat"): "vector_l2_ops",
+            ("halfvec", "btree"): "halfvec_ops",
+            ("sparsevec", "btree"): "sparsevec_ops",
+        },
     ),
     "uuid-ossp": ExtensionObjects(
         functions={
@@ -72,9 +82,25 @@ KNOWN: dict[str, ExtensionObjects] = {
             "hmac": BYTEA,
         }
     ),
-    "citext": ExtensionObjects(types=frozenset(["citext"])),
-    "hstore": ExtensionObjects(types=frozenset(["hstore"])),
-    "ltree": ExtensionObjects(types=frozenset(["ltree", "lquery"])),
+    "citext": ExtensionObjects(
+        types=frozenset(["citext"]),
+        default_opclasses={("citext", "btree"): "citext_ops", ("citext", "hash"): "citext_ops"},
+    ),
+    "hstore": ExtensionObjects(
+        types=frozenset(["hstore"]),
+        opclasses=frozenset(["gin_hstore_ops", "gist_hstore_ops"]),
+        default_opclasses={
+            ("hstore", "btree"): "btree_hstore_ops",
+            ("hstore", "hash"): "hash_hstore_ops",
+            ("hstore", "gin"): "gin_hstore_ops",
+            ("hstore", "gist"): "gist_hstore_ops",
+        },
+    ),
+    "ltree": ExtensionObjects(
+        types=frozenset(["ltree", "lquery"]),
+        opclasses=frozenset(["gist_ltree_ops"]),
+        default_opclasses={("ltree", "btree"): "ltree_ops", ("ltree", "gist"): "gist_ltree_ops"},
+    ),
     "pg_trgm": ExtensionObjects(opclasses=frozenset(["gin_trgm_ops", "gist_trgm_ops"])),
     "postgis": ExtensionObjects(types=frozenset(["geometry", "geography"])),
     "moddatetime": ExtensionObjects(functions={"moddatetime": SqlType("trigger")}),

@@ -11,6 +11,7 @@ from schema_catalog.pg.quoting import quote_ident
 from schema_catalog.sources.migrations import deparse as d
 from schema_catalog.sources.migrations import triggers
 from schema_catalog.sources.migrations.exprs import Analyzer, Relation, assigned
+from schema_catalog.sources.migrations.reloptions import with_clause
 from schema_catalog.sources.migrations.state import (
     CatalogState,
     CheckState,
@@ -83,7 +84,7 @@ def table(state: TableState, catalog: CatalogState) -> model.Table:
             )
         ),
         "view_definition": state.view_definition,
-        "options": tuple(state.options),
+        "options": tuple(sorted(state.options)),
         "presence": ("migrations",),
         "location": state.location,
     }
@@ -248,6 +249,7 @@ def _definition(index: IndexState, state: TableState, analyzer: Analyzer) -> str
         text += " INCLUDE (" + ", ".join(quote_ident(c) for c in index.include) + ")"
     if index.nulls_not_distinct:
         text += " NULLS NOT DISTINCT"
+    text += with_clause(index.options)
     if index.predicate is not None:
         text += " WHERE " + expression(index.predicate, analyzer)
     return text

@@ -118,6 +118,8 @@ class IndexState:
     predicate: Stored | None = None
     constraint: str | None = None
     nulls_not_distinct: bool = False
+    options: list[str] = field(default_factory=list)
+    """``WITH (...)`` storage options as ``reloptions`` holds them, in order."""
     text: tuple[str, ...] | None = None
     """Column texts and definition as `base` gave them (used while untouched)."""
 
@@ -340,8 +342,14 @@ class CatalogState:
             return (owner[0], owner[1].functions[name])
         return None
 
-    def opclass(self, parts: list[str]) -> str:
-        """An index element's operator class as ``pg_get_indexdef`` prints it."""
+    def opclass(self, parts: list[str], column: SqlType | None, method: str) -> str | None:
+        """An index element's operator class as ``pg_get_indexdef`` prints it: None
+        when it is the default one for the column's type (the server leaves it out)."""
+        if column is not None and column.schema is not None and not column.array:
+            owner = extension_object(self.extensions, "types", column.name)
+            default = owner[1].default_opclasses.get((column.name, method)) if owner else None
+            if default == parts[-1] and parts[:-1] in ([], [owner[0] if owner else ""]):
+                return None
         if len(parts) == 1:
             owner = extension_object(self.extensions, "opclasses", parts[0])
             if owner is not None:

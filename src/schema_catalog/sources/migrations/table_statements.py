@@ -15,6 +15,7 @@ from pglast.stream import RawStream
 
 from schema_catalog.sources.migrations import triggers
 from schema_catalog.sources.migrations.context import ReplayContext, node_names, qualify
+from schema_catalog.sources.migrations.reloptions import reloption
 from schema_catalog.sources.migrations.state import TableState, is_node
 from schema_catalog.sources.migrations.tables import Pending
 from schema_catalog.sources.migrations.view_columns import view_columns
@@ -35,6 +36,7 @@ class TableStatements(ReplayContext):
         kind = "partitioned_table" if node.partspec is not None else "table"
         table = self.touch(TableState(schema, name, kind))
         table.grants = {(g, p, None) for g, p in self.catalog.default_grants(schema, "TABLE")}
+        table.options = [reloption(o) for o in node.options or ()]
         builder = self.builder(table)
         pending = Pending()
         # The server creates serial/identity sequences before the table; our state
@@ -78,7 +80,7 @@ class TableStatements(ReplayContext):
             table = TableState(schema, name, "view")
             table.grants = {(g, p, None) for g, p in self.catalog.default_grants(schema, "TABLE")}
         table.view_definition = RawStream()(node.query)
-        table.options = [_option(o) for o in node.options or ()]
+        table.options = [reloption(o) for o in node.options or ()]
         columns = view_columns(node.query, self.catalog, [a.sval for a in node.aliases or ()])
         if columns is None:
             self.warn(f"columns of view {schema}.{name}: query not modelled")
@@ -94,6 +96,12 @@ class TableStatements(ReplayContext):
             schema, name, "materialized_view", view_definition=RawStream()(node.query)
         )
         table.grants = {(g, p, None) for g, p in self.catalog.default_grants(schema, "TABLE")}
+        table.options = [reloption(o) for o in node.into.options or ()]
+        aliases = [a.sval for a in node.into.colNames or ()]
+        columns = view_columns(node.query, self.catalog, aliases)
+        if columns is None:
+            self.warn(f"columns of materialized view {schema}.{name}: query not modelled")
+        table.columns = {c.name: c for c in columns or ()}
         self.catalog.tables[(schema, name)] = self.touch(table)
 
     def _CommentStmt(self, node: Any) -> None:  # noqa: N802
@@ -120,14 +128,3 @@ class TableStatements(ReplayContext):
             )
             if enum is not None:
                 enum.comment, enum.touched = node.comment, True
-
-
-def _option(option: Any) -> str:
-    """A ``WITH (name = value)`` option as ``pg_class.reloptions`` stores it."""
-    value: Any = option.arg
-    if value is None:
-        return f"{option.defname}=true"
-    text = getattr(value, "sval", None) or getattr(value, "ival", None)
-    if is_node(value, ast.Boolean):
-        text = "true" if value.boolval else "false"
-    return f"{option.defname}={text}"

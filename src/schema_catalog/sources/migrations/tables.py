@@ -19,6 +19,7 @@ from pglast.stream import RawStream
 from schema_catalog.pg import names
 from schema_catalog.sources.migrations import deparse as d
 from schema_catalog.sources.migrations.exprs import Analyzer, Relation, assigned, figure_colname
+from schema_catalog.sources.migrations.reloptions import reloption
 from schema_catalog.sources.migrations.state import (
     CatalogState,
     CheckState,
@@ -282,7 +283,12 @@ class TableBuilder:
     # ---------------------------------------------------------------- indexes
 
     def add_index(self, node: Any) -> None:
-        elements = [_element(e, self.catalog) for e in node.indexParams]
+        method = node.accessMethod or "btree"
+        types = self.table.column_types()
+        elements = [
+            _element(e, self.catalog, types.get(e.name) if e.name else None, method)
+            for e in node.indexParams
+        ]
         column_names = [_element_name(e) for e in node.indexParams]
         name = node.idxname
         if not name:
@@ -290,12 +296,11 @@ class TableBuilder:
             name = names.index_name(
                 self.table.name, column_names, lambda n: self.catalog.relation_taken(schema, n)
             )
-        index = IndexState(
-            name, elements, method=node.accessMethod or "btree", unique=bool(node.unique)
-        )
+        index = IndexState(name, elements, method=method, unique=bool(node.unique))
         index.include = [_element_name(e) for e in node.indexIncludingParams or ()]
         index.predicate = node.whereClause
         index.nulls_not_distinct = bool(node.nulls_not_distinct)
+        index.options = [reloption(o) for o in node.options or ()]
         self.table.indexes.append(index)
 
 
@@ -306,14 +311,22 @@ def reparse_index(index: IndexState) -> None:
     statement: Any = parse_sql(index.text[-1])[0].stmt
     index.elements = [_element(e) for e in statement.indexParams]
     index.predicate = statement.whereClause
+    index.options = [reloption(o) for o in statement.options or ()]
     index.text = None
 
 
-def _element(node: Any, catalog: CatalogState | None = None) -> IndexElement:
+def _element(
+    node: Any,
+    catalog: CatalogState | None = None,
+    column: SqlType | None = None,
+    method: str = "btree",
+) -> IndexElement:
+    """One key of an index; ``column``: the type of the column it names, if it names one."""
     suffix = ""
     if node.opclass:
         parts = [n.sval for n in node.opclass]
-        suffix += " " + (catalog.opclass(parts) if catalog else ".".join(parts))
+        opclass = catalog.opclass(parts, column, method) if catalog else ".".join(parts)
+        suffix += f" {opclass}" if opclass else ""
     if node.ordering.name == "SORTBY_DESC":
         suffix += " DESC"
         if node.nulls_ordering.name == "SORTBY_NULLS_LAST":

@@ -37,12 +37,49 @@ def view_columns(query: Any, catalog: CatalogState, names: list[str]) -> list[Co
     return [ColumnState(name, kind) for name, (_, kind) in zip(renamed, columns, strict=True)]
 
 
-_COUNT = SqlType("bigint")
+# Aggregates a view's query uses most, typed as the server resolves them
+# (``sum(integer)`` is bigint, ``avg(integer)`` numeric, ``max(x)`` the type of x).
+_SUM = {"smallint": "bigint", "integer": "bigint", "bigint": "numeric", "real": "real"}
+_AVG = {"real": "double precision", "double precision": "double precision"}
+_SAME_TYPE = frozenset(["min", "max", "sum", "avg"])
+_FIXED = {
+    "count": "bigint",
+    "bool_and": "boolean",
+    "bool_or": "boolean",
+    "every": "boolean",
+    "string_agg": "text",
+    "jsonb_agg": "jsonb",
+    "json_agg": "json",
+    "jsonb_object_agg": "jsonb",
+    "json_object_agg": "json",
+}
 
 
-def _is_count(value: Any) -> bool:
-    """``count(*)`` / ``count(x)``: an aggregate the expression analysis leaves untyped."""
-    return is_node(value, ast.FuncCall) and [n.sval for n in value.funcname][-1] == "count"
+def _aggregate(node: object, analyzer: Analyzer) -> SqlType | None:
+    """The result type of an aggregate call, or None when ``node`` is not one we know."""
+    if not is_node(node, ast.FuncCall):
+        return None
+    value: Any = node
+    if value.over is not None:
+        return None
+    name = [n.sval for n in value.funcname][-1]
+    if name in _FIXED:
+        return SqlType(_FIXED[name])
+    args: tuple[Any, ...] = tuple(value.args or ())
+    if len(args) != 1:
+        return None
+    argument = analyzer.expr(args[0]).type
+    if argument == UNKNOWN:
+        return None
+    if name == "array_agg":
+        return None if argument.array else argument.as_array()
+    if name == "sum":
+        return SqlType(_SUM.get(argument.name, argument.name))
+    if name == "avg":
+        return SqlType(
+            _AVG.get(argument.name, "interval" if argument.name == "interval" else "numeric")
+        )
+    return argument.without_mods() if name in _SAME_TYPE else None
 
 
 def _relations(items: Any, catalog: CatalogState) -> list[Relation] | None:
@@ -77,7 +114,7 @@ def _target(
             if qualifier in (None, relation.refname)
             for name, kind in relation.columns.items()
         ]
-    kind = _COUNT if _is_count(value) else analyzer.expr(value).type
+    kind = _aggregate(value, analyzer) or analyzer.expr(value).type
     if kind == UNKNOWN and is_node(value, ast.A_Const):
         kind = TEXT  # an untyped literal in a view's output is text since PostgreSQL 10
     if kind == UNKNOWN:
