@@ -144,6 +144,10 @@ def test_the_site_has_one_template_set_the_list_and_the_two_drifts(
         "tables/tenant_01/orders.md",
         "tables/tenant_01/products.md",
     ]
+    index = (docs / "tables" / "tenant_01" / "index.md").read_text()
+    assert '!!! note "Template of 30 schemas"' in index
+    assert "[Tenant schemas](../../tenant-schemas.md)" in index
+    assert "Template of" not in (docs / "tables" / "public" / "index.md").read_text()
     page = (docs / "tenant-schemas.md").read_text()
     for name in TENANTS:
         assert f"<code>{name}</code>" in page

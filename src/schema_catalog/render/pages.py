@@ -28,7 +28,7 @@ from schema_catalog.render.table_page import (
     table_context,
 )
 from schema_catalog.render.tenant_page import PAGE as TENANT_PAGE
-from schema_catalog.render.tenant_page import tenant_schemas_context
+from schema_catalog.render.tenant_page import template_note, tenant_schemas_context
 
 if TYPE_CHECKING:
     from schema_catalog.analysis.diff import CatalogDiff
@@ -96,7 +96,9 @@ def all_pages(
     for schema in pages.schemas():
         page = pages.schema(schema)
         rows = table_rows([t for t in catalog.tables if t.schema == schema], links(page))
-        out.append(Page("schema.md.jinja", page, {"schema": schema, "tables": rows}))
+        template_of = template_note(catalog, schema, links(page))
+        context = {"schema": schema, "tables": rows, "template_of": template_of}
+        out.append(Page("schema.md.jinja", page, context))
     for table in catalog.tables:
         page = pages.table(table.qualified_name) or ""
         context = table_context(table, links(page), config.site.diagram_hops)

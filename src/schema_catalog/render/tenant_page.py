@@ -16,6 +16,14 @@ def tenant_schemas_context(catalog: Catalog, links: PageLinks) -> dict[str, Any]
     return {"groups": [_group(g, links) for g in catalog.tenant_groups]}
 
 
+def template_note(catalog: Catalog, schema: str, links: PageLinks) -> dict[str, Any] | None:
+    """For the schema index page of a template: how many schemas it documents, and where."""
+    group = next((g for g in catalog.tenant_groups if g.template == schema), None)
+    if group is None:
+        return None
+    return {"schemas": len(group.members), "link": links.to(PAGE, "Tenant schemas")}
+
+
 def _group(group: TenantGroup, links: PageLinks) -> dict[str, Any]:
     identical = [m.name for m in group.members if not m.drift]
     drifted = [m for m in group.members if m.drift]
