@@ -160,6 +160,8 @@ class Run:
     stdout: str
     returncode: int
     stderr: str
+    cpu_seconds: float = 0.0
+    """User + system CPU time of the process (``wait4``): what a loaded machine blurs least."""
 
 
 def run_process(command: list[str], timeout: float, cwd: Path | None = None) -> Run:
@@ -182,7 +184,14 @@ def run_process(command: list[str], timeout: float, cwd: Path | None = None) -> 
         process.returncode = os.waitstatus_to_exitcode(status) if status != -1 else -9
         out.seek(0)
         err.seek(0)
-        return Run(seconds, usage.ru_maxrss / 1024, out.read(), process.returncode, err.read())
+        return Run(
+            seconds,
+            usage.ru_maxrss / 1024,
+            out.read(),
+            process.returncode,
+            err.read(),
+            cpu_seconds=usage.ru_utime + usage.ru_stime,
+        )
 
 
 def run_python_tool(tool: str, dsn: str, timeout: float) -> tuple[dict[str, Any], Run]:

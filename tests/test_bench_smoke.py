@@ -65,6 +65,8 @@ def test_analysis_bench_smoke(tmp_path: Path) -> None:
         assert r["relations"] == synthetic.relation_count(50, shape)
         assert r["sqlalchemy"]["relations"] == r["relations"]
         assert r["extract"]["json_mb"] > 0 and r["passes"]["tenancy"] > 0
+        # Quiet or with its summary, `extract` writes the same snapshot.
+        assert r["extract_quiet"]["json_mb"] == r["extract"]["json_mb"]
     # Every 20th table holds the key; every other table and view reaches one.
     assert inferred["tenancy"] == {"direct": 3, "inherited": 53, "tenant_root": 1}
     assert inferred["longest_path"] >= 2

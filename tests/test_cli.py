@@ -91,3 +91,20 @@ def test_a_table_locked_by_a_migration_times_out_in_one_line(
         result = run("extract", "--dsn", dsn, "--lock-timeout", "0.3", cwd=tmp_path)
     assert_one_line_error(result, "lock")
     assert not (tmp_path / "catalog" / "catalog.json").exists()
+
+
+def test_extract_analyses_only_for_the_summary_it_prints(tmp_path: Path) -> None:
+    (tmp_path / "db").mkdir()
+    (tmp_path / "db" / "0001_notes.sql").write_text("CREATE TABLE notes (id int PRIMARY KEY);\n")
+    args = ("extract", "--no-database", "--migrations", "db")
+    shown = run(*args, cwd=tmp_path)
+    assert shown.returncode == 0, shown.stderr
+    assert "proposed by migrations: 1 new tables" in shown.stderr
+    assert "findings: " in shown.stderr  # the analysis ran for this line
+    quiet = run(*args, "--quiet", cwd=tmp_path)
+    assert quiet.returncode == 0 and quiet.stderr == ""
+    # Quiet or not, catalog.yml naming a table no source has is refused.
+    (tmp_path / "catalog").mkdir(exist_ok=True)
+    (tmp_path / "catalog" / "catalog.yml").write_text("tenancy:\n  root: public.nowhere\n")
+    for extra in ((), ("--quiet",)):
+        assert_one_line_error(run(*args, *extra, cwd=tmp_path), "tenancy.root", "public.nowhere")

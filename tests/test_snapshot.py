@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from render_catalogs import hostile_catalog, sample_catalog
 from schema_catalog import snapshot
 from schema_catalog.errors import SnapshotError
 from schema_catalog.model import FORMAT_VERSION, Catalog, Column, Table
@@ -87,3 +88,61 @@ def test_json_schema_describes_the_catalog() -> None:
     assert schema["$schema"].endswith("2020-12/schema")
     assert {"tables", "format_version", "findings"} <= set(schema["properties"])
     assert "schema" in schema["$defs"]["Table"]["properties"]
+
+
+# --------------------------------------------------------------------------- streamed writing
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _streamed(catalog: Catalog) -> str:
+    return "".join(snapshot.chunks(catalog))
+
+
+@pytest.mark.parametrize(
+    "catalog",
+    [
+        Catalog(),
+        _catalog("id"),
+        sample_catalog(),
+        hostile_catalog(),  # newlines, quotes, non-ASCII and HTML in every string field
+        snapshot.load(REPO / "catalog" / "catalog.json"),  # the example, as extracted
+    ],
+    ids=["empty", "one table", "sample", "hostile", "example"],
+)
+def test_the_streamed_json_is_the_json_of_dumps(catalog: Catalog) -> None:
+    assert _streamed(catalog) == snapshot.dumps(catalog)
+    # Analysed catalogs hold judgments: the stream leaves them out as dumps does.
+    assert _streamed(catalog.model_copy(update={"tables": sample_catalog().tables})) == (
+        snapshot.dumps(catalog.model_copy(update={"tables": sample_catalog().tables}))
+    )
+
+
+def test_save_writes_what_dumps_gives(tmp_path: Path) -> None:
+    out = tmp_path / "catalog.json"
+    written = snapshot.save(sample_catalog(), out, now=T1)
+    assert out.read_text(encoding="utf-8") == snapshot.dumps(written)
+    assert written.extracted_at == T1.isoformat()
+
+
+def test_a_changed_schema_keeps_the_replaced_snapshot(tmp_path: Path) -> None:
+    out, kept = tmp_path / "catalog.json", tmp_path / "catalog.previous.json"
+    snapshot.save(_catalog("id"), out, now=T1, keep_previous=kept)
+    assert not kept.exists()  # nothing was replaced
+    first = out.read_bytes()
+    snapshot.save(_catalog("id"), out, now=T2, keep_previous=kept)
+    assert not kept.exists() and out.read_bytes() == first  # unchanged: nothing written
+    snapshot.save(_catalog("id", "title"), out, now=T2, keep_previous=kept)
+    assert kept.read_bytes() == first
+    assert snapshot.load(out).extracted_at == T2.isoformat()
+
+
+def test_a_snapshot_written_otherwise_is_compared_by_its_facts(tmp_path: Path) -> None:
+    # Compact JSON of the same facts (another writer, or a hand edit): not the
+    # bytes this version writes, yet the schema is unchanged and the time is kept.
+    out = tmp_path / "catalog.json"
+    stamped = _catalog("id").model_copy(update={"extracted_at": T1.isoformat()})
+    out.write_text(json.dumps(json.loads(snapshot.dumps(stamped))), encoding="utf-8")
+    written = snapshot.save(_catalog("id"), out, now=T2)
+    assert written.extracted_at == T1.isoformat()
+    assert out.read_text(encoding="utf-8") == snapshot.dumps(written)

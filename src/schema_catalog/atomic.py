@@ -27,11 +27,14 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import errno
+import filecmp
 import os
 import shutil
 import signal
 import tempfile
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import BinaryIO
 
 KILL_AT = "SCHEMA_CATALOG_KILL_AT"
 _RENAME_EXCHANGE = 2
@@ -55,6 +58,27 @@ def write_bytes(path: Path, data: bytes) -> bool:
             return False
     except FileNotFoundError:
         pass
+    _replace(path, lambda handle: handle.write(data))
+    return True
+
+
+def write_chunks(path: Path, chunks: Iterable[bytes]) -> None:
+    """Replace ``path`` atomically with the concatenation of ``chunks``, written as
+    they come (the caller has decided that the content changed)."""
+    _replace(path, lambda handle: handle.writelines(chunks))
+
+
+def copy_file(source: Path, target: Path) -> bool:
+    """Replace ``target`` atomically with a copy of ``source``, read as a stream;
+    return False (and touch nothing) when ``target`` already holds the same bytes."""
+    if target.exists() and filecmp.cmp(source, target, shallow=False):
+        return False
+    with source.open("rb") as original:
+        _replace(target, lambda handle: shutil.copyfileobj(original, handle))
+    return True
+
+
+def _replace(path: Path, write: Callable[[BinaryIO], object]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(path)
     step(f"write {path}")
@@ -63,7 +87,7 @@ def write_bytes(path: Path, data: bytes) -> bool:
     )
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            write(handle)
         # mkstemp makes the file 0600; give it the mode a plain open() would have.
         os.chmod(tmp, 0o666 & ~_umask())
         step(f"rename {path}")
@@ -71,7 +95,6 @@ def write_bytes(path: Path, data: bytes) -> bool:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return True
 
 
 def remove_stale_temporaries(path: Path) -> None:

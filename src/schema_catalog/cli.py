@@ -80,7 +80,10 @@ def _extract(args: argparse.Namespace) -> int:
     pipeline.save(facts, out)
     for note in (f for f in facts.findings if f.code == "SRC001"):
         progress.note(f"note: {note.target}: {note.message}")
-    progress.note(summary.summarize(pipeline.analyse(facts, config), out))
+    if progress.quiet:  # the summary is what needs the analysis: run only what is shown
+        pipeline.check_config_tables(facts, config)
+    else:
+        progress.note(summary.summarize(pipeline.analyse(facts, config), out))
     return 0
 
 

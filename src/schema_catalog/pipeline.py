@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from schema_catalog import atomic, snapshot
 from schema_catalog import dsn as dsn_module
-from schema_catalog.config import Config
+from schema_catalog import snapshot
+from schema_catalog.config import Config, check_tables
 from schema_catalog.errors import CatalogError, ConfigError, ExtractionFailed, SourceError
 from schema_catalog.model import Catalog, Finding, SourceRole
 from schema_catalog.progress import SILENT, Progress
@@ -203,22 +203,25 @@ def analyse(facts: Catalog, config: Config) -> Catalog:
     return analysis.analyze(facts, config)
 
 
+def check_config_tables(facts: Catalog, config: Config) -> None:
+    """What analysing ``facts`` would refuse first: catalog.yml naming a table no source has."""
+    from schema_catalog.analysis.derive import known_table_names
+
+    check_tables(config, known_table_names(facts))
+
+
 def load(config: Config, path: Path) -> Catalog:
     """The snapshot at ``path``, analysed with ``config``: what every reader works from."""
     return analyse(snapshot.load(path), config)
 
 
 def save(catalog: Catalog, out: Path) -> Catalog:
-    """Save ``catalog``; keep the replaced snapshot beside it for the changelog."""
-    old = out.read_bytes() if out.exists() else None
-    stamped = snapshot.stamp(catalog, out)
-    data = snapshot.dumps(stamped).encode("utf-8")
-    if old is not None and data != old:
-        # The replaced snapshot first: killed between the two writes, the next run
-        # still finds the catalog changed and writes both again.
-        atomic.write_bytes(previous_path(out), old)
-    atomic.write_bytes(out, data)
-    return stamped
+    """Save ``catalog``; keep the replaced snapshot beside it for the changelog.
+
+    The replaced snapshot is written first: killed between the two writes, the
+    next run still finds the catalog changed and writes both again.
+    """
+    return snapshot.save(catalog, out, keep_previous=previous_path(out))
 
 
 def previous_path(out: Path) -> Path:

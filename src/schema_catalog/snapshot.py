@@ -7,6 +7,11 @@ the moment. The JSON is deterministic: fields in model order, two-space indent,
 a trailing newline, and ``extracted_at`` kept from the previous file while the
 schema is unchanged, so an unchanged schema gives byte-identical output.
 
+`save` writes the JSON as a stream, one table at a time (`chunks`), and decides
+"unchanged" by comparing that stream with the file already there: at 10,000
+tables the snapshot is about 125 MB of text, which is never held whole, and the
+previous snapshot is not parsed when this version wrote it.
+
 Format 1 snapshots also held the analysis of their day; `loads` drops it.
 """
 
@@ -14,7 +19,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -31,7 +38,8 @@ from schema_catalog.model import (
 )
 
 # What `dumps` leaves out: every field analysis derives.
-_TABLE_JUDGMENTS = {"__all__": set(DERIVED_TABLE_FIELDS)}
+_TABLE_FIELDS_DERIVED = set(DERIVED_TABLE_FIELDS)
+_TABLE_JUDGMENTS = {"__all__": _TABLE_FIELDS_DERIVED}
 _JUDGMENTS: dict[str, Any] = {
     **{name: True for name in DERIVED_CATALOG_FIELDS},
     "tables": _TABLE_JUDGMENTS,
@@ -40,6 +48,12 @@ _JUDGMENTS: dict[str, Any] = {
 # Format 1 mixed the sources' findings with lint findings; these prefixes were
 # the sources' codes then, so upgrading keeps exactly those.
 _V1_SOURCE_PREFIXES = ("DRZ", "MIG", "SRC")
+# The top-level key of an empty table list: top-level keys alone sit at two spaces
+# after a newline (a newline inside a string is escaped), so it cannot occur twice.
+_EMPTY_TABLES = '\n  "tables": [],\n'
+# How every snapshot this version writes begins (`dumps`: fields in model order).
+_HEAD = re.compile(rb'\A\{\n  "format_version": (\d+),\n  "extracted_at": "([^"\\]*)",\n')
+_HEAD_BYTES = 256
 
 
 def dumps(catalog: Catalog) -> str:
@@ -47,6 +61,26 @@ def dumps(catalog: Catalog) -> str:
     # pydantic's Rust serializer: the same bytes as json.dumps(indent=2,
     # ensure_ascii=False) of the dumped dict, five times faster on large catalogs.
     return catalog.model_dump_json(indent=2, by_alias=True, exclude=_JUDGMENTS) + "\n"
+
+
+def chunks(catalog: Catalog) -> Iterator[str]:
+    """`dumps` in pieces, one table at a time: the same text, never whole in memory."""
+    if not catalog.tables:
+        yield dumps(catalog)
+        return
+    rest = catalog.model_copy(update={"tables": ()})
+    head, mark, tail = rest.model_dump_json(indent=2, by_alias=True, exclude=_JUDGMENTS).partition(
+        _EMPTY_TABLES
+    )
+    assert mark, "the catalog JSON has a top-level tables key"
+    yield head + '\n  "tables": ['
+    separator = "\n    "
+    for table in catalog.tables:
+        text = table.model_dump_json(indent=2, by_alias=True, exclude=_TABLE_FIELDS_DERIVED)
+        # Nested two levels deep: every line of the table moves four spaces right.
+        yield separator + text.replace("\n", "\n    ")
+        separator = ",\n    "
+    yield "\n  ],\n" + tail + "\n"
 
 
 def dumps_analysed(catalog: Catalog) -> str:
@@ -141,29 +175,83 @@ def load(path: Path) -> Catalog:
     return loads(text, where=str(path))
 
 
-def save(catalog: Catalog, path: Path, *, now: datetime | None = None) -> Catalog:
+def save(
+    catalog: Catalog,
+    path: Path,
+    *,
+    now: datetime | None = None,
+    keep_previous: Path | None = None,
+) -> Catalog:
     """Write ``catalog`` to ``path`` atomically and return what was written.
 
     ``extracted_at`` is carried over from the file already at ``path`` when the
     rest is identical, so re-extracting an unchanged schema rewrites nothing.
+    With ``keep_previous``, a file that is replaced is first kept there.
     """
-    stamped = stamp(catalog, path, now=now)
-    atomic.write_text(path, dumps(stamped))
+    unstamped = _unstamped(catalog)
+    kept, identical = _previous_state(unstamped, path)
+    stamped = unstamped.model_copy(update={"extracted_at": kept or _moment(now)})
+    if identical:
+        return stamped
+    if keep_previous is not None and path.exists():
+        atomic.copy_file(path, keep_previous)
+    atomic.write_chunks(path, _encoded(chunks(stamped)))
     return stamped
 
 
 def stamp(catalog: Catalog, path: Path, *, now: datetime | None = None) -> Catalog:
     """``catalog`` as `save` would write it to ``path`` (facts, format, extracted_at)."""
-    previous = _previous(path)
-    unstamped = catalog.facts().model_copy(
+    unstamped = _unstamped(catalog)
+    kept, _ = _previous_state(unstamped, path)
+    return unstamped.model_copy(update={"extracted_at": kept or _moment(now)})
+
+
+def _unstamped(catalog: Catalog) -> Catalog:
+    return catalog.facts().model_copy(
         update={"extracted_at": None, "format_version": FORMAT_VERSION}
     )
+
+
+def _moment(now: datetime | None) -> str:
+    return (now or _source_date() or datetime.now(UTC)).replace(microsecond=0).isoformat()
+
+
+def _previous_state(unstamped: Catalog, path: Path) -> tuple[str | None, bool]:
+    """The ``extracted_at`` of the snapshot at ``path`` when it holds the same facts
+    (else None), and whether it holds exactly the bytes `save` would write.
+
+    A snapshot of this format begins with its timestamp: ``unstamped`` written
+    with it is compared with the file as a stream, and any difference means the
+    facts changed. Other files (format 1, written by hand or by another tool)
+    are parsed and compared as models.
+    """
+    try:
+        with path.open("rb") as handle:
+            head = _HEAD.match(handle.read(_HEAD_BYTES))
+    except OSError:
+        return None, False
+    if head is not None and int(head[1]) == FORMAT_VERSION:
+        kept = head[2].decode("utf-8")
+        candidate = unstamped.model_copy(update={"extracted_at": kept})
+        same = _holds(path, _encoded(chunks(candidate)))
+        return (kept if same else None), same
+    previous = _previous(path)
     if previous is not None and previous.model_copy(update={"extracted_at": None}) == unstamped:
-        stamped = unstamped.model_copy(update={"extracted_at": previous.extracted_at})
-    else:
-        moment = (now or _source_date() or datetime.now(UTC)).replace(microsecond=0)
-        stamped = unstamped.model_copy(update={"extracted_at": moment.isoformat()})
-    return stamped
+        return previous.extracted_at, False
+    return None, False
+
+
+def _encoded(pieces: Iterable[str]) -> Iterator[bytes]:
+    return (piece.encode("utf-8") for piece in pieces)
+
+
+def _holds(path: Path, pieces: Iterable[bytes]) -> bool:
+    """Whether the file at ``path`` holds exactly the concatenation of ``pieces``."""
+    with path.open("rb") as handle:
+        for piece in pieces:
+            if handle.read(len(piece)) != piece:
+                return False
+        return handle.read(1) == b""
 
 
 def _source_date() -> datetime | None:

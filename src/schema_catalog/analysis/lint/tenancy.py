@@ -218,7 +218,6 @@ def shortest_routes(ctx: LintContext, table: Table) -> list[tuple[str, ...]]:
 
     Each route reads ``table.column → table.column → … → tenant table``.
     """
-    tables = {t.qualified_name: t for t in ctx.catalog.tables}
     depth = len(table.tenancy.path)
     found: list[tuple[str, ...]] = []
 
@@ -228,7 +227,7 @@ def shortest_routes(ctx: LintContext, table: Table) -> list[tuple[str, ...]]:
                 found.append((*steps, current.qualified_name))
             return
         for fk in sorted(current.foreign_keys, key=lambda f: f.name):
-            target = tables.get(fk.target)
+            target = ctx.catalog.table(fk.target)
             if target is None or target is current or target.tenancy.status == "platform":
                 continue
             walk(target, (*steps, f"{current.name}.{','.join(fk.columns)}"))
