@@ -49,6 +49,14 @@ SEVERITY_ORDER: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
 API_ROLES = ("anon", "authenticated")
 """The roles Supabase's Data API (PostgREST, pg_graphql) runs requests as."""
 
+
+def _pg18(default: bool | None) -> Any:
+    """A fact PostgreSQL 18 added (virtual generated columns, WITHOUT OVERLAPS, PERIOD,
+    NOT ENFORCED, named NOT NULL), left out of the JSON while it holds ``default``: a
+    schema that uses none of them gives the same snapshot as before they existed."""
+    return Field(default=default, exclude_if=lambda value: value is default)
+
+
 # Fields analysis fills from the facts and catalog.yml; a snapshot leaves them out.
 DERIVED_TABLE_FIELDS = (
     "description",
@@ -87,7 +95,15 @@ class Column(Model):
     """As ``pg_get_expr`` prints it; ``None`` for identity and generated columns."""
     identity: Literal["always", "by_default"] | None = None
     generated: str | None = None
-    """The expression of a ``GENERATED ALWAYS AS (...) STORED`` column."""
+    """The expression of a ``GENERATED ALWAYS AS (...)`` column."""
+    virtual: bool = _pg18(False)
+    """A ``VIRTUAL`` generated column (PostgreSQL 18): computed when read, not stored."""
+    not_null_name: str | None = _pg18(None)
+    """The name of the column's NOT NULL constraint (PostgreSQL 18 names them) where it
+    is not the default ``<table>_<column>_not_null``."""
+    not_null_validated: bool = _pg18(True)
+    """False for a NOT NULL constraint added ``NOT VALID`` (PostgreSQL 18): old rows
+    may still hold NULL."""
     collation: str | None = None
     comment: str | None = None
     primary_key: bool = False
@@ -104,6 +120,8 @@ class Column(Model):
 class PrimaryKey(Model):
     name: str
     columns: tuple[str, ...]
+    without_overlaps: bool = _pg18(False)
+    """The last column is compared ``WITHOUT OVERLAPS`` (a temporal key, PostgreSQL 18)."""
 
 
 class ForeignKey(Model):
@@ -124,6 +142,10 @@ class ForeignKey(Model):
     deferrable: bool = False
     initially_deferred: bool = False
     validated: bool = True
+    period: bool = _pg18(False)
+    """The last column pair is compared with ``PERIOD`` (a temporal key, PostgreSQL 18)."""
+    enforced: bool = _pg18(True)
+    """False for ``NOT ENFORCED`` (PostgreSQL 18): declared, never checked."""
 
 
 class UniqueConstraint(Model):
@@ -131,6 +153,8 @@ class UniqueConstraint(Model):
     columns: tuple[str, ...]
     nulls_not_distinct: bool = False
     deferrable: bool = False
+    without_overlaps: bool = _pg18(False)
+    """The last column is compared ``WITHOUT OVERLAPS`` (PostgreSQL 18)."""
 
 
 class CheckConstraint(Model):
@@ -138,6 +162,8 @@ class CheckConstraint(Model):
     expression: str
     """As ``pg_get_constraintdef`` prints it, e.g. ``CHECK ((price >= 0))``."""
     validated: bool = True
+    enforced: bool = _pg18(True)
+    """False for ``NOT ENFORCED`` (PostgreSQL 18): declared, never checked."""
 
 
 class ExclusionConstraint(Model):
@@ -244,7 +270,7 @@ class DriftItem(Model):
     """One difference between two sources' views of the same table."""
 
     kind: str
-    """missing_column, extra_column, type, nullable, default, primary_key, foreign_key,
+    """missing_column, extra_column, type, nullable, default, generated, primary_key, foreign_key,
     index, unique, check, policy, rls."""
     object: str
     left_source: SourceKind

@@ -130,10 +130,16 @@ def _columns(left: Table, right: Table, item: _Make) -> Iterator[DriftItem]:
             other.default, other.identity
         ):
             yield item("default", col.name, col.default, other.default)
+        if col.generated and other.generated and col.virtual != other.virtual:
+            yield item("generated", col.name, _storage(col.virtual), _storage(other.virtual))
     ours = {c.name for c in left.columns}
     for col in right.columns:
         if col.name not in ours:
             yield item("extra_column", col.name, None, col.type)
+
+
+def _storage(virtual: bool) -> str:
+    return "VIRTUAL" if virtual else "STORED"
 
 
 def _null_text(nullable: bool) -> str:
@@ -148,8 +154,7 @@ def _default(text: str | None, identity: str | None) -> str | None:
 
 
 def _keys(left: Table, right: Table, item: _Make) -> Iterator[DriftItem]:
-    lpk = ",".join(left.primary_key.columns) if left.primary_key else None
-    rpk = ",".join(right.primary_key.columns) if right.primary_key else None
+    lpk, rpk = _primary_key_text(left), _primary_key_text(right)
     if lpk != rpk:
         yield item("primary_key", left.name, lpk, rpk)
     for kind, signature in SIGNATURES.items():
@@ -158,6 +163,20 @@ def _keys(left: Table, right: Table, item: _Make) -> Iterator[DriftItem]:
             yield item(kind, mine[key][0], mine[key][1], None)
         for key in sorted(theirs.keys() - mine.keys()):
             yield item(kind, theirs[key][0], None, theirs[key][1])
+
+
+def _primary_key_text(table: Table) -> str | None:
+    pk = table.primary_key
+    if pk is None:
+        return None
+    return ",".join(pk.columns) + (" WITHOUT OVERLAPS" if pk.without_overlaps else "")
+
+
+def _temporal(columns: tuple[str, ...], period: bool) -> str:
+    """The column list, its last column marked ``PERIOD`` (PostgreSQL 18 temporal keys)."""
+    if not period or not columns:
+        return ", ".join(columns)
+    return ", ".join((*columns[:-1], f"PERIOD {columns[-1]}"))
 
 
 # A signature maps what a constraint does (normalised) to its (name, text as written);
@@ -169,18 +188,22 @@ def _fk_signatures(table: Table) -> Signature:
     found: Signature = {}
     for fk in table.foreign_keys:
         text = (
-            f"({', '.join(fk.columns)}) → {fk.ref_schema}.{fk.ref_table}({', '.join(fk.ref_columns)})"
+            f"({_temporal(fk.columns, fk.period)}) → {fk.ref_schema}.{fk.ref_table}"
+            f"({_temporal(fk.ref_columns, fk.period)})"
             f" ON DELETE {fk.on_delete} ON UPDATE {fk.on_update}"
         )
+        text += "" if fk.enforced else " NOT ENFORCED"
         found[text.upper()] = (fk.name, text)
     return found
 
 
 def _unique_signatures(table: Table) -> Signature:
-    return {
-        f"UNIQUE ({', '.join(u.columns)})": (u.name, f"UNIQUE ({', '.join(u.columns)})")
-        for u in table.unique_constraints
-    }
+    found: Signature = {}
+    for u in table.unique_constraints:
+        overlaps = " WITHOUT OVERLAPS" if u.without_overlaps else ""
+        text = f"UNIQUE ({', '.join(u.columns)}{overlaps})"
+        found[text] = (u.name, text)
+    return found
 
 
 def _check_signatures(table: Table) -> Signature:

@@ -117,6 +117,12 @@ def check_name(table: str, column: str | None, taken: Taken = _nothing_taken) ->
     return choose_name(table, column, "check", taken)
 
 
+def not_null_name(table: str, column: str) -> str:
+    """``<table>_<col>_not_null``: PostgreSQL 18's name for a column's NOT NULL constraint
+    (a clash gets a counter, which this leaves out: such a name shows as chosen)."""
+    return make_object_name(table, column, "not_null")
+
+
 def sequence_name(table: str, column: str, taken: Taken = _nothing_taken) -> str:
     return choose_name(table, column, "seq", taken)
 

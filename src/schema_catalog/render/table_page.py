@@ -7,6 +7,7 @@ here from escaped parts (links, badges, code) is `Safe`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -97,7 +98,12 @@ def _column_extras(column: Column) -> Safe:
     if column.identity:
         parts.append(badge(f"identity {column.identity.replace('_', ' ')}", "identity"))
     if column.generated:
-        parts.append(Safe(f"generated {code(column.generated)}"))
+        kind = "generated virtual" if column.virtual else "generated"
+        parts.append(Safe(f"{kind} {code(column.generated)}"))
+    if column.not_null_name:
+        parts.append(Safe(f"NOT NULL as {code(column.not_null_name)}"))
+    if not column.not_null_validated:
+        parts.append(Safe("NOT NULL not validated (older rows may hold NULL)"))
     if column.unresolved:
         parts.append(badge("unresolved: " + ", ".join(column.unresolved), "unresolved"))
     return Safe(" ".join(parts))
@@ -128,13 +134,22 @@ def constraint_rows(table: Table) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     if table.primary_key:
         pk = table.primary_key
-        rows.append({"kind": "primary key", "name": pk.name, "definition": ", ".join(pk.columns)})
+        definition = key_columns(pk.columns, "WITHOUT OVERLAPS" if pk.without_overlaps else "")
+        rows.append({"kind": "primary key", "name": pk.name, "definition": definition})
     rows += [
-        {"kind": "unique", "name": u.name, "definition": ", ".join(u.columns)}
+        {
+            "kind": "unique",
+            "name": u.name,
+            "definition": key_columns(u.columns, "WITHOUT OVERLAPS" if u.without_overlaps else ""),
+        }
         for u in table.unique_constraints
     ]
     rows += [
-        {"kind": "check", "name": c.name, "definition": c.expression}
+        {
+            "kind": "check" if c.enforced else "check (not enforced)",
+            "name": c.name,
+            "definition": c.expression,
+        }
         for c in table.check_constraints
     ]
     rows += [
@@ -159,12 +174,23 @@ def index_rows(table: Table) -> list[dict[str, Any]]:
     ]
 
 
+def key_columns(columns: Sequence[str], last: str) -> str:
+    """``id, valid WITHOUT OVERLAPS`` / ``PERIOD valid``: PostgreSQL 18's temporal keys
+    mark their last column (``last`` goes after it, or before it when it is PERIOD)."""
+    if not last or not columns:
+        return ", ".join(columns)
+    marked = f"PERIOD {columns[-1]}" if last == "PERIOD" else f"{columns[-1]} {last}"
+    return ", ".join((*columns[:-1], marked))
+
+
 def fk_row(fk: ForeignKey, links: PageLinks) -> dict[str, Any]:
     target = fk.target
+    period = "PERIOD" if fk.period else ""
     return {
         "name": fk.name,
-        "columns": ", ".join(fk.columns),
-        "target": links.table(target, label=f"{target} ({', '.join(fk.ref_columns)})"),
+        "enforced": fk.enforced,
+        "columns": key_columns(fk.columns, period),
+        "target": links.table(target, label=f"{target} ({key_columns(fk.ref_columns, period)})"),
         "on_delete": fk.on_delete,
         "on_update": fk.on_update,
     }

@@ -244,6 +244,7 @@ def _column(
         if not identity
         else ("always" if identity.get("type") == "always" else "by_default"),
         generated=generated.get("as") if generated else None,
+        virtual=generated.get("type") == "virtual" if generated else False,
         primary_key=bool(kit.get("primaryKey")) or in_pk,
         type_schema=type_schema,
         unresolved=tuple(sorted(unresolved)),

@@ -150,7 +150,7 @@ class AlterTableCommands(ReplayContext):
     def _alter_DropNotNull(self, table: TableState, cmd: Any, _: Pending) -> None:  # noqa: N802
         column = self._column(table, cmd.name)
         if column is not None:
-            column.not_null = False
+            column.not_null, column.not_null_name = False, None
 
     def _alter_AddConstraint(self, table: TableState, cmd: Any, pending: Pending) -> None:  # noqa: N802
         if not pending.add(cmd.def_, None):
@@ -165,6 +165,9 @@ class AlterTableCommands(ReplayContext):
             check.validated = check.validated or check.name == cmd.name
         for fk in table.foreign_keys:
             fk.validated = fk.validated or fk.name == cmd.name
+        for column in table.columns.values():
+            named = column.not_null_name == cmd.name
+            column.not_null_validated = column.not_null_validated or named
 
     def _alter_EnableRowSecurity(self, table: TableState, *_: object) -> None:  # noqa: N802
         table.rls_enabled = True
@@ -225,6 +228,6 @@ class AlterTableCommands(ReplayContext):
 
 def parse_check(text: str) -> Any:
     """A ``CHECK (...)`` definition from the live catalog as a parse tree."""
-    body = text.removesuffix(" NOT VALID").removeprefix("CHECK ")
+    body = text.removesuffix(" NOT VALID").removesuffix(" NOT ENFORCED").removeprefix("CHECK ")
     select: Any = parse_sql(f"SELECT {body}")[0].stmt
     return select.targetList[0].val

@@ -56,9 +56,15 @@ def _table(table: model.Table, state: CatalogState) -> TableState:
             generated=column.generated,
             comment=column.comment,
             collation=column.collation,
+            virtual=column.virtual,
+            not_null_name=column.not_null_name,
+            not_null_validated=column.not_null_validated,
         )
     if table.primary_key:
-        result.primary_key = KeyState(table.primary_key.name, list(table.primary_key.columns))
+        pk = table.primary_key
+        result.primary_key = KeyState(
+            pk.name, list(pk.columns), without_overlaps=pk.without_overlaps
+        )
     result.foreign_keys = [
         ForeignKeyState(
             **{**fk.model_dump(), "columns": list(fk.columns), "ref_columns": list(fk.ref_columns)}
@@ -66,13 +72,21 @@ def _table(table: model.Table, state: CatalogState) -> TableState:
         for fk in table.foreign_keys
     ]
     result.uniques = [
-        KeyState(u.name, list(u.columns), u.nulls_not_distinct, u.deferrable)
+        KeyState(
+            u.name,
+            list(u.columns),
+            u.nulls_not_distinct,
+            u.deferrable,
+            without_overlaps=u.without_overlaps,
+        )
         for u in table.unique_constraints
     ]
     result.exclusions = [
         KeyState(e.name, [], definition=e.definition) for e in table.exclusion_constraints
     ]
-    result.checks = [CheckState(c.name, c.expression, c.validated) for c in table.check_constraints]
+    result.checks = [
+        CheckState(c.name, c.expression, c.validated, c.enforced) for c in table.check_constraints
+    ]
     result.indexes = [_index(i) for i in table.indexes]
     result.policies = {
         p.name: PolicyState(p.name, p.command, list(p.roles), p.permissive, p.using, p.with_check)

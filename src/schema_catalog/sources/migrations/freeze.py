@@ -7,6 +7,7 @@ from typing import Literal, cast
 from pglast import ast
 
 from schema_catalog import model
+from schema_catalog.pg import names
 from schema_catalog.pg.quoting import quote_ident
 from schema_catalog.sources.migrations import deparse as d
 from schema_catalog.sources.migrations import triggers
@@ -40,7 +41,8 @@ def table(state: TableState, catalog: CatalogState) -> model.Table:
         "kind": state.kind,
         "comment": state.comment,
         "columns": tuple(
-            _column(c, analyzer, c.name in pk_columns) for c in state.columns.values()
+            _column(c, analyzer, c.name in pk_columns, _not_null_name(state, c, catalog))
+            for c in state.columns.values()
         ),
         "primary_key": _primary_key(state),
         "foreign_keys": tuple(sorted((_foreign_key(f) for f in state.foreign_keys), key=_name)),
@@ -52,6 +54,7 @@ def table(state: TableState, catalog: CatalogState) -> model.Table:
                         columns=tuple(u.columns),
                         nulls_not_distinct=u.nulls_not_distinct,
                         deferrable=u.deferrable,
+                        without_overlaps=u.without_overlaps,
                     )
                     for u in state.uniques
                 ),
@@ -141,7 +144,18 @@ def _name(item: model.Model) -> str:
     return str(getattr(item, "name", ""))
 
 
-def _column(column: ColumnState, analyzer: Analyzer, in_pk: bool) -> model.Column:
+def _not_null_name(state: TableState, column: ColumnState, catalog: CatalogState) -> str | None:
+    """The name a PostgreSQL 18 server shows (`postgres.build`: only a chosen one);
+    older servers accept ``CONSTRAINT name NOT NULL`` and drop the name."""
+    name = column.not_null_name
+    if not column.not_null or name is None or catalog.server_version < 18:
+        return None
+    return None if name == names.not_null_name(state.name, column.name) else name
+
+
+def _column(
+    column: ColumnState, analyzer: Analyzer, in_pk: bool, not_null_name: str | None
+) -> model.Column:
     generated = None
     if column.generated is not None:
         if isinstance(column.generated, str):
@@ -156,6 +170,9 @@ def _column(column: ColumnState, analyzer: Analyzer, in_pk: bool) -> model.Colum
         default=default if column.identity is None and generated is None else None,
         identity=cast(Literal["always", "by_default"] | None, column.identity),
         generated=generated,
+        virtual=column.virtual and generated is not None,
+        not_null_name=not_null_name,
+        not_null_validated=column.not_null_validated or not column.not_null,
         collation=column.collation,
         comment=column.comment,
         primary_key=in_pk,
@@ -166,7 +183,10 @@ def _column(column: ColumnState, analyzer: Analyzer, in_pk: bool) -> model.Colum
 def _primary_key(state: TableState) -> model.PrimaryKey | None:
     if state.primary_key is None:
         return None
-    return model.PrimaryKey(name=state.primary_key.name, columns=tuple(state.primary_key.columns))
+    key = state.primary_key
+    return model.PrimaryKey(
+        name=key.name, columns=tuple(key.columns), without_overlaps=key.without_overlaps
+    )
 
 
 def _foreign_key(fk: object) -> model.ForeignKey:
@@ -180,9 +200,15 @@ def _check(check: CheckState, analyzer: Analyzer) -> model.CheckConstraint:
     text = expression(check.expr, analyzer)
     if not text.startswith("CHECK "):
         text = f"CHECK ({text})"
-    suffix = "" if check.validated or text.endswith(" NOT VALID") else " NOT VALID"
+    # pg_get_constraintdef: NOT ENFORCED says it all (such a check is never validated)
+    suffix = " NOT ENFORCED" if not check.enforced else "" if check.validated else " NOT VALID"
+    if text.endswith((" NOT VALID", " NOT ENFORCED")):
+        suffix = ""
     return model.CheckConstraint(
-        name=check.name, expression=text + suffix, validated=check.validated
+        name=check.name,
+        expression=text + suffix,
+        validated=check.validated,
+        enforced=check.enforced,
     )
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from pglast import ast
 
+from schema_catalog.pg import names
 from schema_catalog.pg.quoting import quote_ident
 from schema_catalog.sources.migrations.state import (
     CatalogState,
@@ -139,7 +140,14 @@ def drop_constraint(table: TableState, name: str) -> bool:
     table.foreign_keys = [f for f in table.foreign_keys if f.name != name]
     table.checks = [c for c in table.checks if c.name != name]
     table.indexes = [i for i in table.indexes if i.constraint != name]
-    return _count(table) != before
+    dropped_not_null = False
+    for column in table.columns.values():
+        if column.not_null and name == (
+            column.not_null_name or names.not_null_name(table.name, column.name)
+        ):
+            column.not_null, column.not_null_name = False, None
+            dropped_not_null = True
+    return dropped_not_null or _count(table) != before
 
 
 def rename_constraint(table: TableState, old: str, new: str) -> None:

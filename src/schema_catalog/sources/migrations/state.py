@@ -64,6 +64,10 @@ class ColumnState:
     generated: Stored | None = None
     comment: str | None = None
     collation: str | None = None
+    virtual: bool = False
+    not_null_name: str | None = None
+    """The NOT NULL constraint's name when one was given (PostgreSQL 18 keeps it)."""
+    not_null_validated: bool = True
 
 
 @dataclass
@@ -79,6 +83,8 @@ class ForeignKeyState:
     deferrable: bool = False
     initially_deferred: bool = False
     validated: bool = True
+    period: bool = False
+    enforced: bool = True
 
 
 @dataclass
@@ -90,6 +96,7 @@ class KeyState:
     nulls_not_distinct: bool = False
     deferrable: bool = False
     definition: str | None = None
+    without_overlaps: bool = False
 
 
 @dataclass
@@ -97,6 +104,7 @@ class CheckState:
     name: str
     expr: Stored
     validated: bool = True
+    enforced: bool = True
 
 
 @dataclass

@@ -47,10 +47,14 @@ class Pending:
     checks: list[tuple[Any, str | None]] = field(default_factory=list)
     keys: list[tuple[Any, str | None]] = field(default_factory=list)
     foreign: list[tuple[Any, str | None]] = field(default_factory=list)
+    not_null: list[Any] = field(default_factory=list)
+    """Table-level ``CONSTRAINT name NOT NULL column`` (PostgreSQL 18)."""
 
     def add(self, constraint: Any, column: str | None) -> bool:
         kind = constraint.contype.name
-        if kind == "CONSTR_CHECK":
+        if kind == "CONSTR_NOTNULL" and column is None:
+            self.not_null.append(constraint)
+        elif kind == "CONSTR_CHECK":
             self.checks.append((constraint, column))
         elif kind in ("CONSTR_PRIMARY", "CONSTR_UNIQUE", "CONSTR_EXCLUSION"):
             self.keys.append((constraint, column))
@@ -95,14 +99,22 @@ class TableBuilder:
         kind = constraint.contype.name
         if kind == "CONSTR_NOTNULL":
             column.not_null = True
+            column.not_null_name = constraint.conname or column.not_null_name
         elif kind == "CONSTR_NULL":
             column.not_null = False
+            column.not_null_name = None
+        elif kind == "CONSTR_ATTR_NOT_ENFORCED":
+            # `col int CHECK (...) NOT ENFORCED`: the attribute follows its constraint
+            written = [c for c, name in pending.checks + pending.foreign if name == column.name]
+            if written:
+                written[-1].is_enforced, written[-1].skip_validation = False, True
         elif kind == "CONSTR_DEFAULT":
             self.set_default(column, constraint.raw_expr)
         elif kind == "CONSTR_IDENTITY":
             self.add_identity(column, constraint)
         elif kind == "CONSTR_GENERATED":
             column.generated = constraint.raw_expr
+            column.virtual = constraint.generated_kind == "v"
         elif not pending.add(constraint, column.name) and not kind.startswith("CONSTR_ATTR"):
             self.warn(f"column constraint {kind} not modelled")
 
@@ -137,6 +149,8 @@ class TableBuilder:
 
     def apply(self, pending: Pending, *, creating: bool) -> None:
         """Add the pending constraints in the server's order, naming the unnamed ones."""
+        for constraint in pending.not_null:
+            self._not_null(constraint)
         chosen: list[str] = []
         for constraint, _column in pending.checks:
             self._check(constraint, chosen, creating=creating)
@@ -159,8 +173,20 @@ class TableBuilder:
                 lambda n: n in chosen or self.catalog.constraint_taken(schema, n),
             )
         chosen.append(name)
-        valid = creating or not constraint.skip_validation
-        self.table.checks.append(CheckState(name, constraint.raw_expr, valid))
+        enforced = constraint.is_enforced is not False
+        valid = (creating or not constraint.skip_validation) and enforced
+        self.table.checks.append(CheckState(name, constraint.raw_expr, valid, enforced))
+
+    def _not_null(self, constraint: Any) -> None:
+        """``CONSTRAINT name NOT NULL column [NOT VALID]`` (PostgreSQL 18)."""
+        for key in constraint.keys or ():
+            column = self.table.columns.get(key.sval)
+            if column is None:
+                self.warn(f"{self.table.name} has no column {key.sval}: NOT NULL skipped")
+                continue
+            column.not_null = True
+            column.not_null_name = constraint.conname or column.not_null_name
+            column.not_null_validated = not constraint.skip_validation
 
     def _key(self, constraint: Any, column: str | None, seen: list[tuple[str, ...]] | None) -> None:
         kind = constraint.contype.name
@@ -177,11 +203,17 @@ class TableBuilder:
             seen.append(("UNIQUE", *columns) if kind != "CONSTR_EXCLUSION" else signature)
         name = constraint.conname or self._key_name(kind, columns)
         key = KeyState(
-            name, columns, bool(constraint.nulls_not_distinct), bool(constraint.deferrable)
+            name,
+            columns,
+            bool(constraint.nulls_not_distinct),
+            bool(constraint.deferrable),
+            without_overlaps=bool(constraint.without_overlaps),
         )
         index = IndexState(
             name, [IndexElement(column=c) for c in columns], unique=True, constraint=name
         )
+        if key.without_overlaps:  # a temporal key is a GiST index (btree_gist for scalars)
+            index.method = "gist"
         index.include = [i.sval for i in constraint.including or ()]
         index.nulls_not_distinct = key.nulls_not_distinct
         if kind == "CONSTR_PRIMARY":
@@ -265,7 +297,10 @@ class TableBuilder:
                 match=_MATCH.get(constraint.fk_matchtype, "SIMPLE"),
                 deferrable=bool(constraint.deferrable),
                 initially_deferred=bool(constraint.initdeferred),
-                validated=creating or not constraint.skip_validation,
+                validated=(creating or not constraint.skip_validation)
+                and constraint.is_enforced is not False,
+                period=bool(constraint.fk_with_period),
+                enforced=constraint.is_enforced is not False,
             )
         )
 

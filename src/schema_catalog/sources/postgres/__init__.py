@@ -269,7 +269,7 @@ def _read_once(
         _check_server(server, schemas, location)
         results: dict[str, list[dict[str, Any]]] = {}
         params = {"schemas": list(schemas)}
-        for name, query in queries.CATALOG_QUERIES:
+        for name, query in queries.catalog_queries(server["version_num"]):
             step.name = name
             _notify(on_progress, f"reading {name}")
             results[name] = cur.execute(query, params).fetchall()

@@ -40,6 +40,7 @@ from schema_catalog.model import (
     Trigger,
     UniqueConstraint,
 )
+from schema_catalog.pg import names
 
 Row = dict[str, Any]
 Rows = Sequence[Row]
@@ -147,8 +148,12 @@ def _table(rel: Row, parts: Mapping[str, list[Row]], publications: tuple[str, ..
         name=rel["name"],
         kind=_KINDS[rel["relkind"]],
         comment=rel["comment"],
-        columns=tuple(_column(c, c["name"] in pk_columns) for c in parts["columns"]),
-        primary_key=PrimaryKey(name=primary["name"], columns=tuple(primary["columns"]))
+        columns=tuple(_column(c, c["name"] in pk_columns, rel["name"]) for c in parts["columns"]),
+        primary_key=PrimaryKey(
+            name=primary["name"],
+            columns=tuple(primary["columns"]),
+            without_overlaps=primary["period"],
+        )
         if primary
         else None,
         foreign_keys=_sorted_by_name(_foreign_key(c) for c in constraints if c["type"] == "f"),
@@ -186,8 +191,9 @@ def _table(rel: Row, parts: Mapping[str, list[Row]], publications: tuple[str, ..
     )
 
 
-def _column(row: Row, primary_key: bool) -> Column:
+def _column(row: Row, primary_key: bool, table: str) -> Column:
     generated = row["generated"] != ""
+    not_null_name = row["not_null_name"]
     return Column(
         name=row["name"],
         type=row["type"],
@@ -195,6 +201,12 @@ def _column(row: Row, primary_key: bool) -> Column:
         default=None if generated else row["expression"],
         identity=_IDENTITY.get(row["identity"]),
         generated=row["expression"] if generated else None,
+        virtual=row["generated"] == "v",
+        # PostgreSQL 18 names every NOT NULL; only a name someone chose is worth showing
+        not_null_name=None
+        if not_null_name is None or not_null_name == names.not_null_name(table, row["name"])
+        else not_null_name,
+        not_null_validated=row["not_null_validated"],
         collation=row["collation"],
         comment=row["comment"],
         primary_key=primary_key,
@@ -218,6 +230,8 @@ def _foreign_key(row: Row) -> ForeignKey:
         deferrable=row["deferrable"],
         initially_deferred=row["deferred"],
         validated=row["validated"],
+        period=row["period"],
+        enforced=row["enforced"],
     )
 
 
@@ -233,12 +247,16 @@ def _unique(row: Row) -> UniqueConstraint:
         columns=tuple(row["columns"]),
         nulls_not_distinct=row["nulls_not_distinct"],
         deferrable=row["deferrable"],
+        without_overlaps=row["period"],
     )
 
 
 def _check(row: Row) -> CheckConstraint:
     return CheckConstraint(
-        name=row["name"], expression=row["definition"], validated=row["validated"]
+        name=row["name"],
+        expression=row["definition"],
+        validated=row["validated"],
+        enforced=row["enforced"],
     )
 
 

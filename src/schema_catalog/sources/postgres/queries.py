@@ -13,8 +13,10 @@ and ``pg_policies`` show them and as the migrations source deparses its SQL. Obj
 schema's. Partitions are folded under their root (``pg_partition_root``) when
 the root is documented too; their cloned constraints, indexes and triggers are
 then never read. Requires PostgreSQL 15 or newer (``indnullsnotdistinct``,
-``confdelsetcols``); PostgreSQL 18's ``contype 'n'`` rows are left out because
-nullability comes from ``attnotnull``.
+``confdelsetcols``). What PostgreSQL 18 added is read where the server has it
+(`catalog_queries`): ``attgenerated 'v'``, ``conperiod``, ``conenforced`` and the
+``contype 'n'`` rows, which name each column's NOT NULL; those rows never count
+as constraints of their own (nullability still comes from ``attnotnull``).
 """
 
 from __future__ import annotations
@@ -132,6 +134,7 @@ select a.attrelid as rel, a.attname as name,
        format_type(a.atttypid, a.atttypmod) as type,
        a.attnotnull or a.atttypid in (select oid from not_null_domain) as not_null,
        a.attidentity as identity, a.attgenerated as generated,
+       /* since 18: not null name */,
        pg_get_expr(ad.adbin, ad.adrelid) as expression,
        case when a.attcollation <> 0 and a.attcollation <> t.typcollation then
          case when co.collnamespace = 'pg_catalog'::regnamespace then co.collname::text
@@ -148,6 +151,7 @@ left join pg_type et
   on et.oid = t.typelem and t.typsubscript = 'array_subscript_handler'::regproc
 join pg_namespace tn on tn.oid = coalesce(et.typnamespace, t.typnamespace)
 left join pg_attrdef ad on ad.adrelid = a.attrelid and ad.adnum = a.attnum
+/* since 18: not null join */
 left join pg_collation co on co.oid = a.attcollation
 left join pg_namespace con on con.oid = co.collnamespace
 left join pg_description d
@@ -169,6 +173,7 @@ select con.conrelid as rel, con.conname as name, con.contype as type,
        con.confmatchtype as match,
        con.condeferrable as deferrable, con.condeferred as deferred,
        con.convalidated as validated,
+       /* since 18: constraint flags */,
        pg_get_constraintdef(con.oid) as definition,
        coalesce(ix.indnullsnotdistinct, false) as nulls_not_distinct
 from pg_constraint con
@@ -327,7 +332,7 @@ from pg_roles where rolname !~ '^pg_'
 """
 
 # In the order they run; the name is what progress messages and errors say.
-CATALOG_QUERIES: Final[tuple[tuple[str, str], ...]] = (
+_CATALOG_QUERIES: Final[tuple[tuple[str, str], ...]] = (
     ("tables", RELATIONS),
     ("columns", COLUMNS),
     ("constraints", CONSTRAINTS),
@@ -343,6 +348,40 @@ CATALOG_QUERIES: Final[tuple[tuple[str, str], ...]] = (
     ("publications", PUBLICATIONS),
     ("roles", ROLES),
 )
+
+# Catalog columns PostgreSQL 18 added: (the fragment on 18+, its meaning on older servers).
+_SINCE_18: Final = {
+    "/* since 18: not null name */": (
+        "nn.conname as not_null_name, coalesce(nn.convalidated, true) as not_null_validated",
+        "null::name as not_null_name, true as not_null_validated",
+    ),
+    # one 'n' row per NOT NULL column, naming it
+    "/* since 18: not null join */": (
+        "left join pg_constraint nn\n"
+        "  on nn.conrelid = a.attrelid and nn.contype = 'n' and nn.conkey[1] = a.attnum",
+        "",
+    ),
+    "/* since 18: constraint flags */": (
+        "con.conperiod as period, con.conenforced as enforced",
+        "false as period, true as enforced",
+    ),
+}
+SINCE_18: Final = 180000
+
+
+def catalog_queries(server_version_num: int) -> tuple[tuple[str, str], ...]:
+    """The catalog queries for a server of this ``server_version_num``, in the order they run."""
+    fragment = 0 if server_version_num >= SINCE_18 else 1
+    queries = []
+    for name, query in _CATALOG_QUERIES:
+        for marker, fragments in _SINCE_18.items():
+            query = query.replace(marker, fragments[fragment])
+        queries.append((name, query))
+    return tuple(queries)
+
+
+CATALOG_QUERIES: Final = catalog_queries(MIN_SERVER_VERSION)
+"""The queries as every supported server runs them (without PostgreSQL 18's columns)."""
 
 # What a migration tool records as applied, when its table exists.
 # The migration history tables that exist, and whether this role may read them
