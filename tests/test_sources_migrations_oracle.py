@@ -173,7 +173,9 @@ def test_pending_files_replay_on_top_of_the_live_catalog(make_database: Database
     applied_sql = "\n".join(f.text for f in files[:2])
     base = postgres.read(make_database(applied_sql), ("public",))
     versions = frozenset(f.version for f in files[:2])
-    replayed = migrations.read([CASES["supabase"].path], base=base, applied=versions)
+    replayed = migrations.read(
+        [CASES["supabase"].path], base=base, applied=versions, server_version=server_version(base)
+    )
     assert replayed.sources[0].details == {"files": "4", "pending": "2"}
     assert replayed.findings == ()
     everything = postgres.read(make_database("\n".join(f.text for f in files)), ("public",))

@@ -27,8 +27,17 @@ from schema_catalog.sources.migrations.state import (
 from schema_catalog.sources.migrations.tables import column_refs
 
 
+def _pin_not_null_names(table: TableState, column: str | None = None) -> None:
+    """A rename keeps the NOT NULL constraints' names (PostgreSQL 18 names them
+    ``<table>_<column>_not_null`` once, at creation): pin them before the rename."""
+    for state in table.columns.values():
+        if state.not_null and state.not_null_name is None and column in (None, state.name):
+            state.not_null_name = names.not_null_name(table.name, state.name)
+
+
 def rename_table(catalog: CatalogState, table: TableState, new: str) -> None:
     old = table.name
+    _pin_not_null_names(table)
     del catalog.tables[table.key]
     table.name = new
     catalog.tables[table.key] = table
@@ -51,6 +60,7 @@ def rename_table(catalog: CatalogState, table: TableState, new: str) -> None:
 def rename_column(catalog: CatalogState, table: TableState, old: str, new: str) -> None:
     if old not in table.columns:
         return
+    _pin_not_null_names(table, old)
     table.columns = {(new if k == old else k): c for k, c in table.columns.items()}
     table.columns[new].name = new
     keys = [table.primary_key] if table.primary_key else []
