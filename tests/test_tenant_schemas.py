@@ -116,6 +116,13 @@ def test_identical_schemas_form_one_group_with_the_drift_of_the_two_that_differ(
             ),
         ),
     }
+    # `check` and the Findings page name each drifted schema once (TEN010).
+    drift_findings = {f.target: f.message for f in analysed.findings if f.code == "TEN010"}
+    assert drift_findings == {
+        "tenant_07": "`tenant_07`: Differs from its template `tenant_01`: added column `orders.discount`",
+        "tenant_19": "`tenant_19`: Differs from its template `tenant_01`: added table `legacy_notes`; "
+        "missing index `orders.orders_customer_idx`",
+    }
     # Only the template's copy is analysed and shown, with public and reporting.
     schemas = {t.schema for t in analysed.tables}
     assert schemas == {"public", "reporting", "tenant_01"}

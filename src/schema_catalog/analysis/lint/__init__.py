@@ -19,6 +19,7 @@ from schema_catalog.analysis.lint import (
     sources,
     splinter,
     tenancy,
+    tenant_schemas,
 )
 from schema_catalog.analysis.lint.registry import (
     RULES,
@@ -44,4 +45,17 @@ __all__ = [
     "sort_key",
 ]
 # The family modules register their rules on import; keep the names referenced.
-_FAMILIES = (access, docs, drift, grants, graphql, keys, policies, rls, sources, splinter, tenancy)
+_FAMILIES = (
+    access,
+    docs,
+    drift,
+    grants,
+    graphql,
+    keys,
+    policies,
+    rls,
+    sources,
+    splinter,
+    tenancy,
+    tenant_schemas,
+)
