@@ -85,8 +85,14 @@ def test_render_bench_smoke(tmp_path: Path) -> None:
     assert figures["pages"] > synthetic.relation_count(50)
     assert figures["html_pages"] >= figures["pages"] - 5  # index pages fold into sections
     assert figures["pipeline_s"] > 0 and figures["bare_mkdocs_s"] > 0
-    # Rendering an unchanged catalog again rewrites no page and touches no file.
+    # Rendering an unchanged catalog again rewrites no page and touches no file,
+    # and renders none: every page's inputs hash is unchanged.
     assert figures["rewritten_when_unchanged"] == 0 and figures["touched_when_unchanged"] == 0
+    assert figures["rendered_when_unchanged"] == 0
+    # One table's comment: its page, its neighbours' and the lists, not the site.
+    assert 1 <= figures["written_after_one_change"] <= figures["rendered_after_one_change"]
+    assert figures["rendered_after_one_change"] < figures["pages"] / 2
+    assert figures["parallel_identical"] is True
 
 
 @pytest.fixture

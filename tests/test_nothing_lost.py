@@ -26,6 +26,7 @@ from render_catalogs import hostile_catalog, sample_catalog
 from schema_catalog import pipeline, snapshot
 from schema_catalog.config import Config
 from schema_catalog.render import ASSET_FILES, MANIFEST, STAGING, render, render_pages
+from schema_catalog.render.inputs import INPUTS
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = """
@@ -229,7 +230,8 @@ def assert_next_render_completes(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert not (docs / STAGING).exists()
     expected = render_pages(pipeline.load(Config(), tmp_path / "catalog.json"), Config())
-    generated = {k: v[0] for k, v in tree(docs).items() if k not in (MANIFEST, "guide.md")}
+    ours = (MANIFEST, INPUTS, "guide.md")
+    generated = {k: v[0] for k, v in tree(docs).items() if k not in ours}
     assert generated.keys() - set(ASSET_FILES) == expected.keys()
     assert [path for path, data in expected.items() if generated[path] != data] == []
     assert (docs / "guide.md").read_text(encoding="utf-8") == "# Our own guide\n"

@@ -18,27 +18,30 @@ their own pages too and where ``mkdocs serve`` watches:
    step; a run killed inside it leaves no page unclaimed, and the next run
    completes it (tests/test_nothing_lost.py kills renders at both points).
 
-Unchanged pages are not rewritten (their mtimes stay). Only files listed in the
+Unchanged pages are not rewritten (their mtimes stay), and a page whose inputs
+did not change since the last render is not even rendered (`inputs` keeps their
+hashes in ``docs/.schema-catalog-inputs``); many pages are rendered in several
+processes (`parallel`), with the same bytes. Only files listed in the
 manifest are ever deleted, and a generated page never overwrites a file the
 manifest does not know.
 """
 
 from __future__ import annotations
 
+import functools
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from jinja2 import Environment, TemplateError
-
 from schema_catalog import atomic, site_settings, snapshot
 from schema_catalog.config import Config
 from schema_catalog.errors import RenderError
 from schema_catalog.model import Catalog
-from schema_catalog.render import escape, swap
+from schema_catalog.render import inputs, parallel, swap
 from schema_catalog.render.environment import environment
+from schema_catalog.render.lookup import Lookup
 from schema_catalog.render.nav import NAV_FILE, nav_yaml
 from schema_catalog.render.pages import Page, all_pages, page_paths
 
@@ -73,10 +76,12 @@ class RenderResult:
     written: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    rendered: int = 0
+    """Pages that went through their template (the others' inputs had not changed)."""
 
     @property
     def counts(self) -> dict[str, int]:
-        return {k: len(v) for k, v in vars(self).items()}
+        return {k: len(getattr(self, k)) for k in ("written", "unchanged", "removed")}
 
     def __str__(self) -> str:
         return (
@@ -93,6 +98,7 @@ def render(
     changelog: CatalogDiff | None = None,
     on_staged: Callable[[], None] | None = None,
     in_place: bool = False,
+    workers: int | None = None,
 ) -> RenderResult:
     """Write the pages of ``catalog`` (analysed) into ``docs_dir``; only changed
     files are rewritten.
@@ -103,11 +109,18 @@ def render(
 
     ``docs_dir`` changes in one step (`swap`); ``in_place`` renames changed pages
     in one by one instead, for ``serve``, whose file watcher must keep its folder.
+
+    A page whose inputs are unchanged since the last render (`inputs`) is not
+    rendered again; the others are rendered in ``workers`` processes (default:
+    several when there are many pages, see `parallel`).
     """
-    files = all_files(catalog, config, changelog)
+    recorded = inputs.read(docs_dir)
+    pages = _render_changed_pages(catalog, config, changelog, docs_dir, recorded, workers)
+    files = pages.files
+    files.update(_asset_and_site_files(config))
     if in_place:
-        return _commit(files, docs_dir, on_staged)
-    return _commit_by_exchange(files, docs_dir, on_staged)
+        return _commit(pages, docs_dir, on_staged)
+    return _commit_by_exchange(pages, docs_dir, on_staged)
 
 
 def all_files(
@@ -115,7 +128,12 @@ def all_files(
 ) -> dict[str, bytes]:
     """What `render` writes into docs/: the pages, the nav, the local assets, the site files."""
     files = render_pages(catalog, config, changelog)
-    files.update({path: source.read_bytes() for path, source in ASSET_FILES.items()})
+    files.update(_asset_and_site_files(config))
+    return files
+
+
+def _asset_and_site_files(config: Config) -> dict[str, bytes]:
+    files = {path: source.read_bytes() for path, source in ASSET_FILES.items()}
     files.update(_site_files(config))
     return files
 
@@ -136,13 +154,85 @@ def _site_files(config: Config) -> dict[str, bytes]:
 
 
 def render_pages(
-    catalog: Catalog, config: Config, changelog: CatalogDiff | None = None
+    catalog: Catalog,
+    config: Config,
+    changelog: CatalogDiff | None = None,
+    *,
+    workers: int | None = None,
 ) -> dict[str, bytes]:
     """Every generated page, path relative to ``docs/`` → bytes, nothing written.
 
     The analysed ``catalog`` is published beside the pages as JSON, with its
     JSON Schema, for tools.
     """
+    return _render_changed_pages(catalog, config, changelog, None, {}, workers).files
+
+
+@dataclass
+class RenderedPages:
+    """The pages of one render: those rendered, and those kept as docs/ holds them."""
+
+    files: dict[str, bytes]
+    """Rendered now (and the nav and JSON files), path → bytes."""
+    kept: set[str]
+    """Pages whose inputs and bytes in docs/ are unchanged: not rendered at all."""
+    recorded: inputs.Recorded
+    """Every page's inputs hash and output hash, for the next render."""
+    rendered: int
+    """How many pages went through a template."""
+
+    @property
+    def generated(self) -> set[str]:
+        """Every file of the render: docs/ holds exactly these, and the manifest lists them."""
+        return set(self.files) | self.kept
+
+
+def _render_changed_pages(
+    catalog: Catalog,
+    config: Config,
+    changelog: CatalogDiff | None,
+    docs_dir: Path | None,
+    recorded: inputs.Recorded,
+    workers: int | None = None,
+) -> RenderedPages:
+    """The pages whose inputs changed since ``recorded`` (every page without a docs_dir)."""
+    templates = _user_templates(config)
+    paths = page_paths(catalog)
+    lookup = Lookup(catalog)
+    analysed = snapshot.dumps_analysed(catalog)
+    pages = all_pages(catalog, config, paths, changelog, lookup)
+    keys: dict[str, str] = {}
+    kept: set[str] = set()
+    if docs_dir is not None:
+        renderer = inputs.renderer_key(config, templates, paths)
+        keys = _input_keys(pages, renderer, lookup, analysed, changelog, config)
+        kept = {
+            p.path
+            for p in pages
+            if recorded.get(p.path, ("", ""))[0] == keys[p.path]
+            and inputs.unchanged_on_disk(docs_dir, p.path, recorded[p.path][1])
+        }
+    todo = [p for p in pages if p.path not in kept]
+    rendered = parallel.render_all(environment(templates), todo, config.site.long_text, workers)
+    files = dict(zip([p.path for p in todo], rendered, strict=True))
+    new_recorded = {p: (keys[p], inputs.output_hash(data)) for p, data in files.items() if keys}
+    new_recorded |= {p: (keys[p], recorded[p][1]) for p in kept}
+    files[NAV_FILE] = nav_yaml(catalog, paths).encode("utf-8")
+    # The snapshot format is a public contract: publish its JSON Schema with the site.
+    files.update(_json_schemas())
+    files[ANALYSED_JSON] = analysed.encode("utf-8")
+    return RenderedPages(files, kept, new_recorded, len(todo))
+
+
+@functools.cache  # a function of the code alone, and slow to compute (pydantic's generator)
+def _json_schemas() -> dict[str, bytes]:
+    return {
+        JSON_SCHEMA: snapshot.json_schema().encode("utf-8"),
+        ANALYSED_JSON_SCHEMA: snapshot.analysed_json_schema().encode("utf-8"),
+    }
+
+
+def _user_templates(config: Config) -> Path | None:
     templates = config.resolve(config.site.templates) if config.site.templates else None
     if templates is not None and not templates.is_dir():
         raise RenderError(
@@ -150,31 +240,21 @@ def render_pages(
             where=f"{config.where}: site.templates",
             fix=f"create {templates} or remove the key",
         )
-    env = environment(templates)
-    pages = page_paths(catalog)
-    with escape.long_text_limit(config.site.long_text):
-        files = {
-            page.path: _render_one(env, page).encode("utf-8")
-            for page in all_pages(catalog, config, pages, changelog)
-        }
-    files[NAV_FILE] = nav_yaml(catalog, pages).encode("utf-8")
-    # The snapshot format is a public contract: publish its JSON Schema with the site.
-    files[JSON_SCHEMA] = snapshot.json_schema().encode("utf-8")
-    files[ANALYSED_JSON] = snapshot.dumps_analysed(catalog).encode("utf-8")
-    files[ANALYSED_JSON_SCHEMA] = snapshot.analysed_json_schema().encode("utf-8")
-    return files
+    return templates
 
 
-def _render_one(env: Environment, page: Page) -> str:
-    try:
-        return env.get_template(page.template).render(page.context)
-    except TemplateError as error:
-        where = getattr(error, "filename", None) or page.template
-        line = getattr(error, "lineno", None)
-        raise RenderError(
-            f"template error while rendering {page.path}: {error.message or error}",
-            where=f"{where}:{line}" if line else where,
-        ) from None
+def _input_keys(
+    pages: list[Page],
+    renderer: str,
+    lookup: Lookup,
+    analysed: str,
+    changelog: CatalogDiff | None,
+    config: Config,
+) -> dict[str, str]:
+    """Each page's inputs hash (see `inputs`)."""
+    tables = inputs.table_keys(renderer, lookup, config.site.diagram_hops)
+    whole = inputs.catalog_key(renderer, analysed, changelog.model_dump_json() if changelog else "")
+    return {p.path: tables[p.table] if p.table else whole for p in pages}
 
 
 def _read_manifest(docs_dir: Path) -> set[str]:
@@ -186,11 +266,12 @@ def _read_manifest(docs_dir: Path) -> set[str]:
 
 
 def _commit(
-    files: dict[str, bytes], docs_dir: Path, on_staged: Callable[[], None] | None
+    pages: RenderedPages, docs_dir: Path, on_staged: Callable[[], None] | None
 ) -> RenderResult:
     previous = _read_manifest(docs_dir)
-    result = RenderResult()
-    changed = _changed(files, docs_dir, previous, result)
+    result = RenderResult(rendered=pages.rendered)
+    files, generated = pages.files, pages.generated
+    changed = _changed(pages, docs_dir, previous, result)
     staging = docs_dir / STAGING
     if staging.exists():
         shutil.rmtree(staging)  # left by an interrupted run: never committed
@@ -204,32 +285,46 @@ def _commit(
         on_staged()
     # Claim the new pages before any reaches docs/: if the run dies among the
     # renames, the next run knows them for its own, to rewrite or remove.
-    _write_manifest(docs_dir, previous | set(files))
+    _write_manifest(docs_dir, previous | generated)
     for path in changed:
         target = docs_dir / path
         target.parent.mkdir(parents=True, exist_ok=True)
         (staging / path).replace(target)
-    result.removed = _remove_stale(docs_dir, previous - set(files))
-    _write_manifest(docs_dir, set(files))
+    result.removed = _remove_stale(docs_dir, previous - generated)
+    _write_manifest(docs_dir, generated)
+    _write_if_changed(docs_dir / inputs.INPUTS, inputs.text(pages.recorded.items()))
     shutil.rmtree(staging, ignore_errors=True)
     return result
 
 
+def _write_if_changed(path: Path, text: str) -> None:
+    if _read_text(path) != text:
+        atomic.write_text(path, text)
+
+
 def _commit_by_exchange(
-    files: dict[str, bytes], docs_dir: Path, on_staged: Callable[[], None] | None
+    pages: RenderedPages, docs_dir: Path, on_staged: Callable[[], None] | None
 ) -> RenderResult:
     previous = _read_manifest(docs_dir)
-    result = RenderResult()
-    changed = _changed(files, docs_dir, previous, result)
-    stale = {p for p in previous - set(files) if (docs_dir / p).is_file()}
+    result = RenderResult(rendered=pages.rendered)
+    files, generated = pages.files, pages.generated
+    changed = _changed(pages, docs_dir, previous, result)
+    stale = {p for p in previous - generated if (docs_dir / p).is_file()}
     # What a killed run left: an in-place staging folder (never committed), or the
     # next/old tree beside docs/ (never in place, or already replaced).
     atomic.remove_leftovers(docs_dir / STAGING, swap.next_dir(docs_dir))
-    manifest = _manifest_text(set(files))
-    if not changed and not stale and _read_text(docs_dir / MANIFEST) == manifest:
+    manifest = _manifest_text(generated)
+    recorded = inputs.text(pages.recorded.items())
+    if (
+        not changed
+        and not stale
+        and _read_text(docs_dir / MANIFEST) == manifest
+        and _read_text(docs_dir / inputs.INPUTS) == recorded
+    ):
         return result  # nothing to do: no mtime moves
     new = {path: files[path] for path in changed}
     new[MANIFEST] = manifest.encode("utf-8")
+    new[inputs.INPUTS] = recorded.encode("utf-8")
     swap.commit(docs_dir, new, stale, on_staged, hidden=frozenset({STAGING}))
     result.removed = sorted(stale)
     return result
@@ -252,9 +347,11 @@ def _write_manifest(docs_dir: Path, paths: set[str]) -> None:
 
 
 def _changed(
-    files: dict[str, bytes], docs_dir: Path, previous: set[str], result: RenderResult
+    pages: RenderedPages, docs_dir: Path, previous: set[str], result: RenderResult
 ) -> list[str]:
+    files = pages.files
     changed: list[str] = []
+    result.unchanged = sorted(pages.kept)
     for path in sorted(files):
         target = docs_dir / path
         try:
@@ -271,6 +368,7 @@ def _changed(
                 fix="move your page elsewhere in docs/ or delete it",
             )
         changed.append(path)
+    result.unchanged.sort()
     result.written = changed
     return changed
 

@@ -11,6 +11,7 @@ plain string (see `escape`), and data is only ever a value, never template sourc
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +39,10 @@ FILTERS: dict[str, Any] = {
 }
 
 
+@functools.lru_cache(maxsize=8)
 def environment(user_templates: Path | None = None) -> Environment:
+    """The environment for ``user_templates`` (or the package's alone), made once per
+    process: Jinja compiles each template once and recompiles one whose file changed."""
     loaders: list[Any] = []
     if user_templates is not None:
         loaders.append(FileSystemLoader(str(user_templates)))

@@ -172,7 +172,12 @@ def front_matter(value: object) -> Safe:
 
 def link(label: object, href: str) -> Safe:
     """A Markdown link to one of our own pages; ``href`` is built by `paths`."""
-    return Safe(f"[{text(label)}]({quote(href, safe='/#.-_~')})")
+    return Safe(f"[{text(label)}]({_quoted_href(href)})")
+
+
+@functools.lru_cache(maxsize=65536)  # the same few hrefs recur across a folder's pages
+def _quoted_href(href: str) -> str:
+    return quote(href, safe="/#.-_~")
 
 
 _WEB_URL = re.compile(r"https?://[^\s<>()\[\]\"'`\\]+", re.IGNORECASE)
@@ -193,6 +198,11 @@ def anchor(anchor_id: str) -> Safe:
 
 def badge(label: str, css: str, title: str | None = None) -> Safe:
     """A badge: our own label and class, escaped all the same (labels may hold names)."""
+    return _badge(label, css, title, _long_text.get())
+
+
+@functools.lru_cache(maxsize=4096)  # a few dozen badges, printed on every page
+def _badge(label: str, css: str, title: str | None, long_text: int) -> Safe:
     cls = re.sub(r"[^a-z0-9-]", "-", css.lower())
     hint = f' title="{text(title)}"' if title else ""
     return Safe(f'<span class="sc-badge sc-badge--{cls}"{hint}>{text(label)}</span>')

@@ -20,6 +20,9 @@ class Lookup:
         self.tables: dict[str, Table] = {t.qualified_name: t for t in catalog.tables}
         self.domains_of = _domains_of(catalog)
         self._findings = _findings_by_table(catalog, self.tables)
+        # Memos of `mermaid`: each table is drawn in its neighbours' diagrams too.
+        self.diagram_attributes: dict[tuple[str, bool], list[str]] = {}
+        self.neighbours: dict[str, frozenset[str]] = {}
 
     def table(self, name: str) -> Table | None:
         return self.catalog.table(name)

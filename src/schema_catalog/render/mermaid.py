@@ -56,11 +56,15 @@ def _fk_target(fk: ForeignKey) -> str:
     return fk.target
 
 
-def _neighbours(catalog: Lookup, name: str) -> set[str]:
+def _neighbours(catalog: Lookup, name: str) -> frozenset[str]:
+    known = catalog.neighbours.get(name)
+    if known is not None:
+        return known
     table = catalog.table(name)
     out = {_fk_target(fk) for fk in table.foreign_keys} if table else set()
     out |= {t.qualified_name for t, _ in catalog.referenced_by(name)}
-    return out
+    catalog.neighbours[name] = frozenset(out)
+    return catalog.neighbours[name]
 
 
 def neighbourhood(catalog: Lookup, table: Table, hops: int) -> list[str]:
@@ -120,6 +124,15 @@ def _attribute(column: Column, fk_columns: set[str]) -> str:
     return f"    {kind} {_token(column.name)}{suffix}"
 
 
+def _cached_attributes(catalog: Lookup, table: Table, everything: bool) -> list[str]:
+    # A table is drawn in the diagram of each of its neighbours: its lines once per render.
+    key = (table.qualified_name, everything)
+    lines = catalog.diagram_attributes.get(key)
+    if lines is None:
+        lines = catalog.diagram_attributes[key] = _attributes(table, everything)
+    return lines
+
+
 def _attributes(table: Table, everything: bool) -> list[str]:
     fk_columns = {c for fk in table.foreign_keys for c in fk.columns}
     if everything:
@@ -130,8 +143,10 @@ def _attributes(table: Table, everything: bool) -> list[str]:
     return [_attribute(column, fk_columns) for column in columns]
 
 
-def _entity(entity_id: str, label: str, table: Table | None, everything: bool) -> list[str]:
-    body = _attributes(table, everything) if table else []
+def _entity(
+    catalog: Lookup, entity_id: str, label: str, table: Table | None, everything: bool
+) -> list[str]:
+    body = _cached_attributes(catalog, table, everything) if table else []
     hidden = len(table.columns) - len(body) if table else 0
     # Our own words, outside what `mermaid_label` allows: no quote can slip in.
     more = f" (+{hidden} more columns)" if hidden else ""
@@ -167,7 +182,7 @@ def table_diagram(catalog: Lookup, table: Table, hops: int) -> Diagram:
     ids = {name: f"t{i}" for i, name in enumerate(shown)}
     lines = ["erDiagram"]
     for name in shown:
-        lines += _entity(ids[name], name, catalog.table(name), everything=name == shown[0])
+        lines += _entity(catalog, ids[name], name, catalog.table(name), everything=name == shown[0])
     lines += _edges(catalog, ids)
     return Diagram("\n".join(lines), omitted_tables=omitted)
 
@@ -191,7 +206,7 @@ def domain_diagram(catalog: Lookup, members: Iterable[str]) -> Diagram:
         lines = [_ELK_FRONT_MATTER] if len(shown) > ELK_AFTER else []
         lines += ["erDiagram", "  direction LR"]
         for name in shown:
-            lines += _entity(ids[name], name, catalog.table(name), everything=everything)
+            lines += _entity(catalog, ids[name], name, catalog.table(name), everything=everything)
         return "\n".join(lines + edges + stub_lines)
 
     omitted = len(member_set) - len(shown)

@@ -6,8 +6,10 @@ from the catalog: a template never holds a literal figure.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -41,9 +43,17 @@ EXAMPLES = 3
 
 @dataclass(frozen=True)
 class Page:
+    """A page to render: its context is built only when the page is rendered (a page
+    whose inputs did not change is skipped before any of its rows are computed)."""
+
     template: str
     path: str
-    context: dict[str, Any]
+    build: Callable[[], dict[str, Any]]
+    table: str | None = None
+    """The table a table page shows (its inputs are hashed table by table)."""
+
+    def context(self) -> dict[str, Any]:
+        return self.build()
 
 
 def page_paths(catalog: Catalog) -> paths.PagePaths:
@@ -53,9 +63,13 @@ def page_paths(catalog: Catalog) -> paths.PagePaths:
 
 
 def all_pages(
-    catalog: Catalog, config: Config, pages: paths.PagePaths, changelog: CatalogDiff | None = None
+    catalog: Catalog,
+    config: Config,
+    pages: paths.PagePaths,
+    changelog: CatalogDiff | None = None,
+    lookup: Lookup | None = None,
 ) -> list[Page]:
-    lookup = Lookup(catalog)
+    lookup = lookup or Lookup(catalog)
     site = {
         "title": config.site_name,
         # Material's search ranks a table's own page above the lists that mention it.
@@ -66,50 +80,71 @@ def all_pages(
     def links(page: str) -> PageLinks:
         return PageLinks(lookup, pages, page)
 
+    def page(
+        template: str,
+        path: str,
+        build: Callable[[PageLinks], dict[str, Any]],
+        table: str | None = None,
+    ) -> Page:
+        return Page(template, path, lambda: {"site": site, **build(links(path))}, table)
+
     out = [
-        Page("home.md.jinja", "index.md", home_context(catalog, links("index.md"))),
-        Page(
-            "tables.md.jinja", "tables/index.md", tables_context(catalog, links("tables/index.md"))
-        ),
-        Page("domains.md.jinja", "domains/index.md", domains_context(links("domains/index.md"))),
-        Page("tenancy.md.jinja", "tenancy.md", tenancy_context(catalog, links("tenancy.md"))),
-        Page(
-            "migrations.md.jinja",
-            "migrations.md",
-            migrations_context(catalog, links("migrations.md")),
-        ),
-        Page(
-            "findings.md.jinja",
-            "findings.md",
-            findings_context(catalog, config, links("findings.md")),
-        ),
-        Page("rules.md.jinja", "rules.md", {"rules": rules_markdown()}),
-        Page("changelog.md.jinja", "changelog.md", changelog_context(changelog)),
-        Page("views.md.jinja", "views.md", views_context(catalog, links("views.md"))),
-        Page("enums.md.jinja", "enums.md", {"catalog": catalog}),
-        Page("functions.md.jinja", "functions.md", functions_context(catalog)),
-        Page("tags.md.jinja", "tags.md", {}),
+        page("home.md.jinja", "index.md", lambda ln: home_context(catalog, ln)),
+        page("tables.md.jinja", "tables/index.md", lambda ln: tables_context(catalog, ln)),
+        page("domains.md.jinja", "domains/index.md", domains_context),
+        page("tenancy.md.jinja", "tenancy.md", lambda ln: tenancy_context(catalog, ln)),
+        page("migrations.md.jinja", "migrations.md", lambda ln: migrations_context(catalog, ln)),
+        page("findings.md.jinja", "findings.md", lambda ln: findings_context(catalog, config, ln)),
+        page("rules.md.jinja", "rules.md", lambda ln: {"rules": rules_markdown()}),
+        page("changelog.md.jinja", "changelog.md", lambda ln: changelog_context(changelog)),
+        page("views.md.jinja", "views.md", lambda ln: views_context(catalog, ln)),
+        page("enums.md.jinja", "enums.md", lambda ln: {"catalog": catalog}),
+        page("functions.md.jinja", "functions.md", lambda ln: functions_context(catalog)),
+        page("tags.md.jinja", "tags.md", lambda ln: {}),
     ]
     if catalog.tenant_groups:
-        context = tenant_schemas_context(catalog, links(TENANT_PAGE))
-        out.append(Page("tenant_schemas.md.jinja", TENANT_PAGE, context))
-    for schema in pages.schemas():
-        page = pages.schema(schema)
-        rows = table_rows([t for t in catalog.tables if t.schema == schema], links(page))
-        template_of = template_note(catalog, schema, links(page))
-        context = {"schema": schema, "tables": rows, "template_of": template_of}
-        out.append(Page("schema.md.jinja", page, context))
+        out.append(
+            page(
+                "tenant_schemas.md.jinja",
+                TENANT_PAGE,
+                lambda ln: tenant_schemas_context(catalog, ln),
+            )
+        )
+    out += [
+        page("schema.md.jinja", pages.schema(s), functools.partial(schema_context, s))
+        for s in pages.schemas()
+    ]
+    hops = config.site.diagram_hops
     for table in catalog.tables:
-        page = pages.table(table.qualified_name) or ""
-        context = table_context(table, links(page), config.site.diagram_hops)
-        context["suppressed"] = suppressed_rows(config, links(page), table.qualified_name)
-        out.append(Page("table.md.jinja", page, context))
-    for domain in catalog.domains:
-        page = pages.domain(domain.name) or ""
-        out.append(Page("domain.md.jinja", page, domain_context(domain.name, links(page))))
-    for page_ in out:
-        page_.context.setdefault("site", site)
+        build = functools.partial(table_page_context, table, config, hops)
+        out.append(
+            page(
+                "table.md.jinja",
+                pages.table(table.qualified_name) or "",
+                build,
+                table.qualified_name,
+            )
+        )
+    out += [
+        page(
+            "domain.md.jinja", pages.domain(d.name) or "", functools.partial(domain_context, d.name)
+        )
+        for d in catalog.domains
+    ]
     return out
+
+
+def schema_context(schema: str, links: PageLinks) -> dict[str, Any]:
+    catalog = links.lookup.catalog
+    tables = [t for t in catalog.tables if t.schema == schema]
+    template_of = template_note(catalog, schema, links)
+    return {"schema": schema, "tables": table_rows(tables, links), "template_of": template_of}
+
+
+def table_page_context(table: Table, config: Config, hops: int, links: PageLinks) -> dict[str, Any]:
+    context = table_context(table, links, hops)
+    context["suppressed"] = suppressed_rows(config, links, table.qualified_name)
+    return context
 
 
 # --------------------------------------------------------------------------- shared rows

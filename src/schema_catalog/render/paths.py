@@ -115,10 +115,27 @@ class PagePaths:
     def domain(self, name: str) -> str | None:
         return self._domains.get(name)
 
+    def fingerprint(self) -> str:
+        """Every page path by its object: what every link on every page is made from."""
+        entries = [*self._tables.items(), *self._schema_dirs.items(), *self._domains.items()]
+        return "".join(f"{name}\t{page}\n" for name, page in entries)
 
-@functools.lru_cache(maxsize=65536)  # pages link to the same few pages over and over
+
 def relative(from_page: str, to_page: str, fragment: str | None = None) -> str:
     """The link from one page to another, both relative to ``docs/``."""
-    start = posixpath.dirname(from_page) or "."
-    href = posixpath.relpath(to_page, start)
+    href = _relative(posixpath.dirname(from_page), to_page)
     return f"{href}#{fragment}" if fragment else href
+
+
+@functools.lru_cache(maxsize=65536)  # a folder links to the same few pages over and over
+def _relative(start: str, to_page: str) -> str:
+    # `posixpath.relpath` for two clean paths under docs/, without its abspath()
+    # and getcwd() calls (pages hold tens of thousands of links).
+    here = start.split("/") if start else []
+    there = to_page.split("/")
+    common = 0
+    for a, b in zip(here, there, strict=False):
+        if a != b:
+            break
+        common += 1
+    return "/".join([".."] * (len(here) - common) + there[common:]) or "."
