@@ -296,7 +296,7 @@ def expected_cases(catalog: Catalog) -> list[Case]:
     for table in catalog.tables:
         page = site_url(pages.table(table.qualified_name) or "")
         cases += [Case(page, what, text) for what, text in table_texts(table) if text]
-        cases += [Case(page, "tag", f"domain: {domain}") for domain in table.domains]
+        cases += [Case(page, "domain badge", domain) for domain in table.domains]
         for listing in ("tables/", site_url(pages.schema(table.schema))):
             cases.append(Case(listing, "listed table", table.qualified_name))
         if table.kind in ("view", "materialized_view") and table.view_definition:

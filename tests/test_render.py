@@ -172,7 +172,7 @@ def test_proposed_tables_are_marked_everywhere() -> None:
     row = next(
         line for line in files["tables/index.md"].splitlines() if "subscription_plans" in line
     )
-    assert "not applied" in row
+    assert "| proposed |" in row  # the index's Status column
     drizzle_only = next(
         line
         for line in files["domains/organizations/index.md"].splitlines()

@@ -175,3 +175,34 @@ def test_the_long_text_limit_is_configurable() -> None:
     with escape.long_text_limit(80):
         assert escape.text(short).startswith("<details")
     assert "<details" not in escape.text(short)
+
+
+@settings(max_examples=200, deadline=None)
+@given(TEXT)
+def test_a_column_heading_holds_its_name_as_text(value: str) -> None:
+    """A column's name as its row's heading (its search section): text, never markup."""
+    cell = escape.column_heading(value, "column-x")
+    page = f"| a | b |\n| --- | --- |\n| {cell} | x |\n"
+    html_ = markdown.markdown(page, extensions=EXTENSIONS)
+    text, tags = _read(html_)
+    assert "x" in text and _normal(value) in _normal(text), (value, html_)
+    assert set(tags) <= {"table", "thead", "tbody", "tr", "th", "td", "h3", "code", "br"}
+
+
+class _Attributes(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+@settings(max_examples=200, deadline=None)
+@given(TEXT)
+def test_a_facet_anchor_carries_the_value_as_attribute_text(value: str) -> None:
+    parser = _Attributes()
+    parser.feed(escape.facet_anchor("domain-x", "Domain", value))
+    [(tag, attrs)] = parser.tags
+    assert tag == "span" and set(attrs) == {"id", "data-facet", "data-value"}
+    assert attrs["data-value"] == re.sub(r"\r\n|\r|\n|\u2028|\u2029", " ", value)

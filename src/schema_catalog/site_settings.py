@@ -2,7 +2,7 @@
 
 With no mkdocs.yml of the team's, `default` is the whole configuration: Material
 with the theme layer shipped in this package (``theme/``), the search separator,
-``navigation.prune``, tags, the local Mermaid, no web fonts, built from
+``navigation.prune``, the local Mermaid, no web fonts, built from
 catalog.yml's ``site:`` options (title, repo_url, logo, palette, extra_css).
 
 When the team has its own mkdocs.yml, that file wins: `additions` returns only
@@ -60,7 +60,7 @@ MERGED_KEYS = {
     "pymdownx.superfences with the `mermaid` custom fence (added to the team's entry)",
     "extra_javascript": f"{MERMAID_JS} (the local Mermaid) and {CATALOG_JS} (the pages' script)",
     "extra_css": f"{BADGE_CSS} (the badges) and catalog.yml's site.extra_css",
-    "plugins": "search (with the `_` separator, unless the team sets one) and tags",
+    "plugins": "search (with the `_` separator, unless the team sets one)",
     "theme.features": "navigation.indexes and navigation.prune (Material only)",
     "theme.custom_dir": "the theme layer (badges, the home page's check time), unless the "
     "team has its own; then the badge styles go in extra_css",
@@ -136,7 +136,7 @@ def default(config: Config, nav: list[Any] | None) -> dict[str, Any]:
         "site_name": config.site_name,
         "use_directory_urls": True,
         "theme": theme,
-        "plugins": [{"search": {"separator": SEARCH_SEPARATOR}}, "tags"],
+        "plugins": [{"search": {"separator": SEARCH_SEPARATOR}}],
         "markdown_extensions": extensions(),
         "extra_javascript": [MERMAID_JS, CATALOG_JS],
         "extra_css": [site_url(config, css) for css in config.site.extra_css],
@@ -190,8 +190,6 @@ def _merge_plugins(theirs: Any) -> list[Any]:
         options = dict(entry["search"] or {}) if isinstance(entry, dict) else {}
         options.setdefault("separator", SEARCH_SEPARATOR)
         merged[index] = {"search": options}
-    if "tags" not in names and "material/tags" not in names:
-        merged.append("tags")
     return merged
 
 

@@ -3,8 +3,9 @@
  * A column whose header is one of FACETS gets a drop-down of its values (a cell may
  * hold several, separated by ", "); a text box filters on the whole row; a click on
  * a header sorts by that column (numbers as numbers). The page's hash can preset
- * one facet: findings/#rule-rls003, findings/#level-error. Cell text comes from the page,
- * which the catalog already escaped: it is read as text and never parsed as HTML.
+ * one facet: findings/#rule-rls003, findings/#level-error, tables/#domain-books.
+ * Cell text comes from the page, which the catalog already escaped: it is read as
+ * text and never parsed as HTML.
  */
 (function () {
   "use strict";
@@ -19,10 +20,18 @@
       .filter(function (v) { return v !== ""; });
   }
 
-  // "#rule-ten001" presets the Rule facet (the page carries such anchors, so links resolve).
+  // The hash presets one facet (the page carries the anchors, so links resolve): an
+  // anchor naming its facet and value (tables/#domain-books: data-facet, data-value),
+  // else "#rule-ten001" read as facet "rule", value "ten001".
   function presets() {
     var wanted = {};
-    var match = /^#([a-z]+)-(.+)$/.exec(decodeURIComponent(location.hash));
+    var hash = decodeURIComponent(location.hash.slice(1));
+    var target = hash ? document.getElementById(hash) : null;
+    if (target && target.dataset.facet) {
+      wanted[target.dataset.facet.toLowerCase()] = (target.dataset.value || "").toLowerCase();
+      return wanted;
+    }
+    var match = /^([a-z]+)-(.+)$/.exec(hash);
     if (match) wanted[match[1]] = match[2].toLowerCase();
     return wanted;
   }

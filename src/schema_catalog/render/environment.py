@@ -32,6 +32,7 @@ FILTERS: dict[str, Any] = {
     "fence": escape.fence,
     "message": escape.message,
     "anchor": escape.anchor,
+    "column_heading": escape.column_heading,
     "badge": escape.badge,
     "front_matter": escape.front_matter,
     "yaml_string": escape.front_matter,  # the name templates before `front_matter` used

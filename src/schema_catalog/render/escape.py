@@ -196,6 +196,28 @@ def anchor(anchor_id: str) -> Safe:
     return Safe(f'<span id="{quote(anchor_id, safe="-_")}"></span>')
 
 
+def facet_anchor(anchor_id: str, facet: str, value: str) -> Safe:
+    """An anchor that presets a filter of the page's table (``#domain-books``): the
+    script reads the facet and the value from its data attributes, as text."""
+    data = f'data-facet="{_attribute(facet)}" data-value="{_attribute(value)}"'
+    return Safe(f'<span id="{quote(anchor_id, safe="-_")}" {data}></span>')
+
+
+def column_heading(name: str, anchor_id: str) -> Safe:
+    """A column's name as a heading in its row (level 3, under "Columns").
+
+    Material's search makes a section of every heading with an id, so the
+    column's name is found as a title and the hit opens the row itself. Raw
+    HTML: the table of contents does not list it.
+    """
+    return Safe(f'<h3 id="{quote(anchor_id, safe="-_")}" class="sc-column">{code(name)}</h3>')
+
+
+def _attribute(value: str) -> str:
+    # Attribute text: HTML-escaped, and no character Markdown's inline HTML would cut at.
+    return html.escape(_NEWLINES.sub(" ", _CONTROL.sub("\ufffd", value)), quote=True)
+
+
 def badge(label: str, css: str, title: str | None = None) -> Safe:
     """A badge: our own label and class, escaped all the same (labels may hold names)."""
     return _badge(label, css, title, _long_text.get())

@@ -20,6 +20,7 @@ from schema_catalog.model import SEVERITY_ORDER, Catalog, Count, Finding, Table
 from schema_catalog.render import badges, paths
 from schema_catalog.render.escape import Safe, badge, fence
 from schema_catalog.render.escape import code as code_
+from schema_catalog.render.index_page import tables_index_context, tags_context
 from schema_catalog.render.lookup import Lookup
 from schema_catalog.render.mermaid import domain_diagram
 from schema_catalog.render.table_page import (
@@ -38,6 +39,8 @@ if TYPE_CHECKING:
 TOP_FINDINGS = 10
 TABLE_SEARCH_BOOST = 3
 LIST_SEARCH_BOOST = 0.3
+RULE_SEARCH_BOOST = TABLE_SEARCH_BOOST
+_NAME_WORDS = re.compile(r"[^\W_]+")
 EXAMPLES = 3
 
 
@@ -75,6 +78,7 @@ def all_pages(
         # Material's search ranks a table's own page above the lists that mention it.
         "table_boost": TABLE_SEARCH_BOOST,
         "list_boost": LIST_SEARCH_BOOST,
+        "rule_boost": RULE_SEARCH_BOOST,
     }
 
     def links(page: str) -> PageLinks:
@@ -90,7 +94,11 @@ def all_pages(
 
     out = [
         page("home.md.jinja", "index.md", lambda ln: home_context(catalog, ln)),
-        page("tables.md.jinja", "tables/index.md", lambda ln: tables_context(catalog, ln)),
+        page(
+            "tables.md.jinja",
+            "tables/index.md",
+            lambda ln: tables_index_context(catalog.tables, ln),
+        ),
         page("domains.md.jinja", "domains/index.md", domains_context),
         page("tenancy.md.jinja", "tenancy.md", lambda ln: tenancy_context(catalog, ln)),
         page("migrations.md.jinja", "migrations.md", lambda ln: migrations_context(catalog, ln)),
@@ -100,7 +108,7 @@ def all_pages(
         page("views.md.jinja", "views.md", lambda ln: views_context(catalog, ln)),
         page("enums.md.jinja", "enums.md", lambda ln: {"catalog": catalog}),
         page("functions.md.jinja", "functions.md", lambda ln: functions_context(catalog)),
-        page("tags.md.jinja", "tags.md", lambda ln: {}),
+        page("tags.md.jinja", "tags.md", lambda ln: tags_context(catalog.tables, ln)),
     ]
     if catalog.tenant_groups:
         out.append(
@@ -144,7 +152,20 @@ def schema_context(schema: str, links: PageLinks) -> dict[str, Any]:
 def table_page_context(table: Table, config: Config, hops: int, links: PageLinks) -> dict[str, Any]:
     context = table_context(table, links, hops)
     context["suppressed"] = suppressed_rows(config, links, table.qualified_name)
+    context["search_boost"] = table_search_boost(table.name)
     return context
+
+
+def table_search_boost(name: str) -> float:
+    """A table page's Material search boost: the fewer words in its name, the higher.
+
+    Material scores without length normalisation (lunr's ``b`` is 0) and matches
+    each word as a prefix, so `books` finds `books` and `books_chapters` equally;
+    this ranks the table whose whole name is the query first (3 for one word, 2.25
+    for two, towards 1.5), still above every list page.
+    """
+    words = max(1, len(_NAME_WORDS.findall(name)))
+    return round(TABLE_SEARCH_BOOST * (1 + 1 / words) / 2, 3)
 
 
 # --------------------------------------------------------------------------- shared rows
@@ -271,21 +292,6 @@ def linked_findings(findings: tuple[Finding, ...], links: PageLinks) -> list[dic
 
 
 # --------------------------------------------------------------------------- lists
-
-
-def tables_context(catalog: Catalog, links: PageLinks) -> dict[str, Any]:
-    schemas = sorted({t.schema for t in catalog.tables})
-    return {
-        "schemas": [
-            {
-                "name": s,
-                "link": links.to(links.pages.schema(s), s),
-                "tables": table_rows([t for t in catalog.tables if t.schema == s], links),
-            }
-            for s in schemas
-        ],
-        "total": len(catalog.tables),
-    }
 
 
 def domains_context(links: PageLinks) -> dict[str, Any]:

@@ -180,5 +180,8 @@ def rules_as_markdown() -> str:
     ]
     for code, name, aliases, level, doc in rules_table():
         also = f" · also: {', '.join(f'`{a}`' for a in aliases)}" if aliases else ""
-        parts += ["", f"## {code}", "", f"**`{name}`** · default level: {level}{also}", "", doc]
+        # The name in the heading: Material's search ranks a heading's words first,
+        # so `auth_rls_initplan` finds its rule; the anchor stays the code.
+        heading = f"## {code} · `{name}` {{ #{code.lower()} }}"
+        parts += ["", heading, "", f"Default level: {level}{also}", "", doc]
     return "\n".join(parts) + "\n"
