@@ -53,6 +53,13 @@ def extern_call(evaluator: Evaluator, callee: Extern, args: tuple[Value, ...], w
     return Builder(callee, (("", args),), where)
 
 
+_CASED_TABLES = {
+    f"{prefix}.table{rls}": casing
+    for prefix, casing in (("snakeCase", "snake_case"), ("camelCase", "camelCase"))
+    for rls in ("", ".withRLS")
+}
+
+
 def _pg_core_call(
     evaluator: Evaluator, name: str, args: tuple[Value, ...], where: str
 ) -> Value | None:
@@ -61,6 +68,12 @@ def _pg_core_call(
         return table_entity(
             evaluator, first, "public", args[1:], where, rls=name.endswith("withRLS")
         )
+    if name in _CASED_TABLES:  # drizzle-orm 1.0: snakeCase.table(...), camelCase.table(...)
+        entity = table_entity(
+            evaluator, first, "public", args[1:], where, rls=name.endswith("withRLS")
+        )
+        entity.casing = _CASED_TABLES[name]
+        return entity
     if name == "pgSchema":
         return SchemaEntity(_name_or_unresolved(first, where))
     if name == "pgEnum":
@@ -69,7 +82,8 @@ def _pg_core_call(
         data_type = first.get("dataType") if isinstance(first, dict) else None
         return CustomTypeEntity(data_type, where)
     if name == "pgTableCreator":
-        return TableCreator(first)
+        casing = args[1] if len(args) > 1 else None
+        return TableCreator(first, casing if casing in ("snake_case", "camelCase") else None)
     if name in {"pgView", "pgMaterializedView"}:
         return _view(args, "public", name == "pgMaterializedView", where)
     if name == "pgRole":

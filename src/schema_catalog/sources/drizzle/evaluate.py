@@ -169,7 +169,9 @@ class Evaluator:
             return Builder(callee, (("", args),), where)
         if isinstance(callee, TableCreator):
             name = self.call(callee.name_fn, args[:1], where)
-            return table_entity(self, name, "public", args[1:], where)
+            entity = table_entity(self, name, "public", args[1:], where)
+            entity.casing = callee.casing
+            return entity
         if isinstance(callee, Unresolved):
             if args and isinstance(args[0], str):
                 # `timestamp('deleted_at', ...)` with `timestamp` unknown: the name and the

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from schema_catalog.sources.drizzle.names import kit1_primary_key, kit1_unique
+
 Entry = dict[str, Any]
 
 
@@ -110,6 +112,21 @@ def _index(entry: Entry) -> Entry:
     }
 
 
+def _pk_name(entry: Entry) -> str:
+    """The stored name: kit writes a default-named one-column key inline, unnamed."""
+    if entry.get("nameExplicit"):
+        return str(entry["name"])
+    return kit1_primary_key(entry["table"], entry["columns"], entry["name"])
+
+
+def _unique_name(entry: Entry) -> str:
+    """The stored name: kit writes an unnamed one-column unique inline, unnamed."""
+    explicit = entry["name"] if entry.get("nameExplicit") else None
+    if explicit is None and len(entry["columns"]) != 1:
+        explicit = entry["name"]
+    return kit1_unique(entry["table"], entry["columns"], explicit)
+
+
 def _foreign_key(entry: Entry) -> Entry:
     key: Entry = {
         "name": entry["name"],
@@ -129,11 +146,11 @@ _PARTS = {
     "columns": ("columns", _column),
     "indexes": ("indexes", _index),
     "fks": ("foreignKeys", _foreign_key),
-    "pks": ("compositePrimaryKeys", lambda e: {"name": e["name"], "columns": e["columns"]}),
+    "pks": ("compositePrimaryKeys", lambda e: {"name": _pk_name(e), "columns": e["columns"]}),
     "uniques": (
         "uniqueConstraints",
         lambda e: {
-            "name": e["name"],
+            "name": _unique_name(e),
             "columns": e["columns"],
             "nullsNotDistinct": bool(e.get("nullsNotDistinct")),
         },

@@ -152,14 +152,17 @@ def table_from_kit(kit: KitTable, enums: EnumSchemas) -> model.Table:
     """One drizzle-kit table entry (from a snapshot or from the reader) in PostgreSQL terms."""
     schema, name = kit.get("schema") or "public", clip(kit["name"])
     composite = next(iter((kit.get("compositePrimaryKeys") or {}).values()), None)
+    # Column names past 63 bytes are stored clipped, as every other name.
     pk_columns = (
-        tuple(composite["columns"])
+        _clipped(composite["columns"])
         if composite
-        else tuple(c["name"] for c in kit["columns"].values() if c.get("primaryKey"))
+        else tuple(clip(c["name"]) for c in kit["columns"].values() if c.get("primaryKey"))
     )
     unresolved: dict[str, list[str]] = kit.get("_unresolved") or {}
     columns = tuple(
-        _column(c, schema, name, c["name"] in pk_columns, enums, unresolved.get(c["name"], []))
+        _column(
+            c, schema, name, clip(c["name"]) in pk_columns, enums, unresolved.get(c["name"], [])
+        )
         for c in kit["columns"].values()
     )
     primary_key = None
@@ -169,7 +172,7 @@ def table_from_kit(kit: KitTable, enums: EnumSchemas) -> model.Table:
     uniques = tuple(
         model.UniqueConstraint(
             name=clip(u["name"]),
-            columns=tuple(u["columns"]),
+            columns=_clipped(u["columns"]),
             nulls_not_distinct=bool(u.get("nullsNotDistinct")),
         )
         for u in (kit.get("uniqueConstraints") or {}).values()
@@ -236,7 +239,7 @@ def _column(
     else:
         default = pgtypes.pg_default(kit.get("default"), spelled, type_schema)
     return model.Column(
-        name=kit["name"],
+        name=clip(kit["name"]),
         type=spelled,
         nullable=not (kit.get("notNull") or kit.get("primaryKey") or in_pk),
         default=default,
@@ -251,6 +254,10 @@ def _column(
     )
 
 
+def _clipped(names: list[str]) -> tuple[str, ...]:
+    return tuple(clip(n) for n in names)
+
+
 def _enum_schema(kit_type: str, enums: EnumSchemas) -> str | None:
     # drizzle-kit leaves typeSchema out for enums made from TypeScript enums/objects
     schemas = enums.get(kit_type.split("[")[0].strip(), set())
@@ -260,10 +267,10 @@ def _enum_schema(kit_type: str, enums: EnumSchemas) -> str | None:
 def _foreign_key(kit: dict[str, Any]) -> model.ForeignKey:
     return model.ForeignKey(
         name=clip(kit["name"]),
-        columns=tuple(kit["columnsFrom"]),
+        columns=_clipped(kit["columnsFrom"]),
         ref_schema=kit.get("schemaTo") or "public",
         ref_table=clip(kit["tableTo"]),
-        ref_columns=tuple(kit["columnsTo"]),
+        ref_columns=_clipped(kit["columnsTo"]),
         on_delete=str(kit.get("onDelete") or "no action").upper(),
         on_update=str(kit.get("onUpdate") or "no action").upper(),
     )
@@ -272,7 +279,10 @@ def _foreign_key(kit: dict[str, Any]) -> model.ForeignKey:
 def _index(kit: dict[str, Any]) -> model.Index:
     return model.Index(
         name=clip(kit["name"]),
-        columns=tuple(str(c["expression"]) for c in kit["columns"]),
+        columns=tuple(
+            str(c["expression"]) if c.get("isExpression") else clip(str(c["expression"]))
+            for c in kit["columns"]
+        ),
         method=kit.get("method") or "btree",
         unique=bool(kit.get("isUnique")),
         predicate=kit.get("where"),

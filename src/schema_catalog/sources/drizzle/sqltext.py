@@ -4,8 +4,10 @@ Column interpolations become ``"table"."column"`` (``"schema"."table"."column"``
 for pgSchema tables), or bare ``"column"`` inside index expressions, exactly as
 drizzle-orm's ``sqlToQuery`` does for drizzle-kit. drizzle-orm's condition helpers
 (``eq``, ``isNull``, ``and``, ``inArray``...) render as drizzle-orm renders them, their
-values as numbered parameters (``$1``), which is what drizzle-kit writes. A value
-interpolated straight into ``sql`` is not static SQL and stays unresolved.
+values as numbered parameters (``$1``), which is what drizzle-kit writes. drizzle-orm
+1.0 brackets differently (``(x is null)``, ``((a) and (b))``) and drizzle-kit 1.0
+inlines the values (``'admin'``, ``true``): ``orm1``. A value interpolated straight
+into ``sql`` is not static SQL and stays unresolved.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Literal
 
+from schema_catalog.sources.drizzle.literals import js_number
 from schema_catalog.sources.drizzle.values import (
     DRIZZLE,
     SUPABASE,
@@ -36,10 +39,16 @@ def supabase_table(extern: Extern) -> tuple[str, str] | None:
 
 
 def render(
-    value: Value, mode: Mode, column_name: Callable[[ColRef], str | Unresolved], where: str
+    value: Value,
+    mode: Mode,
+    column_name: Callable[[ColRef], str | Unresolved],
+    where: str,
+    *,
+    orm1: bool = False,
 ) -> str | Unresolved:
-    """The SQL text of ``value`` (a `Sql`, a condition helper, or a fragment of one)."""
-    return _Renderer(mode, column_name, where).sql(value)
+    """The SQL text of ``value`` (a `Sql`, a condition helper, or a fragment of one);
+    ``orm1``: as drizzle-orm 1.0 and drizzle-kit 1.0 write it."""
+    return _Renderer(mode, column_name, where, orm1).sql(value)
 
 
 # drizzle-orm's comparison helpers (sql/expressions/conditions.ts) and their operators
@@ -54,9 +63,14 @@ class _Renderer:
     """One rendering, numbering query parameters ``$1``, ``$2``... as ``sqlToQuery`` does."""
 
     def __init__(
-        self, mode: Mode, column_name: Callable[[ColRef], str | Unresolved], where: str
+        self,
+        mode: Mode,
+        column_name: Callable[[ColRef], str | Unresolved],
+        where: str,
+        orm1: bool = False,
     ) -> None:
         self.mode, self.column_name, self.where = mode, column_name, where
+        self.orm1 = orm1
         self.params = 0
 
     def sql(self, value: Value) -> str | Unresolved:
@@ -91,6 +105,8 @@ class _Renderer:
         """``bindIfParam``: SQL, columns and tables as they are; any other value is a parameter."""
         if isinstance(value, Sql | ColRef | TableEntity | Builder | Extern | Unresolved):
             return self.sql(value)
+        if self.orm1:
+            return _inline(value, self.where)
         self.params += 1
         return f"${self.params}"
 
@@ -103,14 +119,19 @@ class _Renderer:
         name, args = root.name, builder.first_args()
         if name in _POSTFIX and args:
             left = self.sql(args[0])
-            return left if isinstance(left, Unresolved) else f"{left} {_POSTFIX[name]}"
+            if isinstance(left, Unresolved):
+                return left
+            return f"({left} {_POSTFIX[name]})" if self.orm1 else f"{left} {_POSTFIX[name]}"
         if name in _BINARY and len(args) == 2:
             return self._binary(args[0], _BINARY[name], args[1])
         if name in _JOINED:
             return self._joined(name, [a for a in args if a is not None])
         if name == "not" and args:
             inner = self.sql(args[0])
-            return inner if isinstance(inner, Unresolved) else f"not {inner}"
+            if isinstance(inner, Unresolved):
+                return inner
+            bracket = self.orm1 and isinstance(args[0], Sql | Builder)
+            return f"not ({inner})" if bracket else f"not {inner}"
         if name in {"inArray", "notInArray"} and len(args) == 2:
             return self._in(args[0], name == "notInArray", args[1])
         if name in {"between", "notBetween"} and len(args) == 3:
@@ -127,6 +148,9 @@ class _Renderer:
     def _joined(self, name: str, conditions: list[Value]) -> str | Unresolved:
         if not conditions:
             return Unresolved(f"{name}() of no condition renders nothing", self.where)
+        if self.orm1 and len(conditions) > 1:  # joinConditions: ((a) and (b))
+            inner = self._join(conditions, sep=f"){_JOINED[name]}(")
+            return inner if isinstance(inner, Unresolved) else f"(({inner}))"
         inner = self._join(conditions, sep=_JOINED[name])
         if isinstance(inner, Unresolved) or len(conditions) == 1:
             return inner
@@ -134,6 +158,8 @@ class _Renderer:
 
     def _in(self, column: Value, negated: bool, values: Value) -> str | Unresolved:
         if isinstance(values, list) and not values:
+            if self.orm1:
+                return "1 = 1" if negated else "1 = 0"
             return "true" if negated else "false"
         left = self.sql(column)
         if isinstance(left, Unresolved):
@@ -156,6 +182,19 @@ class _Renderer:
         if bad is not None:
             return bad
         return f"{left} {'not between' if negated else 'between'} {low} and {high}"
+
+
+def _inline(value: Value, where: str) -> str | Unresolved:
+    """``mapInlineParam``: a value written into the SQL as drizzle-kit 1.0 inlines it."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return js_number(value)
+    if isinstance(value, str):
+        return "'" + value.replace("'", "''") + "'"
+    return Unresolved("a value drizzle-kit 1.0 would inline is not static", where)
 
 
 def _column(

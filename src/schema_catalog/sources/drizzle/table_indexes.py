@@ -61,7 +61,8 @@ def read_index(
     }
     index["with"] = (item.calls("with") or [({},)])[-1][0] or {}
     if item.calls("where"):
-        where = reader.render(item.calls("where")[-1][0], "qualified", item.where)
+        # kit 1.0 writes an index's columns bare in its WHERE, as in a CHECK
+        where = reader.render(item.calls("where")[-1][0], reader.check_mode, item.where)
         if isinstance(where, Unresolved):
             reader.problems.append(
                 (item.where, f"{entity.name}: index {name} where: {where.reason}")

@@ -67,7 +67,7 @@ class TableReader:
     def unique_name(self, table: str, originals: list[str], cased: list[str]) -> str:
         """drizzle-kit's name for an unnamed unique constraint."""
         if self.kit_major:
-            return f"{table}_{'_'.join(cased)}_key"
+            return names.kit1_unique(table, cased)
         # drizzle-orm names it from the original column names; drizzle-kit keeps that
         return pg_names.kit_unique(table, originals)
 
@@ -78,12 +78,12 @@ class TableReader:
         columns = ref.table.columns
         if isinstance(columns, Unresolved) or ref.key not in columns:
             return (Unresolved(f"no column '{ref.key}' in this table", ref.table.where),) * 2
-        return column_names(ref.key, columns[ref.key], self.casing)
+        return column_names(ref.key, columns[ref.key], ref.table.casing or self.casing)
 
     def render(self, value: Value, mode: Mode, where: str) -> str | Unresolved:
         if isinstance(value, Closure):  # `generatedAlwaysAs(() => sql`...`)`
             value = self.evaluator.invoke(value, ())
-        return render(value, mode, self.column_name, where)
+        return render(value, mode, self.column_name, where, orm1=bool(self.kit_major))
 
     def target(self, value: Value, where: str) -> Target | Unresolved:
         if isinstance(value, Closure):
@@ -137,7 +137,11 @@ class TableReader:
             value.where if isinstance(value, Builder | Unresolved) and value.where else entity.where
         )
         spec = read_column(
-            key, value, self.evaluator, self.casing, lambda v: self.render(v, "qualified", where)
+            key,
+            value,
+            self.evaluator,
+            entity.casing or self.casing,
+            lambda v: self.render(v, "qualified", where),
         )
         if isinstance(spec.name, Unresolved):
             # never named from its object key: the column is left out, and said so
@@ -195,8 +199,12 @@ class TableReader:
             return
         goods = [t for t in resolved if isinstance(t, Target)]
         if self.kit_major and not explicit:
-            froms, tos = "_".join(s.name for s in sources), "_".join(t.name for t in goods)
-            explicit = f"{table['name']}_{froms}_{goods[0].table}_{tos}_fkey"
+            explicit = names.kit1_foreign_key(
+                str(table["name"]),
+                [s.name for s in sources],
+                goods[0].table,
+                [t.name for t in goods],
+            )
         name = explicit or pg_names.kit_foreign_key(
             str(table["name"]),
             [s.original for s in sources],

@@ -104,6 +104,9 @@ class TableEntity:
     extra: Value
     where: str
     rls: bool = False
+    casing: str | None = None
+    """drizzle-orm 1.0's per-table casing (``snakeCase.table``, ``pgTableCreator(fn,
+    'snake_case')``); None: the project's."""
 
 
 @dataclass(eq=False)
@@ -172,9 +175,10 @@ class BoundMethod:
 
 @dataclass(eq=False)
 class TableCreator:
-    """``pgTableCreator((name) => ...)``."""
+    """``pgTableCreator((name) => ..., casing?)``."""
 
     name_fn: Value
+    casing: str | None = None
 
 
 @dataclass(eq=False)
