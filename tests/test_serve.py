@@ -15,6 +15,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -121,3 +122,34 @@ def test_serve_on_a_busy_port_is_one_line_and_exit_2(tmp_path: Path) -> None:
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and f"127.0.0.1:{port}" in lines[0], result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_port_the_last_server_left_is_free_again(tmp_path: Path) -> None:
+    """Stop `serve` and start it again: the port's closed connections (TIME_WAIT) don't
+    block it, as they don't block MkDocs' own server; a listening socket still does."""
+    import http.server
+    import threading
+
+    from schema_catalog import site
+    from schema_catalog.errors import CatalogError
+
+    (tmp_path / "index.html").write_text("served", encoding="utf-8")
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, directory=str(tmp_path), **kwargs)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Quiet)
+    port = server.server_port
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    assert _get(f"http://127.0.0.1:{port}/") == "served"  # HTTP/1.0: the server closes first
+    with pytest.raises(CatalogError, match="cannot serve"):
+        site.check_address(f"127.0.0.1:{port}")
+    server.shutdown()
+    server.server_close()
+    thread.join()
+    site.check_address(f"127.0.0.1:{port}")  # free again at once

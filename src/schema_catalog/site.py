@@ -250,6 +250,10 @@ def check_address(dev_addr: str) -> None:
     if not host or not port.isdigit():
         raise CatalogError(f"--dev-addr {dev_addr!r} is not HOST:PORT", fix="e.g. 127.0.0.1:8000")
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        if os.name == "posix":
+            # As MkDocs' server binds: a port the last `serve` left in TIME_WAIT is free
+            # (a listening socket still refuses the bind).
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host.strip("[]"), int(port)))
         except OSError as error:
