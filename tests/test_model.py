@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from analysis_catalogs import catalog
-from schema_catalog.model import Column
+from schema_catalog.model import Column, SourceInfo
 
 
 def test_lookups_follow_the_fields_of_a_copy() -> None:
@@ -30,3 +32,25 @@ def test_lookups_follow_the_fields_of_a_copy() -> None:
     )
     assert after.referenced_by("public.a") == () and after.table("public.b") is not None
     assert before.referenced_by("public.a") != ()
+
+
+def test_a_trusted_instance_is_the_validated_one() -> None:
+    values = {"name": "id", "type": "uuid", "nullable": False, "primary_key": True}
+    trusted, validated = Column.trusted(**values), Column(**values)
+    assert trusted == validated
+    assert trusted.model_dump_json() == validated.model_dump_json()
+    assert list(trusted.__dict__) == list(Column.model_fields)  # field order, defaults filled
+    # A copy gets its own fields-set: the one trusted instances share stays as it was.
+    copied = trusted.model_copy(update={"comment": "key"})
+    assert copied.comment == "key" and Column.trusted(**values).comment is None
+    assert copied.model_fields_set is not trusted.model_fields_set
+
+
+def test_a_trusted_instance_still_needs_known_and_required_fields() -> None:
+    with pytest.raises(TypeError, match=r"unknown \['nulable'\]"):
+        Column.trusted(name="id", type="uuid", nulable=False)
+    with pytest.raises(TypeError, match=r"missing \['type'\]"):
+        Column.trusted(name="id")
+    # A mutable default would be shared by every instance: such models are validated.
+    with pytest.raises(TypeError, match="mutable default"):
+        SourceInfo.trusted(kind="database", location="here")

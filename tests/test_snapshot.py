@@ -146,3 +146,11 @@ def test_a_snapshot_written_otherwise_is_compared_by_its_facts(tmp_path: Path) -
     written = snapshot.save(_catalog("id"), out, now=T2)
     assert written.extracted_at == T1.isoformat()
     assert out.read_text(encoding="utf-8") == snapshot.dumps(written)
+
+
+def test_loading_validates_every_field(tmp_path: Path) -> None:
+    # Sources build models without validation; the snapshot is where it happens.
+    data = json.loads(snapshot.dumps(_catalog("id")))
+    data["tables"][0]["columns"][0]["nullable"] = "perhaps"
+    with pytest.raises(SnapshotError, match=r"at tables\.0\.columns\.0\.nullable"):
+        snapshot.loads(json.dumps(data))

@@ -17,6 +17,7 @@ from typing import Any
 import psycopg
 import pytest
 from psycopg.rows import dict_row
+from pydantic import BaseModel
 
 from schema_catalog import embedded, snapshot
 from schema_catalog.model import Catalog, Table
@@ -288,6 +289,41 @@ def test_source_info_names_the_server(
     assert source.details["server_version"] == row["v"]
     assert source.details["database"] == row["d"]
     assert catalog.schemas == SCHEMAS
+
+
+# --------------------------------------------------------------------------- lean build
+
+
+def assert_same_types_and_values(lean: Any, validated: Any, where: str = "catalog") -> None:
+    """Equal, and of the very same types all the way down (``1 == True`` would pass ``==``)."""
+    assert type(lean) is type(validated), where
+    if isinstance(lean, BaseModel):
+        for name in type(lean).model_fields:
+            assert_same_types_and_values(
+                getattr(lean, name), getattr(validated, name), f"{where}.{name}"
+            )
+    elif isinstance(lean, tuple | list):
+        assert len(lean) == len(validated), where
+        for i, (a, b) in enumerate(zip(lean, validated, strict=True)):
+            assert_same_types_and_values(a, b, f"{where}[{i}]")
+    elif isinstance(lean, dict):
+        assert lean.keys() == validated.keys(), where
+        for key in lean:
+            assert_same_types_and_values(lean[key], validated[key], f"{where}.{key}")
+    else:
+        assert lean == validated, where
+
+
+def test_the_lean_build_is_the_validated_model(catalog: Catalog) -> None:
+    # `postgres.read` builds its models without validation (`Model.trusted`):
+    # pydantic validating the same data from scratch gives the very same model.
+    validated = Catalog.model_validate(catalog.model_dump(by_alias=True))
+    assert_same_types_and_values(catalog, validated)
+    assert validated == catalog
+    assert catalog.model_dump_json(by_alias=True) == validated.model_dump_json(by_alias=True)
+    assert snapshot.dumps(catalog) == snapshot.dumps(validated)
+    assert "".join(snapshot.chunks(catalog)) == snapshot.dumps(validated)
+    assert snapshot.loads(snapshot.dumps(catalog)) == catalog
 
 
 # --------------------------------------------------------------------------- determinism

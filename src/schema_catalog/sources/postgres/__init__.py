@@ -15,7 +15,8 @@ How a read goes, and why:
   (so ``pg_get_*def`` qualify every name), statement, lock and idle timeouts,
   and a ``work_mem`` that keeps the large sorts in memory;
 - one query per object kind for all schemas (`queries`), so the round trips
-  do not grow with the schema; the model is then built in Python (`build`);
+  do not grow with the schema; each query's rows become models as they
+  arrive (`build`), so no kind's rows are ever all held as Python objects;
 - a concurrent DDL can make a catalog function fail with XX000 "cache lookup
   failed": the whole read is retried, up to `ATTEMPTS` times.
 
@@ -29,6 +30,7 @@ from __future__ import annotations
 import fnmatch
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Final
@@ -261,28 +263,58 @@ def _read_once(
     on_progress: Progress | None,
     location: str,
 ) -> Catalog:
-    with _snapshot(conn, timeouts):
-        cur = conn.cursor(row_factory=dict_row)
-        server = cur.execute(queries.SERVER).fetchone()
-        assert server is not None  # a single-row SELECT without FROM
-        schemas = expand_schemas(schemas, server["schemas"], location)
-        _check_server(server, schemas, location)
-        results: dict[str, list[dict[str, Any]]] = {}
-        params = {"schemas": list(schemas)}
-        for name, query in queries.catalog_queries(server["version_num"]):
+    with build.collector_paused():
+        with _snapshot(conn, timeouts):
+            cur = conn.cursor(row_factory=dict_row)
+            server = cur.execute(queries.SERVER).fetchone()
+            assert server is not None  # a single-row SELECT without FROM
+            schemas = expand_schemas(schemas, server["schemas"], location)
+            _check_server(server, schemas, location)
+            builder = build.CatalogBuilder(schemas)
+            catalog_queries = queries.catalog_queries(server["version_num"])
+            params = {"schemas": list(schemas)}
+            for name, rows in _catalog_rows(conn, catalog_queries, params, step):
+                _notify(on_progress, f"reading {name}")
+                # Iterating the cursor makes one row at a time: each becomes its model
+                # and goes, so a kind's rows are never all alive as Python objects.
+                builder.add(name, rows)
+        source = SourceInfo(
+            kind="database",
+            location=location,
+            details={
+                "database": server["database"],
+                "server_version": server["version"],
+                "server_version_num": str(server["version_num"]),
+            },
+        )
+        return builder.catalog(source)
+
+
+def _catalog_rows(
+    conn: psycopg.Connection[Any],
+    catalog_queries: Sequence[tuple[str, str]],
+    params: dict[str, Any],
+    step: _Step,
+) -> Iterator[tuple[str, psycopg.Cursor[dict[str, Any]]]]:
+    """Each catalog query with its executed cursor, in order; the next query runs
+    on the server (in a thread, which waits with the GIL released) while the
+    caller builds from this one, so the model build overlaps the queries.
+
+    Only one query runs ahead: two results at most are held at once. A query's
+    error is raised here, with ``step`` naming it.
+    """
+
+    def execute(query: str) -> psycopg.Cursor[dict[str, Any]]:
+        return conn.cursor(row_factory=dict_row).execute(query, params)
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="catalog-query") as pool:
+        pending = pool.submit(execute, catalog_queries[0][1])
+        for index, (name, _) in enumerate(catalog_queries):
             step.name = name
-            _notify(on_progress, f"reading {name}")
-            results[name] = cur.execute(query, params).fetchall()
-    source = SourceInfo(
-        kind="database",
-        location=location,
-        details={
-            "database": server["database"],
-            "server_version": server["version"],
-            "server_version_num": str(server["version_num"]),
-        },
-    )
-    return build.build(schemas, results, source)
+            cursor = pending.result()
+            if index + 1 < len(catalog_queries):
+                pending = pool.submit(execute, catalog_queries[index + 1][1])
+            yield name, cursor
 
 
 @contextmanager

@@ -1,10 +1,18 @@
 """Build the catalog model from the rows of the PostgreSQL catalog queries.
 
-Pure Python, no database: `build` takes one list of rows per query of
-`queries.CATALOG_QUERIES` and returns a sorted `Catalog`. Rows are grouped by
-relation oid with dicts, so the cost is linear in the number of rows. The
-single-letter codes of ``pg_catalog`` (``contype``, ``polcmd``, ``tgtype`` bits)
-are translated here and nowhere else.
+Pure Python, no database: a `CatalogBuilder` takes the rows of each query of
+`queries.CATALOG_QUERIES` in their order, as they arrive, turns each row into
+its model at once and keeps only the models, grouped by relation oid; `catalog`
+then puts each relation's parts together and returns a sorted `Catalog`. So the
+rows of a kind are gone once the kind is built (at 10,000 tables they would be
+about 300 MB as dicts), and the cost is linear in the number of rows. `build`
+does the same from a list of rows per query.
+
+The rows come from ``pg_catalog`` through our own queries, whose columns have
+the model's types: models are made with `Model.trusted`, without validation
+(tests compare them with validated ones; snapshots are validated when loaded).
+The single-letter codes of ``pg_catalog`` (``contype``, ``polcmd``, ``tgtype``
+bits) are translated here and nowhere else.
 """
 
 from __future__ import annotations
@@ -12,8 +20,8 @@ from __future__ import annotations
 import contextlib
 import gc
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Final
 
 from schema_catalog.model import (
     Catalog,
@@ -41,6 +49,7 @@ from schema_catalog.model import (
     UniqueConstraint,
 )
 from schema_catalog.pg import names
+from schema_catalog.sources.postgres import queries
 
 Row = dict[str, Any]
 Rows = Sequence[Row]
@@ -76,18 +85,22 @@ _TG_EVENTS = ((1 << 2, "INSERT"), (1 << 3, "DELETE"), (1 << 4, "UPDATE"), (1 << 
 def build(schemas: Sequence[str], results: dict[str, list[Row]], source: SourceInfo) -> Catalog:
     """The catalog for ``schemas`` from the rows of every catalog query, keyed by name.
 
-    Takes the rows of the relations and their parts out of ``results`` and lets
-    each table's rows go once its model is built, so at 10,000 tables the rows
-    (~300 MB as dicts) and the model are not both held whole.
+    Takes each kind's rows out of ``results`` as it builds that kind.
     """
-    with _collector_paused():
-        return _build(schemas, results, source)
+    with collector_paused():
+        builder = CatalogBuilder(schemas)
+        for name, _ in queries.CATALOG_QUERIES:
+            builder.add(name, results.pop(name))
+        return builder.catalog(source)
 
 
 @contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    # The build makes hundreds of thousands of small objects that all survive it;
-    # the cyclic collector would walk them again and again and free nothing.
+def collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while a catalog is built.
+
+    The build makes hundreds of thousands of small objects that all survive it;
+    the collector would walk them again and again and free nothing.
+    """
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -97,86 +110,126 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _build(schemas: Sequence[str], results: dict[str, list[Row]], source: SourceInfo) -> Catalog:
-    roots = _partition_roots(results)
-    tables = _tables(results, roots)
-    return Catalog(
-        schemas=tuple(schemas),
-        sources=(source,),
-        tables=tables,
-        enums=_sorted(_enum(r) for r in results["enums"]),
-        domain_types=_sorted(_domain(r) for r in results["domain types"]),
-        composite_types=_sorted(_composite(r) for r in results["composite types"]),
-        functions=tuple(
-            sorted(
-                (_function(r) for r in results["functions"]),
-                key=lambda f: (f.schema_, f.name, f.arguments),
-            )
-        ),
-        extensions=tuple(sorted((_extension(r) for r in results["extensions"]), key=_by_name)),
-        publications=_publications(results["publications"], roots),
-        roles=_roles(results["roles"], tables, results["functions"]),
-    )
+class CatalogBuilder:
+    """Rows in, one query at a time (in `queries.CATALOG_QUERIES` order); models kept."""
+
+    def __init__(self, schemas: Sequence[str]) -> None:
+        self.schemas = tuple(schemas)
+        self.relations: list[Row] = []
+        # Per relation oid, per part kind ("columns", "foreign_keys"...): its models.
+        self.parts: dict[int, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+        self.primary_keys: dict[int, Row] = {}
+        self.rows: dict[str, list[Row]] = {}
+        """The small kinds (types, functions, roles...), built at the end."""
+        self.read: set[str] = set()
+
+    def add(self, name: str, rows: Iterable[Row]) -> None:
+        """Build the models of the query ``name`` from its ``rows`` (consumed as they come)."""
+        adder = _ADDERS.get(name)
+        if adder is None:
+            self.rows[name] = list(rows)
+        else:
+            adder(self, rows)
+        self.read.add(name)
+
+    def _add_tables(self, rows: Iterable[Row]) -> None:
+        self.relations = list(rows)
+
+    def _add_constraints(self, rows: Iterable[Row]) -> None:
+        for row in rows:
+            kind = row["type"]
+            if kind == "p":
+                self.primary_keys[row["rel"]] = row
+            else:
+                part, make = _CONSTRAINTS[kind]
+                self.parts[row["rel"]][part].append(make(row))
+
+    def _add_columns(self, rows: Iterable[Row]) -> None:
+        # A column's primary-key flag comes from the constraints, read before.
+        assert "constraints" in self.read, "constraints are read before columns"
+        keys = {rel: frozenset(row["columns"]) for rel, row in self.primary_keys.items()}
+        tables = {rel["oid"]: rel["name"] for rel in self.relations}
+        for row in rows:
+            rel = row["rel"]
+            column = _column(row, row["name"] in keys.get(rel, ()), tables[rel])
+            self.parts[rel]["columns"].append(column)
+
+    def _add_per_relation(self, part: str, make: Callable[[Row], Any], rows: Iterable[Row]) -> None:
+        for row in rows:
+            self.parts[row["rel"]][part].append(make(row))
+
+    def catalog(self, source: SourceInfo) -> Catalog:
+        """The catalog of everything added; the rows and parts are let go."""
+        roots = _partition_roots(self.relations)
+        tables = self._tables(roots)
+        rows = self.rows
+        return Catalog(
+            schemas=self.schemas,
+            sources=(source,),
+            tables=tables,
+            enums=_sorted(_enum(r) for r in rows["enums"]),
+            domain_types=_sorted(_domain(r) for r in rows["domain types"]),
+            composite_types=_sorted(_composite(r) for r in rows["composite types"]),
+            functions=tuple(
+                sorted(
+                    (_function(r) for r in rows["functions"]),
+                    key=lambda f: (f.schema_, f.name, f.arguments),
+                )
+            ),
+            extensions=tuple(sorted((_extension(r) for r in rows["extensions"]), key=_by_name)),
+            publications=_publications(rows["publications"], roots),
+            roles=_roles(rows["roles"], tables, rows["functions"]),
+        )
+
+    def _tables(self, roots: Mapping[str, str]) -> tuple[Table, ...]:
+        published: dict[str, set[str]] = defaultdict(set)
+        for row in self.rows["publications"]:
+            for name in row["tables"]:
+                published[roots.get(name, name)].add(row["name"])
+        tables = []
+        relations, self.relations = self.relations, []
+        for rel in relations:
+            parts = self.parts.pop(rel["oid"], {})
+            qualified = f"{rel['schema']}.{rel['name']}"
+            primary = self.primary_keys.pop(rel["oid"], None)
+            publications = tuple(sorted(published.get(qualified, ())))
+            tables.append(_table(rel, primary, parts, publications))
+        return tuple(sorted(tables, key=lambda t: (t.schema_, t.name)))
 
 
 # --------------------------------------------------------------------------- tables
 
 
-def _tables(results: dict[str, list[Row]], roots: Mapping[str, str]) -> tuple[Table, ...]:
-    by_rel = {
-        kind: _group(results.pop(kind))
-        for kind in ("columns", "constraints", "indexes", "policies", "triggers", "grants")
-    }
-    published: dict[str, set[str]] = defaultdict(set)
-    for row in results["publications"]:
-        for name in row["tables"]:
-            published[roots.get(name, name)].add(row["name"])
-    tables = []
-    for rel in results.pop("tables"):
-        parts = {kind: rows.pop(rel["oid"], []) for kind, rows in by_rel.items()}
-        qualified = f"{rel['schema']}.{rel['name']}"
-        tables.append(_table(rel, parts, tuple(sorted(published.get(qualified, ())))))
-    return tuple(sorted(tables, key=lambda t: (t.schema_, t.name)))
+def _table(
+    rel: Row, primary: Row | None, parts: Mapping[str, list[Any]], publications: tuple[str, ...]
+) -> Table:
+    def part(name: str) -> list[Any]:
+        return parts.get(name, [])
 
-
-def _table(rel: Row, parts: Mapping[str, list[Row]], publications: tuple[str, ...]) -> Table:
-    constraints = parts["constraints"]
-    primary = next((c for c in constraints if c["type"] == "p"), None)
-    pk_columns = frozenset(primary["columns"]) if primary else frozenset()
-    return Table(
+    return Table.trusted(
         schema_=rel["schema"],
         name=rel["name"],
         kind=_KINDS[rel["relkind"]],
         comment=rel["comment"],
-        columns=tuple(_column(c, c["name"] in pk_columns, rel["name"]) for c in parts["columns"]),
-        primary_key=PrimaryKey(
+        columns=tuple(part("columns")),
+        primary_key=PrimaryKey.trusted(
             name=primary["name"],
             columns=tuple(primary["columns"]),
             without_overlaps=primary["period"],
         )
         if primary
         else None,
-        foreign_keys=_sorted_by_name(_foreign_key(c) for c in constraints if c["type"] == "f"),
-        unique_constraints=_sorted_by_name(_unique(c) for c in constraints if c["type"] == "u"),
-        check_constraints=_sorted_by_name(_check(c) for c in constraints if c["type"] == "c"),
-        exclusion_constraints=_sorted_by_name(
-            ExclusionConstraint(name=c["name"], definition=c["definition"])
-            for c in constraints
-            if c["type"] == "x"
-        ),
-        indexes=_sorted_by_name(_index(r) for r in parts["indexes"]),
+        foreign_keys=_sorted_by_name(part("foreign_keys")),
+        unique_constraints=_sorted_by_name(part("unique_constraints")),
+        check_constraints=_sorted_by_name(part("check_constraints")),
+        exclusion_constraints=_sorted_by_name(part("exclusion_constraints")),
+        indexes=_sorted_by_name(part("indexes")),
         rls_enabled=rel["rls_enabled"],
         rls_forced=rel["rls_forced"],
-        policies=_sorted_by_name(_policy(r) for r in parts["policies"]),
-        triggers=_sorted_by_name(_trigger(r) for r in parts["triggers"]),
+        policies=_sorted_by_name(part("policies")),
+        triggers=_sorted_by_name(part("triggers")),
         grants=tuple(
-            sorted(
-                (
-                    Grant(grantee=g["grantee"], privilege=g["privilege"], column=g["column"])
-                    for g in parts["grants"]
-                ),
-                key=lambda g: (g.column or "", g.grantee, g.privilege),
-            )
+            sorted(part("grants"), key=lambda g: (g.column or "", g.grantee, g.privilege))
         ),
         view_definition=rel["view_definition"],
         options=tuple(rel["options"]),
@@ -194,7 +247,7 @@ def _table(rel: Row, parts: Mapping[str, list[Row]], publications: tuple[str, ..
 def _column(row: Row, primary_key: bool, table: str) -> Column:
     generated = row["generated"] != ""
     not_null_name = row["not_null_name"]
-    return Column(
+    return Column.trusted(
         name=row["name"],
         type=row["type"],
         nullable=not row["not_null"],
@@ -218,7 +271,7 @@ def _column(row: Row, primary_key: bool, table: str) -> Column:
 
 
 def _foreign_key(row: Row) -> ForeignKey:
-    return ForeignKey(
+    return ForeignKey.trusted(
         name=row["name"],
         columns=tuple(row["columns"]),
         ref_schema=row["ref_schema"],
@@ -242,7 +295,7 @@ def _fk_action(code: str, set_columns: list[str]) -> str:
 
 
 def _unique(row: Row) -> UniqueConstraint:
-    return UniqueConstraint(
+    return UniqueConstraint.trusted(
         name=row["name"],
         columns=tuple(row["columns"]),
         nulls_not_distinct=row["nulls_not_distinct"],
@@ -251,8 +304,12 @@ def _unique(row: Row) -> UniqueConstraint:
     )
 
 
+def _exclusion(row: Row) -> ExclusionConstraint:
+    return ExclusionConstraint.trusted(name=row["name"], definition=row["definition"])
+
+
 def _check(row: Row) -> CheckConstraint:
-    return CheckConstraint(
+    return CheckConstraint.trusted(
         name=row["name"],
         expression=row["definition"],
         validated=row["validated"],
@@ -262,7 +319,7 @@ def _check(row: Row) -> CheckConstraint:
 
 def _index(row: Row) -> Index:
     keys: list[str] = row["keys"]
-    return Index(
+    return Index.trusted(
         name=row["name"],
         columns=tuple(keys[: row["key_count"]]),
         method=row["method"],
@@ -277,8 +334,12 @@ def _index(row: Row) -> Index:
     )
 
 
+def _grant(row: Row) -> Grant:
+    return Grant.trusted(grantee=row["grantee"], privilege=row["privilege"], column=row["column"])
+
+
 def _policy(row: Row) -> Policy:
-    return Policy(
+    return Policy.trusted(
         name=row["name"],
         command=_POLICY_COMMANDS[row["command"]],
         roles=tuple(sorted(row["roles"])),
@@ -290,7 +351,7 @@ def _policy(row: Row) -> Policy:
 
 def _trigger(row: Row) -> Trigger:
     bits: int = row["type"]
-    return Trigger(
+    return Trigger.trusted(
         name=row["name"],
         timing=_trigger_timing(bits),
         events=tuple(event for bit, event in _TG_EVENTS if bits & bit),
@@ -312,13 +373,13 @@ def _trigger_timing(bits: int) -> str:
 
 
 def _enum(row: Row) -> Enum:
-    return Enum(
+    return Enum.trusted(
         schema_=row["schema"], name=row["name"], values=tuple(row["labels"]), comment=row["comment"]
     )
 
 
 def _domain(row: Row) -> DomainType:
-    return DomainType(
+    return DomainType.trusted(
         schema_=row["schema"],
         name=row["name"],
         base_type=row["base_type"],
@@ -331,16 +392,16 @@ def _domain(row: Row) -> DomainType:
 
 def _composite(row: Row) -> CompositeType:
     attributes = tuple(
-        CompositeAttribute(name=name, type=type_)
+        CompositeAttribute.trusted(name=name, type=type_)
         for name, type_ in zip(row["attribute_names"], row["attribute_types"], strict=True)
     )
-    return CompositeType(
+    return CompositeType.trusted(
         schema_=row["schema"], name=row["name"], attributes=attributes, comment=row["comment"]
     )
 
 
 def _function(row: Row) -> Function:
-    return Function(
+    return Function.trusted(
         schema_=row["schema"],
         name=row["name"],
         arguments=row["arguments"],
@@ -357,13 +418,13 @@ def _function(row: Row) -> Function:
 
 
 def _leaf(row: Mapping[str, Any]) -> LeafPartition:
-    return LeafPartition(
+    return LeafPartition.trusted(
         name=row["name"],
         kind=_KINDS[row["relkind"]],
         rls_enabled=row["rls_enabled"],
         grants=tuple(
             sorted(
-                (Grant(grantee=g, privilege=p) for g, p in row["grants"]),
+                (Grant.trusted(grantee=g, privilege=p) for g, p in row["grants"]),
                 key=lambda g: (g.grantee, g.privilege),
             )
         ),
@@ -371,18 +432,16 @@ def _leaf(row: Mapping[str, Any]) -> LeafPartition:
 
 
 def _extension(row: Row) -> Extension:
-    return Extension(name=row["name"], schema_=row["schema"], version=row["version"])
+    return Extension.trusted(name=row["name"], schema_=row["schema"], version=row["version"])
 
 
 # --------------------------------------------------------------------------- catalog-wide
 
 
-def _partition_roots(results: Mapping[str, Rows]) -> dict[str, str]:
+def _partition_roots(relations: Rows) -> dict[str, str]:
     """Qualified partition name -> qualified name of the documented table it folds into."""
     return {
-        part: f"{rel['schema']}.{rel['name']}"
-        for rel in results["tables"]
-        for part in rel["partitions"]
+        part: f"{rel['schema']}.{rel['name']}" for rel in relations for part in rel["partitions"]
     }
 
 
@@ -391,7 +450,7 @@ def _publications(rows: Rows, roots: Mapping[str, str]) -> tuple[Publication, ..
     return tuple(
         sorted(
             (
-                Publication(
+                Publication.trusted(
                     name=row["name"],
                     all_tables=row["all_tables"],
                     tables=tuple(sorted({roots.get(t, t) for t in row["tables"]})),
@@ -415,7 +474,7 @@ def _roles(rows: Rows, tables: Iterable[Table], functions: Rows) -> tuple[Role, 
     return tuple(
         sorted(
             (
-                Role(
+                Role.trusted(
                     name=r["name"],
                     login=r["login"],
                     superuser=r["superuser"],
@@ -432,13 +491,6 @@ def _roles(rows: Rows, tables: Iterable[Table], functions: Rows) -> tuple[Role, 
 # --------------------------------------------------------------------------- helpers
 
 
-def _group(rows: Rows) -> dict[int, list[Row]]:
-    grouped: dict[int, list[Row]] = defaultdict(list)
-    for row in rows:
-        grouped[row["rel"]].append(row)
-    return grouped
-
-
 def _by_name(item: Any) -> str:
     return str(item.name)
 
@@ -449,3 +501,22 @@ def _sorted_by_name(items: Iterable[Any]) -> tuple[Any, ...]:
 
 def _sorted(items: Iterable[Enum | DomainType | CompositeType]) -> tuple[Any, ...]:
     return tuple(sorted(items, key=lambda item: (item.schema_, item.name)))
+
+
+# Where each constraint type goes in its table (primary keys are kept apart: the
+# columns need them), and how each per-relation query is added.
+_CONSTRAINTS: Final[dict[str, tuple[str, Callable[[Row], Any]]]] = {
+    "f": ("foreign_keys", _foreign_key),
+    "u": ("unique_constraints", _unique),
+    "c": ("check_constraints", _check),
+    "x": ("exclusion_constraints", _exclusion),
+}
+_ADDERS: Final[dict[str, Callable[[CatalogBuilder, Iterable[Row]], None]]] = {
+    "tables": CatalogBuilder._add_tables,
+    "constraints": CatalogBuilder._add_constraints,
+    "columns": CatalogBuilder._add_columns,
+    "indexes": lambda b, rows: b._add_per_relation("indexes", _index, rows),
+    "policies": lambda b, rows: b._add_per_relation("policies", _policy, rows),
+    "triggers": lambda b, rows: b._add_per_relation("triggers", _trigger, rows),
+    "grants": lambda b, rows: b._add_per_relation("grants", _grant, rows),
+}

@@ -334,8 +334,8 @@ from pg_roles where rolname !~ '^pg_'
 # In the order they run; the name is what progress messages and errors say.
 _CATALOG_QUERIES: Final[tuple[tuple[str, str], ...]] = (
     ("tables", RELATIONS),
+    ("constraints", CONSTRAINTS),  # before the columns: their primary-key flags
     ("columns", COLUMNS),
-    ("constraints", CONSTRAINTS),
     ("indexes", INDEXES),
     ("policies", POLICIES),
     ("triggers", TRIGGERS),
