@@ -296,3 +296,26 @@ def test_renames_reach_every_expression_that_names_the_column(tmp_path: Path) ->
     via_a, not_a = sorted(b.policies, key=lambda p: p.name)[::-1]
     assert via_a.using is not None and "a.value" in via_a.using
     assert not_a.using == "(a_id = 3)"
+
+
+def test_partitions_go_with_their_parent_and_a_detach_says_what_it_misses(
+    tmp_path: Path,
+) -> None:
+    sql = "\n".join(
+        [
+            "create table log (at date not null, id int not null) partition by range (at);",
+            "create table log_a partition of log for values from ('2026-01-01') to ('2026-02-01');",
+            "create table log_b partition of log for values from ('2026-02-01') to ('2026-03-01');",
+            "create table kept (at date not null) partition by list (at);",
+            "create table kept_a partition of kept default;",
+            "alter table kept detach partition kept_a;",
+            "drop table log;",
+        ]
+    )
+    path = write(tmp_path, "1_x.sql", sql)
+    catalog = migrations.read([path])
+    assert [t.name for t in catalog.tables] == ["kept", "kept_a"]  # log_a, log_b dropped too
+    kept = catalog.tables[0]
+    assert (kept.partition_key, kept.partitions, kept.leaf_partitions) == ("LIST (at)", (), ())
+    assert [(f.code, f.target) for f in catalog.findings] == [("MIG001", f"{path}:6")]
+    assert "DETACH PARTITION kept_a" in catalog.findings[0].message

@@ -57,6 +57,7 @@ CASES = {
     "naming": Case(FIXTURES / "naming_edge_cases.sql"),
     "triggers": Case(FIXTURES / "triggers.sql"),
     "reporting": Case(FIXTURES / "reporting", "supabase"),
+    "partitions": Case(FIXTURES / "partitions.sql", "supabase", schemas=("public",)),
     "supabase-diff": Case(SUPABASE_DIFF, "supabase", schemas=("public",)),
     "supabase-diff-legacy-grants": Case(SUPABASE_DIFF, "supabase", True, ("public",)),
     "supabase-diff-all-schemas": Case(SUPABASE_DIFF, "supabase", False, ("public", "extensions")),

@@ -14,6 +14,7 @@ catalog holds only what the *pending* files create or change:
   live table works; live tables and enums the pending files leave alone are
   *not* in the result;
 * functions keep what the live source shows of them except the body;
+* partitions fold under their root, as the live source folds them (`partitions`);
 * every table and enum in the result has ``presence.migrations = True`` and
   ``location`` = ``file:line`` of its CREATE (or the first statement that
   changed it).
@@ -42,7 +43,7 @@ from pglast.parser import ParseError, parse_sql_json
 
 from schema_catalog import model
 from schema_catalog.errors import MigrationError
-from schema_catalog.sources.migrations import freeze
+from schema_catalog.sources.migrations import freeze, partitions
 from schema_catalog.sources.migrations.base import load_base
 from schema_catalog.sources.migrations.extensions import supabase_platform
 from schema_catalog.sources.migrations.files import MigrationFile, discover
@@ -89,11 +90,16 @@ def read(
                 raise
             replayer.findings.append(_unparsed(error))
     shown = set(schemas) if schemas is not None else None
+    for table in state.tables.values():  # a changed partition changes its root's page
+        if table.touched and table.partition_of is not None:
+            table.partition_root.touched = True
     tables = sorted(
         (
             freeze.table(t, state)
             for t in state.tables.values()
-            if t.touched and (shown is None or t.schema in shown)
+            if t.touched
+            and (shown is None or t.schema in shown)
+            and not partitions.folded(t, shown)
         ),
         key=lambda t: (t.schema, t.name),
     )

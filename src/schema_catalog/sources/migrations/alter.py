@@ -35,6 +35,7 @@ SILENT_ALTERS = frozenset(
         "AT_SetTableSpace",
         "AT_SetIdentity",
         "AT_SetAccessMethod",
+        "AT_DetachPartitionFinalize",
     ]
 )
 
@@ -90,6 +91,22 @@ class AlterTableCommands(ReplayContext):
         table.options = reloptions.changed(table.options, cmd.def_, reset=reset)
 
     _alter_ResetRelOptions = _alter_SetRelOptions  # noqa: N815 - named after the subcommand
+
+    def _alter_AttachPartition(self, table: TableState, cmd: Any, _: Pending) -> None:  # noqa: N802
+        child = self.existing(cmd.def_.name)
+        if child is not None:
+            child.partition_of = table
+            self.touch(child)
+
+    def _alter_DetachPartition(self, table: TableState, cmd: Any, _: Pending) -> None:  # noqa: N802
+        child = self.existing(cmd.def_.name)
+        if child is not None and child.partition_of is table:
+            child.partition_of = None
+            self.touch(child)
+            self.warn(
+                f"DETACH PARTITION {child.name}: the keys, indexes and triggers it keeps "
+                "from its parent are not modelled"
+            )
 
     def _alter(self, table: TableState, cmd: Any, pending: Pending) -> None:
         kind = cmd.subtype.name

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from schema_catalog.sources.migrations import renames
+from schema_catalog.sources.migrations import partitions, renames
 from schema_catalog.sources.migrations.context import ReplayContext, node_names, qualify
 
 ROUTINE_OBJECTS = frozenset(["OBJECT_FUNCTION", "OBJECT_PROCEDURE", "OBJECT_ROUTINE"])
@@ -55,8 +55,11 @@ class DropStatements(ReplayContext):
 
     def _drop_table(self, parts: list[str], *, cascade: bool) -> None:
         key = (parts[-2] if len(parts) > 1 else self.catalog.default_schema, parts[-1])
-        if self.catalog.tables.pop(key, None) is None:
+        dropped = self.catalog.tables.pop(key, None)
+        if dropped is None:
             return
+        for partition in list(partitions.descendants(dropped, self.catalog)):
+            del self.catalog.tables[partition.key]  # partitions go with their parent
         for sequence, owner in list(self.catalog.sequences.items()):
             if owner == key:
                 del self.catalog.sequences[sequence]

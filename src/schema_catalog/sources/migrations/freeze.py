@@ -10,7 +10,7 @@ from schema_catalog import model
 from schema_catalog.pg import names
 from schema_catalog.pg.quoting import quote_ident
 from schema_catalog.sources.migrations import deparse as d
-from schema_catalog.sources.migrations import triggers
+from schema_catalog.sources.migrations import partitions, triggers
 from schema_catalog.sources.migrations.exprs import Analyzer, Relation, assigned
 from schema_catalog.sources.migrations.reloptions import with_clause
 from schema_catalog.sources.migrations.state import (
@@ -35,7 +35,7 @@ def table(state: TableState, catalog: CatalogState) -> model.Table:
     """One replayed table as the catalog model (fields we do not replay kept from `base`)."""
     analyzer = Analyzer(catalog, [[Relation(state.name, state.column_types())]])
     pk_columns = set(state.primary_key.columns) if state.primary_key else set()
-    fields = {
+    fields: dict[str, object] = {
         "schema": state.schema,
         "name": state.name,
         "kind": state.kind,
@@ -91,11 +91,31 @@ def table(state: TableState, catalog: CatalogState) -> model.Table:
         "presence": ("migrations",),
         "location": state.location,
     }
+    fields.update(_partitioning(state, catalog, analyzer))
     if state.original is not None:
         kept = state.original.model_dump(by_alias=False)
         kept.update({k if k != "schema" else "schema_": v for k, v in fields.items()})
         return model.Table.model_validate(kept)
     return model.Table.model_validate(fields)
+
+
+def _partitioning(
+    state: TableState, catalog: CatalogState, analyzer: Analyzer
+) -> dict[str, object]:
+    """partition_key, partitions and leaf_partitions of a partitioned table; nothing for a
+    live table whose partitions the replay never saw (its own facts are kept)."""
+    below = sorted(partitions.descendants(state, catalog), key=lambda t: t.key)
+    if state.partition_key is None and (state.original is not None or not below):
+        return {}
+    strategy, elements = state.partition_key or ("", [])
+    key = f"{strategy} ({', '.join(_key_text(e, analyzer) for e in elements)})"
+    return {
+        "partition_key": key if state.partition_key else None,
+        "partitions": tuple(f"{t.schema}.{t.name}" for t in below),
+        "leaf_partitions": tuple(
+            partitions.leaf(t) for t in below if t.kind != "partitioned_table"
+        ),
+    }
 
 
 def function(state: FunctionState) -> model.Function:
@@ -270,6 +290,8 @@ def _definition(index: IndexState, state: TableState, analyzer: Analyzer) -> str
     parts = [_key_text(e, analyzer) + e.suffix for e in index.elements]
     unique = "UNIQUE " if index.unique else ""
     relation = f"{quote_ident(state.schema)}.{quote_ident(state.name)}"
+    if state.kind == "partitioned_table":  # a partitioned index is printed ON ONLY
+        relation = "ONLY " + relation
     text = f"CREATE {unique}INDEX {quote_ident(index.name)} ON {relation} USING {index.method} ({', '.join(parts)})"
     if index.include:
         text += " INCLUDE (" + ", ".join(quote_ident(c) for c in index.include) + ")"

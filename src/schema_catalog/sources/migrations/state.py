@@ -186,6 +186,10 @@ class TableState:
     view_definition: str | None = None
     options: list[str] = field(default_factory=list)
     """``WITH (...)`` storage options as ``reloptions`` holds them (``security_invoker=on``)."""
+    partition_key: tuple[str, list[IndexElement]] | None = None
+    """``PARTITION BY``: the strategy word (``RANGE``) and the key's columns or expressions."""
+    partition_of: TableState | None = field(default=None, repr=False, compare=False)
+    """The parent this table is a partition of (it folds under the root, as live)."""
     location: str | None = None
     touched: bool = False
     original: model.Table | None = None
@@ -196,6 +200,14 @@ class TableState:
 
     def column_types(self) -> dict[str, SqlType]:
         return {c.name: c.type for c in self.columns.values()}
+
+    @property
+    def partition_root(self) -> TableState:
+        """The top of this table's partition tree (itself when it is no partition)."""
+        table = self
+        while table.partition_of is not None:
+            table = table.partition_of
+        return table
 
     def constraint_names(self) -> Iterator[str]:
         if self.primary_key:

@@ -13,7 +13,7 @@ from typing import Any
 from pglast import ast
 from pglast.stream import RawStream
 
-from schema_catalog.sources.migrations import triggers
+from schema_catalog.sources.migrations import partitions, triggers
 from schema_catalog.sources.migrations.context import ReplayContext, node_names, qualify
 from schema_catalog.sources.migrations.reloptions import reloption
 from schema_catalog.sources.migrations.state import TableState, is_node
@@ -30,11 +30,15 @@ class TableStatements(ReplayContext):
             if not node.if_not_exists:
                 self.warn(f"{schema}.{name} already exists: CREATE TABLE skipped")
             return
-        if node.inhRelations or node.partbound is not None or node.ofTypename is not None:
-            self.warn(f"{schema}.{name}: INHERITS / PARTITION OF / OF type not modelled")
+        if node.partbound is not None and node.inhRelations:
+            self._partition_of(node, schema, name)
+            return
+        if node.inhRelations or node.ofTypename is not None:
+            self.warn(f"{schema}.{name}: INHERITS / OF type not modelled")
             return
         kind = "partitioned_table" if node.partspec is not None else "table"
         table = self.touch(TableState(schema, name, kind))
+        table.partition_key = partitions.key(node.partspec) if node.partspec is not None else None
         table.grants = {(g, p, None) for g, p in self.catalog.default_grants(schema, "TABLE")}
         table.options = [reloption(o) for o in node.options or ()]
         builder = self.builder(table)
@@ -51,6 +55,18 @@ class TableStatements(ReplayContext):
             else:
                 self.warn(f"{type(element).__name__} in CREATE TABLE not modelled")
         builder.apply(pending, creating=True)
+
+    def _partition_of(self, node: Any, schema: str, name: str) -> None:
+        """``CREATE TABLE name PARTITION OF parent FOR VALUES ...``: the partition's own
+        constraints and indexes fold away with it; its grants and RLS flag show."""
+        parent = self.existing(node.inhRelations[0])
+        if parent is None:
+            return
+        table = self.touch(partitions.new_partition(schema, name, parent, node.partspec))
+        table.grants = {(g, p, None) for g, p in self.catalog.default_grants(schema, "TABLE")}
+        table.options = [reloption(o) for o in node.options or ()]
+        self.catalog.tables[(schema, name)] = table
+        self.touch(table.partition_root)
 
     def _IndexStmt(self, node: Any) -> None:  # noqa: N802
         table = self.existing(node.relation)

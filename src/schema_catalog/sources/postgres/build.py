@@ -424,8 +424,8 @@ def _leaf(row: Mapping[str, Any]) -> LeafPartition:
         rls_enabled=row["rls_enabled"],
         grants=tuple(
             sorted(
-                (Grant.trusted(grantee=g, privilege=p) for g, p in row["grants"]),
-                key=lambda g: (g.grantee, g.privilege),
+                (Grant.trusted(grantee=g, privilege=p, column=c) for g, p, c in row["grants"]),
+                key=lambda g: (g.column or "", g.grantee, g.privilege),
             )
         ),
     )

@@ -79,7 +79,8 @@ select rel.oid, rel.schema, rel.name, rel.relkind,
          join pg_class pc on pc.oid = t.relid
          join pg_namespace pn on pn.oid = pc.relnamespace
          where t.level > 0) else '{}' end as partitions,
-       -- A leaf partition has its own RLS flag and ACL: a client may query it directly.
+       -- A leaf partition has its own RLS flag and ACLs (table and column): a client
+       -- may query it directly.
        case when rel.relkind = 'p' then (
          select coalesce(json_agg(json_build_object(
                   'name', pn.nspname || '.' || pc.relname, 'relkind', pc.relkind,
@@ -87,8 +88,14 @@ select rel.oid, rel.schema, rel.name, rel.relkind,
                   'grants', array(
                     select array[case when acl.grantee = 0 then 'PUBLIC'
                                       else pg_get_userbyid(acl.grantee)::text end,
-                                 acl.privilege_type]
-                    from aclexplode(pc.relacl) acl where acl.grantee <> pc.relowner))
+                                 acl.privilege_type, a.attname::text]
+                    from (select null::name as attname, pc.relacl as acl
+                          union all
+                          select attname, attacl from pg_attribute
+                          where attrelid = pc.oid and attnum > 0 and not attisdropped
+                            and attacl is not null) a
+                    cross join lateral aclexplode(a.acl) acl
+                    where acl.grantee <> pc.relowner))
                   order by pn.nspname, pc.relname), '[]')
          from pg_partition_tree(rel.oid) t
          join pg_class pc on pc.oid = t.relid
