@@ -201,3 +201,29 @@ def test_pending_files_replay_on_top_of_the_live_catalog(make_database: Database
         assert table.presence == ("migrations",), name
         assert differences(table_facts(table), table_facts(live_tables[name])) == [], name
     assert replayed.enums == everything.enums
+
+
+def test_a_pending_partition_joins_the_live_ones(
+    make_database: DatabaseFactory, tmp_path: Path
+) -> None:
+    """A partition created by a pending file folds under a live parent, next to the
+    live partitions, with its own grants."""
+    applied = (
+        "create table public.log (at date not null, body text) partition by range (at);\n"
+        "create table public.log_1 partition of public.log"
+        " for values from ('2026-01-01') to ('2026-02-01');\n"
+        "grant select on public.log_1 to anon;\n"
+    )
+    pending = tmp_path / "20260201000000_next_month.sql"
+    pending.write_text(
+        "create table public.log_2 partition of public.log"
+        " for values from ('2026-02-01') to ('2026-03-01');\n"
+        "grant select (at) on public.log_2 to authenticated;\n"
+    )
+    base = postgres.read(make_database(applied), ("public",))
+    replayed = migrations.read([pending], base=base)
+    live = postgres.read(make_database(applied + pending.read_text()), ("public",))
+    assert replayed.findings == ()
+    [table] = replayed.tables
+    assert table.partitions == ("public.log_1", "public.log_2")
+    assert table.leaf_partitions == live.tables[0].leaf_partitions

@@ -105,15 +105,30 @@ def _partitioning(
     """partition_key, partitions and leaf_partitions of a partitioned table; nothing for a
     live table whose partitions the replay never saw (its own facts are kept)."""
     below = sorted(partitions.descendants(state, catalog), key=lambda t: t.key)
-    if state.partition_key is None and (state.original is not None or not below):
+    leaves = [partitions.leaf(t) for t in below if t.kind != "partitioned_table"]
+    names = {f"{t.schema}.{t.name}" for t in below}
+    if state.original is not None and state.partition_key is None:
+        return _grown(state.original, names, leaves) if below else {}
+    if state.partition_key is None and not below:
         return {}
     strategy, elements = state.partition_key or ("", [])
     key = f"{strategy} ({', '.join(_key_text(e, analyzer) for e in elements)})"
     return {
         "partition_key": key if state.partition_key else None,
-        "partitions": tuple(f"{t.schema}.{t.name}" for t in below),
+        "partitions": tuple(sorted(names)),
+        "leaf_partitions": tuple(leaves),
+    }
+
+
+def _grown(
+    original: model.Table, names: set[str], leaves: list[model.LeafPartition]
+) -> dict[str, object]:
+    """A live partitioned table gaining partitions: the live ones stay."""
+    kept = [leaf for leaf in original.leaf_partitions if leaf.name not in names]
+    return {
+        "partitions": tuple(sorted(names | set(original.partitions))),
         "leaf_partitions": tuple(
-            partitions.leaf(t) for t in below if t.kind != "partitioned_table"
+            sorted([*kept, *leaves], key=lambda leaf: tuple(leaf.name.split(".", 1)))
         ),
     }
 
