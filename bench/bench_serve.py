@@ -107,6 +107,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--smoke", action="store_true", help="50 tables")
     parser.add_argument("--timeout", type=float, default=1200, help="per wait, seconds")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
+    parser.add_argument(
+        "--no-full", action="store_true", help="leave out the --full-rebuild peer (minutes)"
+    )
     args = parser.parse_args(argv)
     if args.smoke:
         args.tables = 50
@@ -114,22 +117,23 @@ def main(argv: list[str] | None = None) -> int:
         project = bench_render.make_project(Path(scratch))
         bench_render.extract(project, args.tables)
         figures: dict[str, Any] = {"tables": args.tables}
-        for mode, full in (("dirty", False), ("full", True)):
+        modes = (("dirty", False),) if args.no_full else (("dirty", False), ("full", True))
+        for mode, full in modes:
             print(f"… serve, {mode}", file=sys.stderr, flush=True)
             figures[mode] = measure(project, full, args.timeout)
-    dirty, full = figures["dirty"], figures["full"]
+    dirty = figures["dirty"]
     print(f"{args.tables} synthetic tables ({synthetic.relation_count(args.tables)} relations)\n")
     print("| `serve` | first page served (s) | one table's change: write → page served (s) |")
     print("|---|---:|---:|")
     for mode, label in (("dirty", "dirty builds (default)"), ("full", "`--full-rebuild`")):
-        f = figures[mode]
-        print(f"| {label} | {f['first_page_s']:.1f} | {f['change_to_served_s']:.1f} |")
-    ratio = full["change_to_served_s"] / dirty["change_to_served_s"]
+        if mode in figures:
+            f = figures[mode]
+            print(f"| {label} | {f['first_page_s']:.1f} | {f['change_to_served_s']:.1f} |")
     verdict = "met" if dirty["change_to_served_s"] <= 5 else "MISSED"
-    print(
-        f"\nchange → served: {dirty['change_to_served_s']:.1f} s (target ≤ 5 s: {verdict}); "
-        f"the full rebuild takes {ratio:.1f}× as long"
-    )
+    print(f"\nchange → served: {dirty['change_to_served_s']:.1f} s (target ≤ 5 s: {verdict})")
+    if "full" in figures:
+        ratio = figures["full"]["change_to_served_s"] / dirty["change_to_served_s"]
+        print(f"the full rebuild takes {ratio:.1f}× as long")
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     return 0

@@ -151,3 +151,24 @@ def test_pages_rendered_in_worker_processes_are_the_same_bytes() -> None:
     serial = render_all(environment(None), pages, CONFIG.site.long_text, workers=1)
     forked = render_all(environment(None), pages, CONFIG.site.long_text, workers=2)
     assert forked == serial and len(serial) == len(pages)
+
+
+def test_serve_renders_the_changed_tables_first_and_the_lists_next(tmp_path: Path) -> None:
+    before = hostile_catalog()
+    render(before, CONFIG, tmp_path)
+    old = _generated(tmp_path)
+    after = _comment(before)
+    first = render(after, CONFIG, tmp_path, lists_later=True)
+    now = _generated(tmp_path)
+    fresh = render_pages(after, CONFIG)
+    assert first.written and all(
+        path.startswith("tables/public/") and not path.endswith("index.md")
+        for path in first.written
+        if path.endswith(".md")
+    )
+    assert now["tables/public/organizations.md"] == fresh["tables/public/organizations.md"]
+    assert now["tables/public/index.md"] == old["tables/public/index.md"]  # the list, later
+    assert now["tables/public/index.md"] != fresh["tables/public/index.md"]
+    second = render(after, CONFIG, tmp_path)
+    assert "tables/public/index.md" in second.written
+    assert _generated(tmp_path) == fresh

@@ -4,7 +4,7 @@ Only this module imports mkdocs. `build` builds into a staging folder beside
 ``site_dir`` and swaps it in, so a failed build leaves the previous site; MkDocs
 warnings (a broken link, a missing page) fail the build, reported as one line.
 `serve` runs MkDocs' own live-reload server on the pages and re-renders them
-whenever the catalog snapshot or the config changes (``rerender``), so the
+whenever the catalog snapshot or the config changes (`_Rerender`), so the
 browser reloads after ``schema-catalog extract``.
 """
 
@@ -32,8 +32,6 @@ from schema_catalog.errors import CatalogError, RenderError, from_os_error
 from schema_catalog.render.nav import NAV_FILE
 
 __all__ = ["build", "project_mkdocs_yml", "serve", "standalone_mkdocs_yml"]
-
-POLL_SECONDS = 0.25
 
 
 class _Warnings(logging.Handler):
@@ -267,35 +265,43 @@ def _stamp(paths: Iterable[Path]) -> tuple[float, ...]:
     return tuple(p.stat().st_mtime if p.exists() else -1.0 for p in paths)
 
 
-def watch_sources(paths: list[Path], rerender: Callable[[], object], stop: threading.Event) -> None:
-    """Call ``rerender`` whenever one of ``paths`` changes, until ``stop`` is set.
+class _Rerender:
+    """What `schema-catalog render` does (reload config and snapshot, analyse, render),
+    in two steps for ``serve``: the pages of the tables that changed, then, once
+    MkDocs has rebuilt those, the lists (home, indexes, domains) that mention them.
+    A list of 2,000 rows takes MkDocs seconds; the page being edited need not wait."""
 
-    Polling (once a second) keeps this independent of the platform's file events;
-    a failing re-render is logged and the last good pages stay in place.
-    """
-    seen = _stamp(paths)
-    while not stop.wait(POLL_SECONDS):
-        now = _stamp(paths)
-        if now == seen:
-            continue
-        seen = now
-        try:
-            rerender()
-        except CatalogError as error:
-            logging.getLogger("schema_catalog").error("re-render failed: %s", error)
+    def __init__(self, config: Config, docs_dir: Path, catalog_path: Path) -> None:
+        self.config, self.docs_dir, self.catalog_path = config, docs_dir, catalog_path
+        self._lists: Callable[[], object] | None = None
 
-
-def _default_rerender(config: Config, docs_dir: Path, catalog_path: Path) -> Callable[[], object]:
-    """What `schema-catalog render` does: reload config and snapshot, analyse, render."""
-
-    def rerender() -> object:
+    def __call__(self) -> object:
         from schema_catalog import config as config_module
         from schema_catalog import pipeline, render
 
-        fresh = config_module.load(config.path) if config.path else config
-        return render.render(pipeline.load(fresh, catalog_path), fresh, docs_dir, in_place=True)
+        fresh = config_module.load(self.config.path) if self.config.path else self.config
+        catalog = pipeline.load(fresh, self.catalog_path)
+        result = render.render(catalog, fresh, self.docs_dir, in_place=True, lists_later=True)
+        self._lists = lambda: render.render(catalog, fresh, self.docs_dir, in_place=True)
+        return result
 
-    return rerender
+    def lists(self) -> None:
+        lists, self._lists = self._lists, None
+        if lists is not None:
+            lists()
+
+
+def _error_page(site_dir: Path, code: int) -> bytes | None:
+    page = site_dir / f"{code}.html"
+    return page.read_bytes() if code in (404, 500) and page.is_file() else None
+
+
+def _logged(step: Callable[[], object]) -> None:
+    """A failing re-render is logged; the last good pages stay in place."""
+    try:
+        step()
+    except CatalogError as error:
+        logging.getLogger("schema_catalog").error("re-render failed: %s", error)
 
 
 def _stop_on_sigterm() -> None:
@@ -322,41 +328,74 @@ def serve(
     """Serve the site with live reload; re-render when the snapshot or config changes.
 
     Blocks until interrupted (Ctrl-C). By default the catalog snapshot at
-    ``catalog_path`` and the config file are watched, and a change re-renders the
-    pages (MkDocs then rebuilds and the browser reloads); ``watch`` and
-    ``rerender`` replace those defaults.
+    ``catalog_path``, the config file and the template overrides are watched, and
+    a change re-renders the pages; ``watch`` and ``rerender`` replace those defaults.
+
+    This is ``mkdocs serve`` (MkDocs' live-reload server and its builds) with a
+    builder of our own: when a watched file changed, it re-renders first, in the
+    build loop (so MkDocs never builds a half-written docs/), the changed tables'
+    pages before the lists that mention them (`_Rerender`).
 
     ``dirty``: MkDocs rebuilds only the pages whose Markdown changed (a render
     rewrites only those, the others keep their mtime), and Material's search
-    merges them into the index it built before: one table's change is a few
-    pages, not the whole site. Unchanged pages keep their navigation until a
-    full rebuild (``dirty=False`` rebuilds everything on every change).
+    merges them into the index it built before. Unchanged pages keep their
+    navigation until a full rebuild (``dirty=False`` rebuilds everything on every change).
     """
-    from mkdocs.commands.serve import serve as mkdocs_serve
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.livereload import LiveReloadServer
 
     if rerender is None:
         if catalog_path is None:
             raise RenderError("serve needs the catalog snapshot to watch (catalog_path)")
-        rerender = _default_rerender(config, docs_dir, catalog_path)
+        rerender = _Rerender(config, docs_dir, catalog_path)
     if watch is None:
         watch = [p for p in (catalog_path, config.path) if p is not None]
         watch += template_files(config)
     check_address(dev_addr)
     _stop_on_sigterm()
-    stop = threading.Event()
-    watcher = threading.Thread(
-        target=watch_sources, args=(watch, rerender, stop), name="schema-catalog-watch", daemon=True
-    )
-    watcher.start()
+    host, _, port = dev_addr.rpartition(":")
+    serve_url = f"http://{host}:{port}/"
+    site_dir = Path(tempfile.mkdtemp(prefix="mkdocs_"))
+    seen = _stamp(watch)
     try:
         with mkdocs_settings(config, docs_dir, mkdocs_yml) as (config_file, settings):
-            mkdocs_serve(
-                config_file=str(config_file),
-                build_type="dirty" if dirty else None,
-                docs_dir=str(docs_dir.resolve()),
-                dev_addr=dev_addr,
-                **settings,
+
+            def load() -> Any:  # MkDocs re-reads its configuration (and the nav) each build
+                loaded: Any = _load(config_file, docs_dir, site_dir, settings, config_file)
+                loaded.site_url = serve_url
+                return loaded
+
+            def builder(loaded: Any = None) -> None:
+                nonlocal seen
+                now = _stamp(watch)
+                changed, seen = now != seen, now
+                if changed:
+                    _logged(rerender)
+                mkdocs_build(loaded or load(), serve_url=serve_url, dirty=dirty)
+                if changed and isinstance(rerender, _Rerender):
+                    # The lists now: the docs/ watch below has MkDocs rebuild them next.
+                    _logged(rerender.lists)
+
+            first = load()
+            first.plugins.on_startup(command="serve", dirty=dirty)
+            server = LiveReloadServer(
+                builder=builder, host=host, port=int(port), root=str(site_dir)
             )
+            server.error_handler = lambda code: _error_page(site_dir, code)
+            try:
+                builder(first)
+                server.watch(str(docs_dir))
+                # The folders, not the files: the snapshot is replaced by a rename.
+                for folder in sorted({p.parent for p in watch if p.parent.is_dir()}):
+                    server.watch(str(folder), recursive=False)
+                for extra in first.watch:  # mkdocs.yml's own `watch:` list
+                    server.watch(extra)
+                first.plugins.on_serve(server, config=first, builder=builder)
+                server.serve()  # type: ignore[no-untyped-call]
+            except KeyboardInterrupt:
+                pass
+            finally:
+                server.shutdown()
+                first.plugins.on_shutdown()
     finally:
-        stop.set()
-        watcher.join(timeout=POLL_SECONDS * 2)
+        shutil.rmtree(site_dir, ignore_errors=True)

@@ -99,6 +99,7 @@ def render(
     on_staged: Callable[[], None] | None = None,
     in_place: bool = False,
     workers: int | None = None,
+    lists_later: bool = False,
 ) -> RenderResult:
     """Write the pages of ``catalog`` (analysed) into ``docs_dir``; only changed
     files are rewritten.
@@ -113,9 +114,15 @@ def render(
     A page whose inputs are unchanged since the last render (`inputs`) is not
     rendered again; the others are rendered in ``workers`` processes (default:
     several when there are many pages, see `parallel`).
+
+    ``lists_later``: only tables' pages (and pages new to docs/) are rendered; the
+    other pages stay as they are, recorded as not yet rendered, for the next render
+    (``serve`` shows the changed tables first).
     """
     recorded = inputs.read(docs_dir)
-    pages = _render_changed_pages(catalog, config, changelog, docs_dir, recorded, workers)
+    pages = _render_changed_pages(
+        catalog, config, changelog, docs_dir, recorded, workers, lists_later
+    )
     files = pages.files
     files.update(_asset_and_site_files(config))
     if in_place:
@@ -194,6 +201,7 @@ def _render_changed_pages(
     docs_dir: Path | None,
     recorded: inputs.Recorded,
     workers: int | None = None,
+    lists_later: bool = False,
 ) -> RenderedPages:
     """The pages whose inputs changed since ``recorded`` (every page without a docs_dir)."""
     templates = _user_templates(config)
@@ -212,16 +220,27 @@ def _render_changed_pages(
             if recorded.get(p.path, ("", ""))[0] == keys[p.path]
             and inputs.unchanged_on_disk(docs_dir, p.path, recorded[p.path][1])
         }
-    todo = [p for p in pages if p.path not in kept]
+    later: set[str] = set()
+    if lists_later and docs_dir is not None:
+        later = {
+            p.path
+            for p in pages
+            if p.table is None
+            and p.path not in kept
+            and p.path in recorded
+            and (docs_dir / p.path).is_file()
+        }
+    todo = [p for p in pages if p.path not in kept and p.path not in later]
     rendered = parallel.render_all(environment(templates), todo, config.site.long_text, workers)
     files = dict(zip([p.path for p in todo], rendered, strict=True))
     new_recorded = {p: (keys[p], inputs.output_hash(data)) for p, data in files.items() if keys}
     new_recorded |= {p: (keys[p], recorded[p][1]) for p in kept}
+    new_recorded |= {p: recorded[p] for p in later}  # their old inputs: rendered next time
     files[NAV_FILE] = nav_yaml(catalog, paths).encode("utf-8")
     # The snapshot format is a public contract: publish its JSON Schema with the site.
     files.update(_json_schemas())
     files[ANALYSED_JSON] = analysed.encode("utf-8")
-    return RenderedPages(files, kept, new_recorded, len(todo))
+    return RenderedPages(files, kept | later, new_recorded, len(todo))
 
 
 @functools.cache  # a function of the code alone, and slow to compute (pydantic's generator)
