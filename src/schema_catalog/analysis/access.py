@@ -55,7 +55,9 @@ class Route:
 
     @property
     def text(self) -> str:
-        return f"{', '.join(self.commands)} through {self.kind} {self.via}"
+        """``DELETE through foreign-key cascade `public.members.members_org_fkey```: the
+        object backquoted, so pages show it as code (and can break it at ``_`` and ``.``)."""
+        return f"{', '.join(self.commands)} through {self.kind} `{self.via}`"
 
 
 @dataclass(frozen=True)

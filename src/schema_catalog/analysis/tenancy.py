@@ -166,7 +166,8 @@ def _inherited(table: Table, route: _Route | None) -> Tenancy:
     if table.kind not in ROW_KINDS or route is None:
         return Tenancy(status="unscoped")
     path, routes = route
-    notes = [f"via {' → '.join(_hop_text(h) for h in path)}"]
+    # The route itself is `path` (pages draw it as links): notes add only what it hides.
+    notes = []
     if any(h.nullable for h in path):
         nullable = ", ".join(f"`{h.table}.{','.join(h.columns)}`" for h in path if h.nullable)
         notes.append(f"nullable hop {nullable}: rows with NULL belong to no tenant")
@@ -175,10 +176,6 @@ def _inherited(table: Table, route: _Route | None) -> Tenancy:
     return Tenancy(
         status="inherited", column=path[0].columns[0], path=path, routes=routes, notes=tuple(notes)
     )
-
-
-def _hop_text(hop: TenancyHop) -> str:
-    return f"{hop.table}.{','.join(hop.columns)} → {hop.ref_table}"
 
 
 # The shortest route to a tenant table, hop by hop, and how many routes are as short.

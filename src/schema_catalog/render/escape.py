@@ -21,6 +21,11 @@ Contexts:
   escaping, some after unescaping: they are HTML-escaped here, in front matter.
 - `mermaid_label` / `mermaid_id`: text inside an ER diagram.
 
+On site pages (`soft_breaks`), code spans offer line breaks after ``_`` and ``.``
+between letters (a ``<wbr>``), so a long identifier, default or foreign-key target
+wraps at a word boundary in a narrow table cell instead of widening the table or
+breaking mid-word. The CLI's Markdown (diff, PR comment) has none.
+
 Long text (a comment or expression over ``site.long_text`` characters, 4,096 by
 default) is shown by `text` and `code` as one collapsed code span instead:
 Python-Markdown's inline parser is superlinear on a long line full of escapes
@@ -97,6 +102,22 @@ def long_text_limit(characters: int) -> Iterator[None]:
         _long_text.reset(token)
 
 
+_soft_breaks: ContextVar[bool] = ContextVar("soft_breaks", default=False)
+# After an underscore or a dot between two letters or digits: `organization_<wbr>id`,
+# `public.<wbr>books`. Escaped text holds no other raw `_` or `.` (entities are `&#NN;`).
+_BREAK_AFTER = re.compile(r"(?<=[^\W_])[_.](?=[^\W_])")
+
+
+@contextmanager
+def soft_breaks() -> Iterator[None]:
+    """Code spans rendered inside this block offer word-boundary line breaks."""
+    token = _soft_breaks.set(True)
+    try:
+        yield
+    finally:
+        _soft_breaks.reset(token)
+
+
 def text(value: object) -> Safe:
     """Untrusted text as literal Markdown inline content (newlines become ``<br>``)."""
     if isinstance(value, Safe | Markup):
@@ -136,7 +157,15 @@ def code(value: object) -> Safe:
         return Safe("")
     if len(str(value)) > _long_text.get():
         return collapsed(str(value))
-    return Safe(f"<code>{text(value)}</code>")
+    inner: str = text(value)
+    if _soft_breaks.get() and not isinstance(value, Safe | Markup):  # markup is not ours to split
+        inner = _with_breaks(inner)
+    return Safe(f"<code>{inner}</code>")
+
+
+@functools.lru_cache(maxsize=65536)
+def _with_breaks(escaped: str) -> str:
+    return _BREAK_AFTER.sub(lambda m: m.group() + "<wbr>", escaped)
 
 
 def message(value: object) -> Safe:

@@ -17,6 +17,7 @@ from schema_catalog.analysis import stats
 from schema_catalog.analysis.lint import rules_as_markdown
 from schema_catalog.config import Config, match_tables
 from schema_catalog.model import SEVERITY_ORDER, Catalog, Count, Finding, Table
+from schema_catalog.pg import pretty
 from schema_catalog.render import badges, paths
 from schema_catalog.render.escape import Safe, badge, fence
 from schema_catalog.render.escape import code as code_
@@ -444,7 +445,10 @@ def views_context(catalog: Catalog, links: PageLinks) -> dict[str, Any]:
     views = [t for t in catalog.tables if t.kind in ("view", "materialized_view")]
     return {
         "views": [
-            {**table_row(t, links), "definition": fence(t.view_definition or "-- (unknown)")}
+            {
+                **table_row(t, links),
+                "definition": fence(pretty.statement(t.view_definition or "-- (unknown)")),
+            }
             for t in sorted(views, key=lambda t: t.qualified_name)
         ]
     }

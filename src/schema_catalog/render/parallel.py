@@ -100,7 +100,7 @@ def _render_slice(start: int, end: int) -> list[bytes] | _Failed:
 
 
 def _render_slice_of(job: _Job, start: int, end: int) -> list[bytes]:
-    with escape.long_text_limit(job.long_text):
+    with escape.long_text_limit(job.long_text), escape.soft_breaks():
         return [render_one(job.env, page).encode("utf-8") for page in job.pages[start:end]]
 
 

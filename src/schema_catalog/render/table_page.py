@@ -13,8 +13,9 @@ from typing import Any
 
 from schema_catalog.analysis import access
 from schema_catalog.model import SEVERITY_ORDER, Catalog, Column, ForeignKey, Table
+from schema_catalog.pg import pretty
 from schema_catalog.render import badges, paths
-from schema_catalog.render.escape import Safe, badge, code, fence, link, text
+from schema_catalog.render.escape import Safe, badge, code, fence, link, message, text
 from schema_catalog.render.lookup import Lookup
 from schema_catalog.render.mermaid import table_diagram
 
@@ -73,7 +74,9 @@ def table_context(table: Table, links: PageLinks, hops: int) -> dict[str, Any]:
         "drift": drift_rows(table),
         "findings": finding_rows(lookup.findings(name), links),
         "diagram": table_diagram(lookup, table, hops),
-        "definition": fence(table.view_definition) if table.view_definition else None,
+        "definition": fence(pretty.statement(table.view_definition))
+        if table.view_definition
+        else None,
         "partitions": [links.table(p) for p in table.partitions],
         "inherits": [links.table(p) for p in table.inherits],
     }
@@ -268,7 +271,7 @@ def exposure_rows(catalog: Catalog, table: Table) -> list[dict[str, Any]]:
                 "role": verdict.role,
                 "privileges": ", ".join(held) or "none",
                 "access": verdict.direct,
-                "routes": "; ".join(r.text for r in verdict.routes) or "none",
+                "routes": message("; ".join(r.text for r in verdict.routes) or "none"),
             }
         )
     return rows
