@@ -48,6 +48,7 @@ from schema_catalog import embedded, pipeline
 from schema_catalog.analysis import diff as diff_module
 from schema_catalog.config import Config
 from schema_catalog.model import Catalog, Table
+from schema_catalog.pg import pretty
 from schema_catalog.render import render
 from schema_catalog.render.pages import page_paths
 
@@ -270,7 +271,8 @@ def table_texts(table: Table) -> Iterator[tuple[str, str | None]]:
     yield "name", table.name
     yield "qualified name", table.qualified_name
     yield "comment", table.comment
-    yield "view definition", table.view_definition
+    # Shown laid out by pglast (the same statement; the text itself when it cannot parse).
+    yield "view definition", pretty.statement(table.view_definition or "") or None
     for c in table.columns:
         yield from (("column", c.name), ("type", c.type), ("default", c.default))
         yield "column comment", c.comment
@@ -300,7 +302,7 @@ def expected_cases(catalog: Catalog) -> list[Case]:
         for listing in ("tables/", site_url(pages.schema(table.schema))):
             cases.append(Case(listing, "listed table", table.qualified_name))
         if table.kind in ("view", "materialized_view") and table.view_definition:
-            cases.append(Case("views/", "view definition", table.view_definition))
+            cases.append(Case("views/", "view definition", pretty.statement(table.view_definition)))
     for enum in catalog.enums:
         cases.append(Case("enums/", "enum", f"{enum.schema_}.{enum.name}"))
         cases += [Case("enums/", "enum value", value) for value in enum.values]

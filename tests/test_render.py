@@ -186,7 +186,8 @@ def test_table_page_shows_every_fact() -> None:
     assert "sc-badge--tenancy-inherited" in page
     # The FK path to the tenant, linked: book_chapters.book_id → books → organizations.
     assert "**Tenancy path:**" in page and "(books.md#column-organization_id)" in page
-    assert "[<code>public.books.id</code>](books.md#column-id)" in page  # FK link to a column
+    # FK link to a column (code breaks after `.` and `_`: `<wbr>`, see escape.soft_breaks)
+    assert "[<code>public.books.id</code>](books.md#column-id)" in page.replace("<wbr>", "")
     assert "RLS is **disabled**" in page
     assert "| anon | DELETE, INSERT, SELECT, UPDATE | every row &#40;RLS off&#41; |" in page
     assert "TEN001" in page and "identity by default" in page
@@ -204,7 +205,7 @@ def test_home_figures_are_the_computed_stats() -> None:
         count = sum(1 for t in catalog.tables if t.kind == "table" and t.tenancy.status == status)
         live_count = sum(1 for t in live if t.tenancy.status == status)
         assert f"| {label.capitalize()} | {live_count} | {count} |" in home
-    assert "s3cret" not in home and "catalog&#64;db.example" in home
+    assert "s3cret" not in home and "catalog&#64;db.example" in home.replace("<wbr>", "")
 
 
 def test_templates_hold_no_literal_figures() -> None:
