@@ -69,13 +69,13 @@ def test_a_catalog_yml_edit_shows_in_render_without_a_database(project: Path) ->
     before = _render(project)
     assert "Library" in before["tables/public/books.md"]
     assert "Printed matter." in before["tables/public/books.md"]
-    assert "tenancy: inherited" in before["tables/public/notes.md"]
+    assert "sc-badge--tenancy-inherited" in before["tables/public/notes.md"]
     (project / "catalog" / "catalog.yml").write_text(SECOND, encoding="utf-8")
     after = _render(project)
     books, notes = after["tables/public/books.md"], after["tables/public/notes.md"]
     assert "Reading" in books and "Library" not in books
     assert "Everything we publish." in books and "Printed matter." not in books
-    assert "tenancy: direct" in notes  # the new tenant key is on notes itself
+    assert "sc-badge--tenancy-direct" in notes  # the new tenant key is on notes itself
 
 
 def test_the_snapshot_holds_no_judgment(project: Path) -> None:
