@@ -6,6 +6,7 @@ a test edits catalog.yml and polls the page; a busy port is one line and exit 2.
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -22,9 +23,20 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 OLD = "The largest table (73 columns); books with commerce and SEO metadata."
 NEW = "Edited while serving, books as the readers see them."
-# On a quiet machine the edit shows in 2-3 s (a 0.25 s poll, the analysis, a render
-# that rewrites six pages, MkDocs' dirty rebuild of those); a loaded CI box needs more.
-EDIT_SHOWS_WITHIN = 20
+# The issue's figure: an edit shows within 5 s (a 0.25 s poll, the analysis, a render
+# of the changed pages, MkDocs' dirty rebuild of those): 3.4-4.5 s measured with a
+# core to spare. A machine busy with other jobs (load above its core count: 7-11 s
+# measured at a load of 11 on 2 cores) is held to the looser figure, and says so.
+EDIT_SHOWS_WITHIN = 5.0
+EDIT_SHOWS_WITHIN_LOADED = 20.0
+
+
+def _edit_budget() -> tuple[float, str]:
+    load = os.getloadavg()[0]
+    cores = os.cpu_count() or 1
+    if load <= cores:
+        return EDIT_SHOWS_WITHIN, f"load {load:.1f} on {cores} cores"
+    return EDIT_SHOWS_WITHIN_LOADED, f"a loaded machine: load {load:.1f} on {cores} cores"
 
 
 def _free_port() -> int:
@@ -99,9 +111,10 @@ def test_serve_prints_its_url_and_shows_a_catalog_yml_edit_soon(
     time.sleep(1.5)  # the watcher's baseline is taken before the edit
     config = work / "catalog" / "catalog.yml"
     config.write_text(config.read_text(encoding="utf-8").replace(OLD, NEW), encoding="utf-8")
-    took = _wait_for(page, NEW, EDIT_SHOWS_WITHIN)
-    assert took is not None, f"the edit did not show within {EDIT_SHOWS_WITHIN} s"
-    print(f"catalog.yml edit shown after {took:.1f} s")
+    budget, why = _edit_budget()
+    took = _wait_for(page, NEW, budget)
+    assert took is not None, f"the edit did not show within {budget} s ({why})"
+    print(f"catalog.yml edit shown after {took:.1f} s (within {budget} s: {why})")
     assert process.poll() is None
 
 
