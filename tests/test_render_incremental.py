@@ -9,20 +9,21 @@ kind a page can depend on, docs/ holds exactly the pages of a fresh render.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from render_catalogs import hostile_catalog, sample_catalog, synthetic_catalog
+from render_catalogs import hostile_catalog, sample_catalog
 from schema_catalog.config import Config
 from schema_catalog.model import Catalog, Column, Finding, Function
 from schema_catalog.render import ASSET_FILES, render, render_pages
-from schema_catalog.render.environment import environment
 from schema_catalog.render.inputs import INPUTS
-from schema_catalog.render.lookup import Lookup
-from schema_catalog.render.pages import all_pages, page_paths
-from schema_catalog.render.parallel import render_all, workers_for
+from schema_catalog.render.parallel import workers_for
 
 CONFIG = Config()
 
@@ -144,13 +145,53 @@ def test_a_config_or_template_change_renders_every_page_again(tmp_path: Path) ->
     assert _generated(docs) == render_pages(sample_catalog(), own)
 
 
+_COMPARE_SERIAL_AND_FORKED = """
+from render_catalogs import synthetic_catalog
+from schema_catalog.config import Config
+from schema_catalog.render.environment import environment
+from schema_catalog.render.lookup import Lookup
+from schema_catalog.render.pages import all_pages, page_paths
+from schema_catalog.render.parallel import render_all, workers_for
+
+config = Config()
+catalog = synthetic_catalog(60, per_domain=10)
+pages = all_pages(catalog, config, page_paths(catalog), lookup=Lookup(catalog))
+assert workers_for(len(pages), 2) == 2, "a fresh process with one thread forks"
+serial = render_all(environment(None), pages, config.site.long_text, workers=1)
+forked = render_all(environment(None), pages, config.site.long_text, workers=2)
+assert forked == serial and len(serial) == len(pages), "forked pages differ"
+print(len(pages))
+"""
+
+
 def test_pages_rendered_in_worker_processes_are_the_same_bytes() -> None:
-    catalog = synthetic_catalog(60, per_domain=10)
-    pages = all_pages(catalog, CONFIG, page_paths(catalog), lookup=Lookup(catalog))
-    assert workers_for(len(pages), 2) == 2  # this process may fork: the test does run two
-    serial = render_all(environment(None), pages, CONFIG.site.long_text, workers=1)
-    forked = render_all(environment(None), pages, CONFIG.site.long_text, workers=2)
-    assert forked == serial and len(serial) == len(pages)
+    # In a process of its own: this session runs threads (the test server's, the
+    # browsers'), and `parallel` rightly never forks a process that has several.
+    tests = Path(__file__).resolve().parent
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tests), *sys.path])}
+    run = subprocess.run(
+        [sys.executable, "-c", _COMPARE_SERIAL_AND_FORKED],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    assert int(run.stdout) > 50
+
+
+def test_a_process_running_threads_renders_in_one_process() -> None:
+    started = threading.Event()
+    stop = threading.Event()
+    thread = threading.Thread(target=lambda: (started.set(), stop.wait()))
+    thread.start()
+    try:
+        started.wait()
+        assert workers_for(1000, 4) == 1
+    finally:
+        stop.set()
+        thread.join()
 
 
 def test_serve_renders_the_changed_tables_first_and_the_lists_next(tmp_path: Path) -> None:
