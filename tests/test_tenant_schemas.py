@@ -8,12 +8,16 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from analysis_catalogs import catalog as compact_catalog
 from schema_catalog import config as config_module
 from schema_catalog import pipeline, snapshot
+from schema_catalog.analysis import analyze
 from schema_catalog.model import Catalog, TenantDrift
+from schema_catalog.pg.quoting import quote_ident
 
 TENANTS = [f"tenant_{i:02d}" for i in range(1, 31)]
 
@@ -229,3 +233,59 @@ def test_a_schema_glob_matching_nothing_is_one_line(tenants_dsn: str, tmp_path: 
     result = cli("extract", "--schema", "tenant_*", "--migrations", ".", cwd=tmp_path)
     assert result.returncode == 2
     assert "needs the database" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def _tenant_tables(schema: str, ref: str | None = None) -> list[dict[str, Any]]:
+    quoted = quote_ident(schema)
+    return [
+        {"schema": schema, "name": "customers", "columns": {"id": "integer pk"}},
+        {
+            "schema": schema,
+            "name": "orders",
+            "columns": [
+                {
+                    "name": "id",
+                    "type": "integer",
+                    "nullable": False,
+                    "primary_key": True,
+                    "default": f"nextval('{quoted}.orders_id_seq'::regclass)",
+                },
+                {"name": "customer_id", "type": "integer"},
+            ],
+            "fks": [f"customer_id -> {ref or schema}.customers(id)"],
+            "indexes": [
+                {
+                    "name": "orders_c",
+                    "columns": ["customer_id"],
+                    "definition": f"CREATE INDEX orders_c ON {quoted}.orders USING btree (customer_id)",
+                }
+            ],
+        },
+    ]
+
+
+def test_a_schema_is_compared_with_its_own_name_left_out_and_no_more() -> None:
+    # `t1` is a prefix of `t10`; `Tenant3` needs quotes; `t2` points at t1's customers,
+    # which is another tenant's table, not its own: that one differs.
+    tables = [
+        *_tenant_tables("t1"),
+        *_tenant_tables("t10"),
+        *_tenant_tables("Tenant3"),
+        *_tenant_tables("t2", ref="t1"),
+    ]
+    analysed = analyze(compact_catalog({"tables": tables}), config_module.Config())
+    (group,) = analysed.tenant_groups
+    assert group.template == "Tenant3"  # the first name of the identical ones
+    drifted = {m.name: m.drift for m in group.members if m.drift}
+    assert drifted == {
+        "t2": (
+            TenantDrift(
+                change="changed",
+                what="foreign key",
+                object="orders.orders_customer_id_fkey",
+                expected='(customer_id) → "Tenant3".customers(id) on delete NO ACTION '
+                "on update NO ACTION",
+                found="(customer_id) → t1.customers(id) on delete NO ACTION on update NO ACTION",
+            ),
+        )
+    }

@@ -161,7 +161,10 @@ def _table_members(table: Table) -> tuple[Member, ...]:
         members.append(("property", "rls forced", "forced"))
     if table.primary_key is not None:
         pk = table.primary_key
-        members.append(("property", "primary key", f"{pk.name} ({', '.join(pk.columns)})"))
+        text = f"{pk.name} ({', '.join(pk.columns)})" + _flag(
+            " without overlaps", pk.without_overlaps
+        )
+        members.append(("property", "primary key", text))
     for label, value in (
         ("view definition", table.view_definition),
         ("partition key", table.partition_key),
@@ -175,10 +178,25 @@ def _table_members(table: Table) -> tuple[Member, ...]:
         ("foreign key", fk.name, _foreign_key(fk, table.schema)) for fk in table.foreign_keys
     ]
     members += [
-        ("unique", u.name, f"({', '.join(u.columns)})" + _clause(" ", _nulls(u.nulls_not_distinct)))
+        (
+            "unique",
+            u.name,
+            f"({', '.join(u.columns)})"
+            + _flag(" nulls not distinct", u.nulls_not_distinct)
+            + _flag(" without overlaps", u.without_overlaps),
+        )
         for u in table.unique_constraints
     ]
-    members += [("check", c.name, neutral(c.expression)) for c in table.check_constraints]
+    members += [
+        (
+            "check",
+            c.name,
+            neutral(c.expression)
+            + _flag(" not valid", not c.validated)
+            + _flag(" not enforced", not c.enforced),
+        )
+        for c in table.check_constraints
+    ]
     members += [("exclusion", e.name, neutral(e.definition)) for e in table.exclusion_constraints]
     members += [
         ("index", i.name, neutral(i.definition or f"{i.method} ({', '.join(i.columns)})"))
@@ -214,17 +232,24 @@ def _foreign_key(fk: ForeignKey, schema: str) -> str:
     return (
         f"({', '.join(fk.columns)}) → {target}({', '.join(fk.ref_columns)})"
         f" on delete {fk.on_delete} on update {fk.on_update}"
+        + _flag(f" match {fk.match.lower()}", fk.match != "SIMPLE")
+        + _flag(" deferrable", fk.deferrable)
+        + _flag(" initially deferred", fk.initially_deferred)
+        + _flag(" not valid", not fk.validated)
+        + _flag(" period", fk.period)
+        + _flag(" not enforced", not fk.enforced)
     )
 
 
-def _nulls(not_distinct: bool) -> str:
-    return "nulls not distinct" if not_distinct else ""
+def _flag(text: str, on: bool) -> str:
+    return text if on else ""
 
 
 def _column(column: Column, neutral: _Neutral) -> str:
     text = neutral(column.type) + ("" if column.nullable else " not null")
     text += _clause(" default ", neutral(column.default or ""))
     text += _clause(" generated always as ", neutral(column.generated or ""))
+    text += _flag(" virtual", column.virtual) + _flag(" (not valid)", not column.not_null_validated)
     text += _clause(" identity ", column.identity or "")
     return text + _clause(" collate ", column.collation or "")
 
