@@ -159,7 +159,8 @@ def test_the_site_has_one_template_set_the_list_and_the_two_drifts(
     assert '!!! note "Template of 30 schemas"' in index
     assert "[Tenant schemas](../../tenant-schemas.md)" in index
     assert "Template of" not in (docs / "tables" / "public" / "index.md").read_text()
-    page = (docs / "tenant-schemas.md").read_text()
+    # Code on site pages may break after `_` and `.` (<wbr>): compare the text without them.
+    page = (docs / "tenant-schemas.md").read_text().replace("<wbr>", "")
     for name in TENANTS:
         assert f"<code>{name}</code>" in page
     assert "#### <code>tenant_07</code>" in page
