@@ -53,7 +53,9 @@ def run(
         options = pipeline.ExtractOptions(
             dsn=dsn, database_label=f"embedded PostgreSQL (demo of {EXAMPLE / 'schema.sql'})"
         )
-        facts = pipeline.extract(config, options, progress)
+        # A database loaded a moment ago has no usage to speak of: keep no statistics
+        # (every index would be "unused"), as a migrations-only catalog keeps none.
+        facts = pipeline.extract(config, options, progress).model_copy(update={"usage": None})
     out = pipeline.catalog_path(config)
     facts = pipeline.save(facts, out)
     catalog = pipeline.analyse(facts, config)

@@ -618,6 +618,32 @@ class SourceView(Model):
     enums: tuple[Enum, ...] = ()
 
 
+class IndexUsage(Model):
+    table: str
+    """Qualified name of the index's table."""
+    index: str
+    scans: int
+    """``idx_scan``: scans since the statistics were last reset (summed over the
+    partitions of a partitioned index)."""
+
+
+class Usage(Model):
+    """How the live database is used (``pg_stat_*``), read by a live extraction.
+
+    Not a schema fact: the same schema gives other counts every day. So it is never
+    part of the catalog JSON (`Catalog.usage` is excluded from serialisation);
+    `extract` keeps it in its own file beside the snapshot (``catalog.usage.json``)
+    and readers attach it when it is there. Rules that need it (``unused_index``)
+    fire only when it is present.
+    """
+
+    stats_reset: str | None = None
+    """When the database's statistics were last reset (``pg_stat_database``), if ever."""
+    server_started: str | None = None
+    """When the server last started: counts since a crash start again from zero."""
+    indexes: tuple[IndexUsage, ...] = ()
+
+
 class Catalog(Model):
     format_version: int = FORMAT_VERSION
     extracted_at: str | None = None
@@ -638,6 +664,8 @@ class Catalog(Model):
     stats: Stats = Stats()
     tenant_groups: tuple[TenantGroup, ...] = ()
     """Schemas documented once, through a template schema (their tables are left out)."""
+    usage: Usage | None = Field(default=None, exclude=True)
+    """Usage statistics of a live extraction; never serialised (see `Usage`)."""
 
     def facts(self) -> Catalog:
         """The catalog as a snapshot keeps it: what the sources read, no judgments.

@@ -16,11 +16,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from schema_catalog import atomic, snapshot
 from schema_catalog import dsn as dsn_module
-from schema_catalog import snapshot
 from schema_catalog.config import Config, check_tables
-from schema_catalog.errors import CatalogError, ConfigError, ExtractionFailed, SourceError
-from schema_catalog.model import Catalog, Finding, SourceRole
+from schema_catalog.errors import (
+    CatalogError,
+    ConfigError,
+    ExtractionFailed,
+    SnapshotError,
+    SourceError,
+)
+from schema_catalog.model import Catalog, Finding, SourceRole, Usage
 from schema_catalog.progress import SILENT, Progress
 from schema_catalog.sources import merge, registry
 
@@ -211,17 +217,48 @@ def check_config_tables(facts: Catalog, config: Config) -> None:
 
 
 def load(config: Config, path: Path) -> Catalog:
-    """The snapshot at ``path``, analysed with ``config``: what every reader works from."""
-    return analyse(snapshot.load(path), config)
+    """The snapshot at ``path`` (with its usage statistics when a live read saved some),
+    analysed with ``config``: what every reader works from."""
+    facts = snapshot.load(path).model_copy(update={"usage": load_usage(path)})
+    return analyse(facts, config)
 
 
 def save(catalog: Catalog, out: Path) -> Catalog:
     """Save ``catalog``; keep the replaced snapshot beside it for the changelog.
 
     The replaced snapshot is written first: killed between the two writes, the
-    next run still finds the catalog changed and writes both again.
+    next run still finds the catalog changed and writes both again. The usage
+    statistics of a live read go to their own file (`usage_path`), never into the
+    snapshot, which stays byte-identical for an unchanged schema; a read without
+    a database removes a usage file left from an earlier one.
     """
-    return snapshot.save(catalog, out, keep_previous=previous_path(out))
+    usage = usage_path(out)
+    if catalog.usage is not None:
+        atomic.write_text(usage, catalog.usage.model_dump_json(indent=2) + "\n")
+    elif usage.exists():
+        usage.unlink()
+    saved = snapshot.save(catalog, out, keep_previous=previous_path(out))
+    return saved.model_copy(update={"usage": catalog.usage})
+
+
+def usage_path(out: Path) -> Path:
+    """Where `save` keeps the usage statistics (`model.Usage`) of the snapshot ``out``."""
+    return out.with_name(out.stem + ".usage.json")
+
+
+def load_usage(out: Path) -> Usage | None:
+    """The usage statistics saved beside the snapshot ``out``, if a live read left some."""
+    path = usage_path(out)
+    try:
+        return Usage.model_validate_json(path.read_bytes())
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as error:
+        raise SnapshotError(
+            f"not usage statistics: {' '.join(str(error).split())[:200]}",
+            where=str(path),
+            fix="delete it, or re-run `schema-catalog extract` with the database",
+        ) from None
 
 
 def previous_path(out: Path) -> Path:

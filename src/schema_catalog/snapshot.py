@@ -207,8 +207,9 @@ def stamp(catalog: Catalog, path: Path, *, now: datetime | None = None) -> Catal
 
 
 def _unstamped(catalog: Catalog) -> Catalog:
+    # usage statistics are not facts (`model.Usage`): never part of the snapshot
     return catalog.facts().model_copy(
-        update={"extracted_at": None, "format_version": FORMAT_VERSION}
+        update={"extracted_at": None, "format_version": FORMAT_VERSION, "usage": None}
     )
 
 
@@ -264,7 +265,7 @@ def json_schema() -> str:
     """The published JSON Schema of the catalog snapshot (facts), generated from the models."""
     schema = Catalog.model_json_schema(by_alias=True)
     definitions = schema["$defs"]
-    for name in DERIVED_CATALOG_FIELDS:
+    for name in (*DERIVED_CATALOG_FIELDS, "usage"):
         _drop_property(schema, name)
     for name in DERIVED_TABLE_FIELDS:
         _drop_property(definitions["Table"], name)
@@ -275,6 +276,8 @@ def json_schema() -> str:
 def analysed_json_schema() -> str:
     """The JSON Schema of the analysed catalog that the site publishes."""
     schema = Catalog.model_json_schema(by_alias=True)
+    _drop_property(schema, "usage")  # never serialised (`model.Usage`)
+    schema["$defs"] = {k: v for k, v in schema["$defs"].items() if k in _referenced(schema)}
     return _schema_text(schema, f"schema-catalog analysed catalog, format {FORMAT_VERSION}")
 
 

@@ -1,7 +1,7 @@
 """Lint rules: `RULES` by code, run by `run`; one module per rule family.
 
 Importing this package registers every rule (access, keys, policies, rls, grants, splinter,
-graphql, tenancy, drift, docs, and the sources' own reports); the registry module
+graphql, tenancy, drift, docs, usage, and the sources' own reports); the registry module
 explains the rule contract.
 """
 
@@ -20,6 +20,7 @@ from schema_catalog.analysis.lint import (
     splinter,
     tenancy,
     tenant_schemas,
+    usage,
 )
 from schema_catalog.analysis.lint.registry import (
     RULES,
@@ -58,4 +59,5 @@ _FAMILIES = (
     splinter,
     tenancy,
     tenant_schemas,
+    usage,
 )

@@ -21,6 +21,7 @@ import contextlib
 import gc
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from datetime import datetime
 from typing import Any, Final
 
 from schema_catalog.model import (
@@ -37,6 +38,7 @@ from schema_catalog.model import (
     Function,
     Grant,
     Index,
+    IndexUsage,
     LeafPartition,
     Policy,
     PrimaryKey,
@@ -47,6 +49,7 @@ from schema_catalog.model import (
     TableKind,
     Trigger,
     UniqueConstraint,
+    Usage,
 )
 from schema_catalog.pg import names
 from schema_catalog.sources.postgres import queries
@@ -179,6 +182,8 @@ class CatalogBuilder:
             extensions=tuple(sorted((_extension(r) for r in rows["extensions"]), key=_by_name)),
             publications=_publications(rows["publications"], roots),
             roles=_roles(rows["roles"], tables, rows["functions"]),
+            # not a schema fact: never serialised (model.Usage)
+            usage=usage(rows.get("index usage", ())),
         )
 
     def _tables(self, roots: Mapping[str, str]) -> tuple[Table, ...]:
@@ -486,6 +491,28 @@ def _roles(rows: Rows, tables: Iterable[Table], functions: Rows) -> tuple[Role, 
             key=_by_name,
         )
     )
+
+
+# --------------------------------------------------------------------------- usage
+
+
+def usage(indexes: Rows) -> Usage:
+    """The usage statistics (`model.Usage`): index scans, and since when they count."""
+    since = indexes[0] if indexes else None
+    return Usage(
+        stats_reset=_iso(since["stats_reset"]) if since else None,
+        server_started=_iso(since["server_started"]) if since else None,
+        indexes=tuple(
+            sorted(
+                (IndexUsage(table=r["table"], index=r["index"], scans=r["scans"]) for r in indexes),
+                key=lambda u: (u.table, u.index),
+            )
+        ),
+    )
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
 
 
 # --------------------------------------------------------------------------- helpers

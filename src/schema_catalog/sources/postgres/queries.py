@@ -326,6 +326,24 @@ select e.extname as name, n.nspname as schema, e.extversion as version
 from pg_extension e join pg_namespace n on n.oid = e.extnamespace
 """
 
+# Usage statistics (not schema facts, see `model.Usage`): each index's idx_scan, as
+# splinter's unused_index reads it from pg_stat_user_indexes (a partitioned index
+# has no counts of its own: its partitions' are summed), and since when they count.
+INDEX_USAGE: Final = _with_relations("""
+select rel.schema || '.' || rel.name as table, ic.relname as index,
+       coalesce(case when ic.relkind = 'I' then (
+                  select sum(s.idx_scan) from pg_partition_tree(ix.indexrelid) t
+                  join pg_stat_all_indexes s on s.indexrelid = t.relid)
+                else (select s.idx_scan from pg_stat_all_indexes s
+                      where s.indexrelid = ix.indexrelid) end, 0)::bigint as scans,
+       (select stats_reset from pg_stat_database where datname = current_database())
+         as stats_reset,
+       pg_postmaster_start_time() as server_started
+from pg_index ix
+join rel on rel.oid = ix.indrelid
+join pg_class ic on ic.oid = ix.indexrelid
+""")
+
 PUBLICATIONS: Final = """
 select p.pubname as name, p.puballtables as all_tables,
        array(select pt.schemaname || '.' || pt.tablename from pg_publication_tables pt
@@ -354,6 +372,7 @@ _CATALOG_QUERIES: Final[tuple[tuple[str, str], ...]] = (
     ("extensions", EXTENSIONS),
     ("publications", PUBLICATIONS),
     ("roles", ROLES),
+    ("index usage", INDEX_USAGE),
 )
 
 # Catalog columns PostgreSQL 18 added: (the fragment on 18+, its meaning on older servers).
