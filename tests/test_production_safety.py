@@ -287,7 +287,8 @@ def test_table_with_1600_columns(make_database: Any) -> None:
     widest = catalog.table("public.widest")
     assert widest is not None
     assert [c.name for c in widest.columns] == [f"c{i:04d}" for i in range(1, 1601)]
-    assert snapshot.loads(snapshot.dumps(catalog)) == catalog
+    # usage statistics are never in the snapshot (model.Usage)
+    assert snapshot.loads(snapshot.dumps(catalog)) == catalog.model_copy(update={"usage": None})
 
 
 # --------------------------------------------------------------------------- bad input, one line each

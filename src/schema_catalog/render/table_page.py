@@ -340,4 +340,7 @@ def _where(target: str, links: PageLinks) -> Safe:
     if table is None:
         return code(target)
     column = target[len(table) + 1 :] or None
+    found = links.lookup.catalog.table(table)
+    if column is not None and (found is None or found.column(column) is None):
+        column = None  # an index or constraint: the table page, no column row to point at
     return links.table(table, label=target, column=column)
