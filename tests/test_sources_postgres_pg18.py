@@ -176,8 +176,9 @@ def test_the_snapshot_keeps_the_new_facts(live: Catalog) -> None:
 
 def test_table_pages_show_the_new_facts(live: Catalog) -> None:
     pages = render_pages(analyze(live, Config()), Config())
-    rooms = pages["tables/public/rooms.md"].decode()
-    bookings = pages["tables/public/bookings.md"].decode()
+    # read without the <wbr> breaks the pages put after underscores and dots
+    rooms = pages["tables/public/rooms.md"].decode().replace("<wbr>", "")
+    bookings = pages["tables/public/bookings.md"].decode().replace("<wbr>", "")
     assert "generated virtual <code>&#40;area &#42; 2&#41;</code>" in rooms
     assert "generated <code>&#40;area &#42; 3&#41;</code>" in rooms
     assert "<code>id, valid WITHOUT OVERLAPS</code>" in rooms
