@@ -69,10 +69,11 @@ CASES = [
     Case("styles", (OWN / "styles/input/schema.ts",), OWN / "styles/snapshot.json"),
     # drizzle-kit 1.0 (release candidate): version 8 snapshot, its own constraint names
     Case("kit1", (OWN / "kit1/input/schema.ts",), OWN / "kit1/snapshot.json", kit_major=1),
-    # kit 1.0 again: snakeCase.table / pgTableCreator casing, names over 63 bytes, .where()
+    # kit 1.0 again: snakeCase.table / pgTableCreator casing, names over 63 bytes, .where(),
+    # and a config's `casing: 'snake_case'`, which kit 1.0 ignores
     Case(
         "kit1_styles",
-        (OWN / "kit1_styles/input/schema.ts",),
+        (OWN / "kit1_styles/input/drizzle.config.ts",),
         OWN / "kit1_styles/snapshot.json",
         kit_major=1,
     ),

@@ -35,7 +35,7 @@ CASES = {
     "kit1": ((OWN / "kit1/input/schema.ts",), None, "schema.sql"),  # drizzle-kit 1.0's names
     # kit 1.0 with snakeCase.table, names over 63 bytes (its unnamed inline keys are
     # named by the server), partial indexes
-    "kit1_styles": ((OWN / "kit1_styles/input/schema.ts",), None, "schema.sql"),
+    "kit1_styles": ((OWN / "kit1_styles/input/drizzle.config.ts",), None, "schema.sql"),
 }
 KIT_MAJOR = {"kit1": 1, "kit1_styles": 1}
 _SCHEMAS = "n.nspname not in ('pg_catalog', 'information_schema', 'auth', 'pg_toast')"

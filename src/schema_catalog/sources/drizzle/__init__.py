@@ -108,9 +108,11 @@ def read(
     """
     project = Project()
     inputs = drizzle_config.collect(paths, project)
-    effective = casing or inputs.casing
     # kit 1.0 names constraints its own way; a config whose `out` has its layout says so
     kit = inputs.kit_major if kit_major is None else kit_major
+    # kit 1.0 reads no `casing` from drizzle.config.ts (casing is snakeCase.table or
+    # pgTableCreator's now): a leftover one changes no name it writes
+    effective = casing or (None if kit else inputs.casing)
     exports = _Exports()
     for file in inputs.files:
         for name, value in project.module(file).exported_values():
