@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -62,6 +63,13 @@ def _wait(url: str, needle: str, timeout: float, server: subprocess.Popen[bytes]
     raise RuntimeError(f"{needle!r} not served at {url} within {timeout:.0f} s")
 
 
+def _cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) a process has used: what a change costs `serve`,
+    whatever else the machine runs (wall time waits for the CPU others hold)."""
+    fields = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8").rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _rewrite_comment(project: bench_render.Project, table: str, comment: str | None) -> None:
     facts = snapshot.load(project.catalog_path)
     tables = tuple(
@@ -86,10 +94,12 @@ def measure(project: bench_render.Project, full: bool, timeout: float) -> dict[s
             time.sleep(2)  # let the watcher settle on the snapshot's current mtime
             # Letters and spaces only: pages escape punctuation as entities.
             marker = f"Changed while serving {'full' if full else 'dirty'}"
+            cpu = _cpu_s(server.pid)
             written = time.perf_counter()
             _rewrite_comment(project, f"public.{name}", marker)
             write_s = time.perf_counter() - written
             change = _wait(url, marker, timeout, server) + write_s
+            change_cpu = _cpu_s(server.pid) - cpu
         except RuntimeError:
             log.seek(0)
             sys.stderr.write(log.read().decode("utf-8", "replace")[-3000:])
@@ -98,7 +108,7 @@ def measure(project: bench_render.Project, full: bool, timeout: float) -> dict[s
             server.terminate()
             server.wait(timeout=30)
             _rewrite_comment(project, f"public.{name}", original)
-    return {"first_page_s": first, "change_to_served_s": change}
+    return {"first_page_s": first, "change_to_served_s": change, "change_cpu_s": change_cpu}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -123,12 +133,18 @@ def main(argv: list[str] | None = None) -> int:
             figures[mode] = measure(project, full, args.timeout)
     dirty = figures["dirty"]
     print(f"{args.tables} synthetic tables ({synthetic.relation_count(args.tables)} relations)\n")
-    print("| `serve` | first page served (s) | one table's change: write → page served (s) |")
-    print("|---|---:|---:|")
+    print(
+        "| `serve` | first page served (s) | one table's change: write → page served (s) "
+        "| `serve`'s CPU meanwhile (s) |"
+    )
+    print("|---|---:|---:|---:|")
     for mode, label in (("dirty", "dirty builds (default)"), ("full", "`--full-rebuild`")):
         if mode in figures:
             f = figures[mode]
-            print(f"| {label} | {f['first_page_s']:.1f} | {f['change_to_served_s']:.1f} |")
+            print(
+                f"| {label} | {f['first_page_s']:.1f} | {f['change_to_served_s']:.1f} "
+                f"| {f['change_cpu_s']:.1f} |"
+            )
     verdict = "met" if dirty["change_to_served_s"] <= 5 else "MISSED"
     print(f"\nchange → served: {dirty['change_to_served_s']:.1f} s (target ≤ 5 s: {verdict})")
     if "full" in figures:
