@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from pglast import ast, parse_sql
-from pglast.parser import ParseError
+from pglast import ast
 from pglast.visitors import Skip, Visitor
 
 from schema_catalog.analysis import access, rls
+from schema_catalog.analysis.lint.expressions import expression_tree
 from schema_catalog.analysis.lint.registry import Hit, LintContext, rule
 from schema_catalog.analysis.lint.scope import quoted, user_tables
 from schema_catalog.analysis.tenancy import is_leading_indexed
@@ -150,9 +150,8 @@ def filtered_columns(text: str | None, table: str) -> set[str]:
     """Columns of the policy's own table an expression reads, outside any sub-select."""
     if not text:
         return set()
-    try:
-        tree = parse_sql(f"SELECT ({text})")
-    except ParseError:
+    tree = expression_tree(text)
+    if tree is None:
         return set()
     finder = _ColumnRefs(table)
     finder(tree)

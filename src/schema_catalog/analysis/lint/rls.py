@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
-from pglast import ast, parse_sql
-from pglast.parser import ParseError
+from pglast import ast
 from pglast.visitors import Skip, Visitor
 
 from schema_catalog.analysis import rls
+from schema_catalog.analysis.lint.expressions import expression_tree
 from schema_catalog.analysis.lint.registry import Hit, LintContext, rule
 from schema_catalog.analysis.lint.scope import exposed_schema, queryable_tables, quoted, user_tables
 from schema_catalog.model import API_ROLES, Policy, Table
@@ -122,6 +123,7 @@ def auth_rls_initplan(ctx: LintContext) -> Iterator[Hit]:
                 )
 
 
+@lru_cache(maxsize=8192)  # one tenant policy on every table: the same few texts
 def _per_row_call(text: str | None) -> bool:
     """A call of ``auth.*()`` or ``current_setting()`` outside any sub-select.
 
@@ -131,9 +133,8 @@ def _per_row_call(text: str | None) -> bool:
     """
     if not text:
         return False
-    try:
-        tree = parse_sql(f"SELECT ({text})")
-    except ParseError:
+    tree = expression_tree(text)
+    if tree is None:
         return _per_row_call_text(text)
     finder = _BareCalls()
     finder(tree)
