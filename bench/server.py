@@ -47,6 +47,13 @@ class Server:
     def database_dsn(self, name: str) -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{name}"
 
+    def ended_backends_cpu(self) -> float:
+        """CPU seconds of every server backend that has ended so far (the postmaster's
+        reaped children, from /proc): the server's share of a whole process's work."""
+        pid = int((self.log.parent / "data" / "postmaster.pid").read_text().split()[0])
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")
+
 
 def bin_dir() -> Path:
     """pgserver's bundled PostgreSQL binaries (the embedded server's build)."""
