@@ -14,7 +14,9 @@ from schema_catalog.render.pages import LIST_SEARCH_BOOST, table_search_boost
 
 
 def _pages(catalog: Catalog) -> dict[str, str]:
-    return {k: v.decode() for k, v in render_pages(catalog, Config()).items()}
+    # Read without the <wbr> breaks site pages put after `_` and `.` in code.
+    pages = render_pages(catalog, Config()).items()
+    return {k: v.decode().replace("<wbr>", "") for k, v in pages}
 
 
 def _rows(page: str) -> list[list[str]]:
