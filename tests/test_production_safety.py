@@ -19,6 +19,7 @@ from typing import Any
 import psycopg
 import pytest
 from psycopg.conninfo import conninfo_to_dict
+from psycopg.rows import dict_row
 
 import pooler
 from schema_catalog import cli, snapshot
@@ -226,6 +227,77 @@ def test_concurrent_ddl_gives_a_catalog_or_a_clean_error(make_database: Any) -> 
     assert churned[-1] > 10, "the DDL loop did not run alongside the extractions"
     for catalog in catalogs:
         _assert_consistent(catalog)
+
+
+DOOMED = """
+CREATE FUNCTION public.touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+CREATE TABLE public.doomed (
+  id int PRIMARY KEY,
+  org uuid REFERENCES public.organizations (id),
+  note text CHECK (note <> '')
+);
+CREATE TRIGGER doomed_touch BEFORE UPDATE ON public.doomed
+  FOR EACH ROW EXECUTE FUNCTION public.touch();
+"""
+
+
+def test_a_constraint_of_a_dropped_table_reads_as_null_not_an_error(make_database: Any) -> None:
+    """The snapshot still shows a table dropped after it was taken, and
+    pg_get_constraintdef, which looks the table up in the current catalog, fails
+    on it with "cache lookup failed": the guarded query reads on, with no
+    definition for the dropped table, and VANISHED names it."""
+    dsn = make_database(SCHEMA + DOOMED)
+    guard = postgres.queries.still_exists("con.conrelid")
+    with psycopg.connect(dsn, row_factory=dict_row) as reader:
+        sql = dict(postgres.queries.catalog_queries(reader.info.server_version))["constraints"]
+        assert guard in sql
+        reader.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        reader.execute("select set_config('search_path', 'pg_catalog', true)")  # the snapshot
+        doomed = reader.execute("select 'public.doomed'::regclass::oid as oid").fetchone()
+        with psycopg.connect(dsn, autocommit=True) as migration:
+            migration.execute("DROP TABLE public.doomed")
+        # In a savepoint, so that the failure leaves the snapshot usable.
+        with (
+            pytest.raises(psycopg.errors.InternalError, match="cache lookup failed"),
+            reader.transaction(),
+        ):
+            reader.execute(sql.replace(guard, "true"), {"schemas": ["public"]})
+        rows = reader.execute(sql, {"schemas": ["public"]}).fetchall()
+        oids = sorted({row["rel"] for row in rows})
+        vanished = reader.execute(postgres.queries.VANISHED, {"oids": oids}).fetchall()
+    assert doomed is not None
+    assert [row["oid"] for row in vanished] == [doomed["oid"]]
+    dropped = [row for row in rows if row["rel"] == doomed["oid"]]
+    kept = [row for row in rows if row["rel"] != doomed["oid"]]
+    assert len(dropped) == 3, "the snapshot still holds the dropped table's constraints"
+    assert all(row["definition"] is None for row in dropped)
+    assert all(row["definition"] for row in kept)
+
+
+def test_a_table_dropped_while_reading_is_left_out_and_the_rest_is_whole(
+    make_database: Any,
+) -> None:
+    """A migration drops a table after the snapshot was taken: the read goes on
+    (no retry), leaves that table out, says so, and everything else is read."""
+    dsn = make_database(SCHEMA + DOOMED)
+    expected = _content(postgres.read(dsn))
+    messages: list[str] = []
+
+    def drop_mid_read(message: str) -> None:
+        messages.append(message)
+        # The snapshot holds public.doomed. Dropped once the last query has run: a
+        # DROP landing while a query runs may break a catalog function mid-query,
+        # and that is the retry's job (the constraints' guard has a test above).
+        if message == f"reading {postgres.queries.CATALOG_QUERIES[-1][0]}":
+            with psycopg.connect(dsn, autocommit=True) as migration:
+                migration.execute("DROP TABLE public.doomed")
+
+    catalog = postgres.read(dsn, on_progress=drop_mid_read)
+    assert catalog.table("public.doomed") is None
+    assert "left out 1 dropped while reading: public.doomed" in messages
+    assert not [m for m in messages if "retrying" in m], messages
+    expected["tables"] = [t for t in expected["tables"] if t["name"] != "doomed"]
+    assert _content(catalog) == expected
 
 
 def _churn(

@@ -17,8 +17,12 @@ How a read goes, and why:
 - one query per object kind for all schemas (`queries`), so the round trips
   do not grow with the schema; each query's rows become models as they
   arrive (`build`), so no kind's rows are ever all held as Python objects;
-- a concurrent DDL can make a catalog function fail with XX000 "cache lookup
-  failed": the whole read is retried, up to `ATTEMPTS` times.
+- a relation dropped while the read runs is still in the snapshot, but the
+  ``pg_get_*def`` functions look it up in the current catalog: those calls are
+  guarded, and the dropped relations are left out at the end (a migration
+  that drops tables does not make the read start over). Any other concurrent
+  DDL that breaks a catalog function (XX000 "cache lookup failed") makes the
+  whole read start over, up to `ATTEMPTS` times.
 
 Every failure becomes one line: `ConnectionFailed` (cannot log in),
 `ExtractionFailed` (the read started but could not finish) or `SourceError`
@@ -278,6 +282,8 @@ def _read_once(
                 # Iterating the cursor makes one row at a time: each becomes its model
                 # and goes, so a kind's rows are never all alive as Python objects.
                 builder.add(name, rows)
+            step.name = "the relations dropped while reading"
+            _leave_out_vanished(cur, builder, on_progress)
         source = SourceInfo(
             kind="database",
             location=location,
@@ -288,6 +294,24 @@ def _read_once(
             },
         )
         return builder.catalog(source)
+
+
+def _leave_out_vanished(
+    cur: psycopg.Cursor[dict[str, Any]], builder: build.CatalogBuilder, on_progress: Progress | None
+) -> None:
+    """Leave out the relations a concurrent DROP removed since the snapshot.
+
+    The snapshot still shows them, but their definitions could not be read
+    (`queries.still_exists`), and they are gone from the database anyway. The
+    rest is the snapshot's, whole: a migration that only drops tables does not
+    make the read start over, however often it drops.
+    """
+    vanished = [
+        row["oid"] for row in cur.execute(queries.VANISHED, {"oids": builder.relation_oids()})
+    ]
+    if vanished:
+        names = builder.leave_out(vanished)
+        _notify(on_progress, f"left out {len(names)} dropped while reading: {_some(names)}")
 
 
 def _catalog_rows(

@@ -161,6 +161,19 @@ class CatalogBuilder:
         for row in rows:
             self.parts[row["rel"]][part].append(make(row))
 
+    def relation_oids(self) -> list[int]:
+        return [rel["oid"] for rel in self.relations]
+
+    def leave_out(self, oids: Iterable[int]) -> list[str]:
+        """Forget the relations ``oids`` (dropped while the read ran); their qualified names."""
+        gone = set(oids)
+        names = [f"{r['schema']}.{r['name']}" for r in self.relations if r["oid"] in gone]
+        self.relations = [r for r in self.relations if r["oid"] not in gone]
+        for oid in gone:
+            self.parts.pop(oid, None)
+            self.primary_keys.pop(oid, None)
+        return sorted(names)
+
     def catalog(self, source: SourceInfo) -> Catalog:
         """The catalog of everything added; the rows and parts are let go."""
         roots = _partition_roots(self.relations)

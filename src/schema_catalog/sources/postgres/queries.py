@@ -53,6 +53,25 @@ rel as (
 )"""
 
 
+def still_exists(oid_expr: str) -> str:
+    """True while relation ``oid_expr`` exists in the *current* catalog.
+
+    The transaction's snapshot still shows a relation that a concurrent DROP has
+    removed, but ``pg_get_constraintdef`` finds the constraint in the snapshot,
+    then looks its relation up in the current catalog and raises XX000 "cache
+    lookup failed". (``pg_get_expr``, ``pg_get_indexdef`` and
+    ``pg_get_triggerdef`` read the current catalog throughout and return NULL.) ``pg_table_is_visible`` reads that same current catalog and
+    returns NULL, not an error, for an OID that is gone (its search-path answer
+    is not what is asked here): calls guarded by it let the read go on, and the
+    relations dropped meanwhile are left out at the end (`VANISHED`).
+
+    The guard narrows the race, not closes it: it sees the catalog as of the
+    last invalidation the backend processed, the call may process a newer one.
+    A DROP landing in between still fails the query, and the read starts over.
+    """
+    return f"pg_table_is_visible({oid_expr}) is not null"
+
+
 def _with_relations(body: str) -> str:
     return f"with {_RELATIONS_CTE}\n{body}"
 
@@ -181,7 +200,8 @@ select con.conrelid as rel, con.conname as name, con.contype as type,
        con.condeferrable as deferrable, con.condeferred as deferred,
        con.convalidated as validated,
        /* since 18: constraint flags */,
-       pg_get_constraintdef(con.oid) as definition,
+       case when {still_exists("con.conrelid")} then pg_get_constraintdef(con.oid) end
+         as definition,
        coalesce(ix.indnullsnotdistinct, false) as nulls_not_distinct
 from pg_constraint con
 join rel on rel.oid = con.conrelid
@@ -355,6 +375,11 @@ ROLES: Final = """
 select rolname as name, rolcanlogin as login, rolsuper as superuser, rolbypassrls as bypass_rls
 from pg_roles where rolname !~ '^pg_'
 """
+
+VANISHED: Final = f"""
+select oid from unnest(%(oids)s::oid[]) oid where not {still_exists("oid")}
+"""
+"""Of the relations read, those a concurrent DROP has removed since the snapshot."""
 
 # In the order they run; the name is what progress messages and errors say.
 _CATALOG_QUERIES: Final[tuple[tuple[str, str], ...]] = (
