@@ -128,8 +128,14 @@ def work_bare(dsn: str) -> dict[str, Any]:
                 "set_config('lock_timeout', '5000', true)"
             )
             cur.execute(pg_queries.SERVER).fetchall()
-            for _name, query in pg_queries.CATALOG_QUERIES:
-                rows += len(cur.execute(query, {"schemas": ["public"]}).fetchall())
+            oids: list[int] = []
+            for name, query in pg_queries.CATALOG_QUERIES:
+                fetched = cur.execute(query, {"schemas": ["public"]}).fetchall()
+                rows += len(fetched)
+                if name == "tables":
+                    oids = [row[0] for row in fetched]
+            # As the read ends: which relations a concurrent DROP removed meanwhile.
+            cur.execute(pg_queries.VANISHED, {"oids": oids}).fetchall()
         server = backend_cpu(conn.info.backend_pid) - server
     return {
         "seconds": time.perf_counter() - started,
