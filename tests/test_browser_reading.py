@@ -17,6 +17,7 @@ import pytest
 from browser_support import OUTPUT, Watch, build_site, chromium, diagrams, open_tab, serve
 from schema_catalog import config as config_module
 from schema_catalog import pipeline
+from schema_catalog.render import table_page
 
 pytestmark = pytest.mark.browser
 
@@ -157,4 +158,55 @@ def test_largest_domain_diagram_is_readable_and_entities_open_their_pages(
     entity.click()
     tab.wait_for_url("**/tables/public/**")
     assert tab.locator("h1").first.inner_text().rstrip("¶").strip() in href
+    assert not watch.errors and not watch.outside
+
+
+# Every cell of a table page that holds SQL: its width, and on how many lines it shows.
+_SQL_CELLS = """() => [...document.querySelectorAll('.md-content td code.sc-expr')].map(code => {
+  const cell = code.closest('td').getBoundingClientRect(), box = code.getBoundingClientRect();
+  return {text: code.textContent, width: cell.width, lines: code.getClientRects().length,
+          inside: box.left >= cell.left - 0.5 && box.right <= cell.right + 0.5}; })"""
+SQL_CELL_MAX_LINES = 3  # at most 40 characters, broken at spaces, `_` and `.` only
+
+
+def _table_pages() -> list[str]:
+    config = config_module.load(ROOT / "catalog" / "catalog.yml")
+    catalog = pipeline.load(config, ROOT / "catalog" / "catalog.json")
+    return [f"tables/{t.schema}/{t.name}/" for t in catalog.tables]
+
+
+def test_table_pages_show_sql_whole_never_squeezed_into_a_cell(
+    example_url: str, page: tuple[Any, Watch]
+) -> None:
+    """Long SQL reads in a highlighted block under its table (a USING squeezed into a
+    cell was 20 lines tall); a cell keeps only short SQL, on at most three lines."""
+    tab, watch = page
+    tab.route("**/mermaid.min.js", lambda route: route.abort())  # diagrams: not measured here
+    squeezed: list[str] = []
+    cells = blocks = 0
+    for path in _table_pages():
+        tab.goto(example_url + path)
+        for cell in tab.evaluate(_SQL_CELLS):
+            cells += 1
+            too_long = len(cell["text"]) > table_page.LONG_SQL
+            if too_long or cell["lines"] > SQL_CELL_MAX_LINES or not cell["inside"]:
+                squeezed.append(
+                    f"{path}: {cell['text']!r}: {cell['lines']} lines, {cell['width']:.0f} px"
+                )
+        blocks += tab.locator(".sc-sql .highlight pre").count()
+    assert not squeezed, squeezed[:10]
+    assert cells > 500 and blocks >= 20  # defaults in cells; long policies, predicates in blocks
+    # A cell's link lands on its block, which is highlighted SQL, on screen.
+    tab.unroute("**/mermaid.min.js")
+    del watch.errors[:]  # the blocked script's
+    tab.goto(example_url + "tables/public/organizations/")
+    link = tab.locator(".md-content td a", has_text="↓ using").first
+    anchor = (link.get_attribute("href") or "").lstrip("#")
+    link.click()
+    block = tab.locator(f"div.sc-sql[id='{anchor}']")
+    assert block.evaluate("b => b.matches(':target')")
+    top = block.bounding_box()
+    assert top is not None and 0 <= top["y"] < WIDE["height"] / 2
+    assert block.locator(".highlight pre code span").count() > 3  # highlighted tokens
+    first_screen(tab, "table-sql")
     assert not watch.errors and not watch.outside

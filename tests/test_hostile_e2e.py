@@ -49,7 +49,7 @@ from schema_catalog.analysis import diff as diff_module
 from schema_catalog.config import Config
 from schema_catalog.model import Catalog, Table
 from schema_catalog.pg import pretty
-from schema_catalog.render import render
+from schema_catalog.render import render, table_page
 from schema_catalog.render.pages import page_paths
 
 pytestmark = pytest.mark.browser
@@ -274,22 +274,34 @@ def table_texts(table: Table) -> Iterator[tuple[str, str | None]]:
     # Shown laid out by pglast (the same statement; the text itself when it cannot parse).
     yield "view definition", pretty.statement(table.view_definition or "") or None
     for c in table.columns:
-        yield from (("column", c.name), ("type", c.type), ("default", c.default))
+        yield from (("column", c.name), ("type", c.type), ("default", sql_shown(c.default)))
+        yield "generated", sql_shown(c.generated)
         yield "column comment", c.comment
     if table.primary_key:
         yield "primary key", table.primary_key.name
     for u in table.unique_constraints:
         yield "unique", u.name
     for check in table.check_constraints:
-        yield from (("check", check.name), ("check expression", check.expression))
+        yield from (("check", check.name), ("check expression", sql_shown(check.expression)))
     for fk in table.foreign_keys:
         yield "foreign key", fk.name
     for ix in table.indexes:
-        yield from (("index", ix.name), ("index predicate", ix.predicate))
+        yield from (("index", ix.name), ("index predicate", sql_shown(ix.predicate)))
     for p in table.policies:
-        yield from (("policy", p.name), ("using", p.using), ("with check", p.with_check))
+        yield from (
+            ("policy", p.name),
+            ("using", sql_shown(p.using)),
+            ("with check", sql_shown(p.with_check)),
+        )
     for t in table.triggers:
         yield from (("trigger", t.name), ("trigger function", t.function))
+
+
+def sql_shown(sql: str | None) -> str | None:
+    """SQL as its page shows it: in its cell, or, when long, laid out by pglast in a block."""
+    if sql is None or len(sql) <= table_page.LONG_SQL:
+        return sql
+    return pretty.expression(sql)
 
 
 def expected_cases(catalog: Catalog) -> list[Case]:

@@ -167,8 +167,10 @@ def test_render_is_deterministic(tmp_path: Path) -> None:
 
 def test_proposed_tables_are_marked_everywhere() -> None:
     files = {k: v.decode() for k, v in render_pages(sample_catalog(), CONFIG).items()}
-    assert "sc-badge--not-applied" in files["tables/public/subscription_plans.md"]
-    assert '!!! warning "Not applied"' in files["tables/public/subscription_plans.md"]
+    page = files["tables/public/subscription_plans.md"]
+    # One badge says it, and the summary line says where the table comes from.
+    assert page.count("not applied") == 1 and "sc-badge--not-applied" in page
+    assert "· not in the database yet, from <code>" in page
     row = next(
         line for line in files["tables/index.md"].splitlines() if "subscription_plans" in line
     )

@@ -52,15 +52,17 @@ def rls_label(table: Table) -> str:
 def table_badges(table: Table, domains: tuple[str, ...], page: str, pages: paths.PagePaths) -> Safe:
     """Every badge of a table, domain badges linking to the domain page."""
     items = [_kind_badge(table)] if table.kind != "table" else []
-    if not_applied(table):
-        items.append(badge("not applied", "not-applied", "not in the database yet"))
     status = table.tenancy.status
     items.append(badge(TENANCY_LABELS[status], f"tenancy-{status}"))
     rls = rls_label(table)
     items.append(badge(rls, rls.lower().replace("/", "")))
     if table.migration_status:
+        # One badge says both where the table comes from and that it is not applied.
         label = MIGRATION_LABELS[table.migration_status]
-        items.append(badge(label, f"migration-{table.migration_status}"))
+        if not_applied(table):
+            items.append(badge(label, "not-applied", "not in the database yet"))
+        else:
+            items.append(badge(label, f"migration-{table.migration_status}"))
     items += [_domain_badge(name, page, pages) for name in domains]
     return Safe(" ".join(items))
 

@@ -14,7 +14,8 @@ Contexts:
 - `text`: Markdown inline text (paragraphs, table cells, headings). Characters
   Markdown or HTML could read as syntax become numeric character references,
   which the browser and the search index turn back into the same characters.
-- `code`: the same text in a ``<code>`` element (types, defaults, expressions).
+- `code`: the same text in a ``<code>`` element (names, types); `sql_code` marks a
+  short SQL expression as such.
 - `fence`: a whole block shown verbatim in a fenced code block (definitions).
 - `front_matter`: a page's ``title`` and ``tags``, which MkDocs and Material
   print into the HTML (the ``<title>`` element, the header, tag links) without
@@ -161,6 +162,16 @@ def code(value: object) -> Safe:
     if _soft_breaks.get() and not isinstance(value, Safe | Markup):  # markup is not ours to split
         inner = _with_breaks(inner)
     return Safe(f"<code>{inner}</code>")
+
+
+def sql_code(value: object) -> Safe:
+    """A short SQL expression as inline code, marked as SQL (``sc-expr``) for the page.
+
+    Callers keep it short (`table_page.LONG_SQL`): a longer one goes in a block of
+    its own, since a cell would squeeze it into a column of short lines.
+    """
+    inner = code(value)
+    return Safe(inner.replace("<code>", '<code class="sc-expr">', 1)) if inner else inner
 
 
 @functools.lru_cache(maxsize=65536)

@@ -8,14 +8,14 @@ here from escaped parts (links, badges, code) is `Safe`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from schema_catalog.analysis import access
 from schema_catalog.model import SEVERITY_ORDER, Catalog, Column, ForeignKey, Table
 from schema_catalog.pg import pretty
 from schema_catalog.render import badges, paths
-from schema_catalog.render.escape import Safe, badge, code, fence, link, message, text
+from schema_catalog.render.escape import Safe, badge, code, fence, link, message, sql_code, text
 from schema_catalog.render.lookup import Lookup
 from schema_catalog.render.mermaid import table_diagram
 
@@ -49,10 +49,43 @@ def column_anchor(name: str) -> str:
     return f"column-{paths.stable_slug(name)}"
 
 
+LONG_SQL = 40
+"""SQL longer than this (characters) leaves its table cell for a code block under the table.
+
+Squeezed into a cell, a policy's USING wraps into a column of twenty short lines;
+in a block of its own it is laid out by pglast and highlighted, and the cell keeps
+a link to it.
+"""
+
+
+@dataclass
+class SqlBlocks:
+    """The long SQL of one section of the page: a link in its cell, a block under its table."""
+
+    section: str
+    """The anchors' prefix (``policy``, ``check``, ``index``, ``column``): unique on the page."""
+    blocks: list[dict[str, Safe]] = field(default_factory=list)
+
+    def cell(self, sql: str | None, owner: str, part: str) -> Safe:
+        """``sql`` as inline code, or, when long, a ``↓ part`` link to its block."""
+        if sql is None or len(sql) <= LONG_SQL:
+            return sql_code(sql)
+        anchor = f"sql-{self.section}-{paths.stable_slug(owner)}-{paths.slug(part)}"
+        self.blocks.append(
+            {
+                "anchor": Safe(anchor),
+                "label": Safe(f"{code(owner)} · {text(part)}"),
+                "sql": fence(pretty.expression(sql)),
+            }
+        )
+        return link(f"↓ {part}", f"#{anchor}")
+
+
 def table_context(table: Table, links: PageLinks, hops: int) -> dict[str, Any]:
     lookup = links.lookup
     name = table.qualified_name
     domains = lookup.domains_of.get(name, ())
+    findings = lookup.findings(name)
     return {
         "table": table,
         "qualified_name": name,
@@ -61,24 +94,40 @@ def table_context(table: Table, links: PageLinks, hops: int) -> dict[str, Any]:
         "not_applied": badges.not_applied(table),
         "tenancy_path": tenancy_path(table, links),
         "tenancy_notes": table.tenancy.notes,
-        "columns": [column_row(table, c, links) for c in table.columns],
-        "constraints": constraint_rows(table),
-        "indexes": index_rows(table),
+        **_sections(table, links),
         "foreign_keys": [fk_row(fk, links) for fk in table.foreign_keys],
         "referenced_by": referenced_by_rows(table, links),
-        "policies": policy_rows(table),
         "coverage": coverage_rows(table),
         "triggers": [_trigger_row(t) for t in table.triggers],
         "grants": grant_rows(table),
         "exposure": exposure_rows(lookup.catalog, table),
         "drift": drift_rows(table),
-        "findings": finding_rows(lookup.findings(name), links),
+        "findings": finding_rows(findings, links),
+        "findings_link": link(f"{len(findings)} finding{'s' * (len(findings) != 1)}", "#findings"),
         "diagram": table_diagram(lookup, table, hops),
         "definition": fence(pretty.statement(table.view_definition))
         if table.view_definition
         else None,
         "partitions": [links.table(p) for p in table.partitions],
         "inherits": [links.table(p) for p in table.inherits],
+    }
+
+
+def _sections(table: Table, links: PageLinks) -> dict[str, Any]:
+    """The sections whose long SQL goes in blocks under their tables: rows and blocks."""
+    column_sql = SqlBlocks("column")
+    constraint_sql = SqlBlocks("constraint")
+    index_sql = SqlBlocks("index")
+    policy_sql = SqlBlocks("policy")
+    return {
+        "columns": [column_row(table, c, links, column_sql) for c in table.columns],
+        "column_sql": column_sql.blocks,
+        "constraints": constraint_rows(table, constraint_sql),
+        "constraint_sql": constraint_sql.blocks,
+        "indexes": index_rows(table, index_sql),
+        "index_sql": index_sql.blocks,
+        "policies": policy_rows(table, policy_sql),
+        "policy_sql": policy_sql.blocks,
     }
 
 
@@ -94,7 +143,7 @@ def tenancy_path(table: Table, links: PageLinks) -> Safe | None:
     return Safe(" → ".join(steps) + note)
 
 
-def _column_extras(column: Column) -> Safe:
+def _column_extras(column: Column, sql: SqlBlocks) -> Safe:
     parts: list[str] = []
     if column.primary_key:
         parts.append(badge("PK", "pk"))
@@ -102,7 +151,7 @@ def _column_extras(column: Column) -> Safe:
         parts.append(badge(f"identity {column.identity.replace('_', ' ')}", "identity"))
     if column.generated:
         kind = "generated virtual" if column.virtual else "generated"
-        parts.append(Safe(f"{kind} {code(column.generated)}"))
+        parts.append(Safe(f"{kind} {sql.cell(column.generated, column.name, 'generated')}"))
     if column.not_null_name:
         parts.append(Safe(f"NOT NULL as {code(column.not_null_name)}"))
     if not column.not_null_validated:
@@ -112,15 +161,15 @@ def _column_extras(column: Column) -> Safe:
     return Safe(" ".join(parts))
 
 
-def column_row(table: Table, column: Column, links: PageLinks) -> dict[str, Any]:
+def column_row(table: Table, column: Column, links: PageLinks, sql: SqlBlocks) -> dict[str, Any]:
     targets = [fk for fk in table.foreign_keys if column.name in fk.columns]
     return {
         "anchor": column_anchor(column.name),
         "name": column.name,
         "type": column.type,
         "nullable": column.nullable,
-        "default": column.default,
-        "extras": _column_extras(column),
+        "default": sql.cell(column.default, column.name, "default"),
+        "extras": _column_extras(column, sql),
         "references": Safe(", ".join(_reference(fk, column.name, links) for fk in targets)),
         "comment": column.comment,
     }
@@ -133,17 +182,19 @@ def _reference(fk: ForeignKey, column: str, links: PageLinks) -> Safe:
     return links.table(target, label=label, column=ref_column)
 
 
-def constraint_rows(table: Table) -> list[dict[str, Any]]:
+def constraint_rows(table: Table, sql: SqlBlocks) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     if table.primary_key:
         pk = table.primary_key
         definition = key_columns(pk.columns, "WITHOUT OVERLAPS" if pk.without_overlaps else "")
-        rows.append({"kind": "primary key", "name": pk.name, "definition": definition})
+        rows.append({"kind": "primary key", "name": pk.name, "definition": code(definition)})
     rows += [
         {
             "kind": "unique",
             "name": u.name,
-            "definition": key_columns(u.columns, "WITHOUT OVERLAPS" if u.without_overlaps else ""),
+            "definition": code(
+                key_columns(u.columns, "WITHOUT OVERLAPS" if u.without_overlaps else "")
+            ),
         }
         for u in table.unique_constraints
     ]
@@ -151,25 +202,29 @@ def constraint_rows(table: Table) -> list[dict[str, Any]]:
         {
             "kind": "check" if c.enforced else "check (not enforced)",
             "name": c.name,
-            "definition": c.expression,
+            "definition": sql.cell(c.expression, c.name, "check"),
         }
         for c in table.check_constraints
     ]
     rows += [
-        {"kind": "exclusion", "name": x.name, "definition": x.definition}
+        {
+            "kind": "exclusion",
+            "name": x.name,
+            "definition": sql.cell(x.definition, x.name, "exclude"),
+        }
         for x in table.exclusion_constraints
     ]
     return rows
 
 
-def index_rows(table: Table) -> list[dict[str, Any]]:
+def index_rows(table: Table, sql: SqlBlocks) -> list[dict[str, Any]]:
     return [
         {
             "name": ix.name,
             "columns": ", ".join(ix.columns),
             "method": ix.method,
             "unique": ix.unique,
-            "predicate": ix.predicate,
+            "predicate": sql.cell(ix.predicate, ix.name, "where"),
             "valid": ix.valid,
             "include": ", ".join(ix.include),
         }
@@ -211,15 +266,15 @@ def referenced_by_rows(table: Table, links: PageLinks) -> list[dict[str, Any]]:
     ]
 
 
-def policy_rows(table: Table) -> list[dict[str, Any]]:
+def policy_rows(table: Table, sql: SqlBlocks) -> list[dict[str, Any]]:
     return [
         {
             "name": p.name,
             "command": p.command,
             "roles": ", ".join(p.roles),
             "mode": "permissive" if p.permissive else "restrictive",
-            "using": p.using,
-            "with_check": p.with_check,
+            "using": sql.cell(p.using, p.name, "using"),
+            "with_check": sql.cell(p.with_check, p.name, "with check"),
         }
         for p in table.policies
     ]

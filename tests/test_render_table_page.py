@@ -1,0 +1,74 @@
+"""render/table_page: long SQL leaves its table cell for a code block under the table."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import markdown
+
+from render_catalogs import sample_catalog
+from schema_catalog import site_settings
+from schema_catalog.config import Config
+from schema_catalog.pg import pretty
+from schema_catalog.render import render_pages
+from schema_catalog.render.table_page import LONG_SQL, SqlBlocks
+
+LONG_USING = "(organization_id = (auth.jwt() ->> 'org_id')::uuid)"  # organization_members
+
+
+def _html(page: str) -> str:
+    """The page as the site's own Markdown extensions turn it into HTML."""
+    extensions: list[Any] = []
+    configs: dict[str, Any] = {}
+    for entry in site_settings.extensions():
+        if isinstance(entry, dict):
+            (name, options), *_ = entry.items()
+            extensions.append(name)
+            configs[name] = options
+        else:
+            extensions.append(entry)
+    return markdown.markdown(page, extensions=extensions, extension_configs=configs)
+
+
+def test_short_sql_stays_in_its_cell_and_long_sql_links_to_its_block() -> None:
+    blocks = SqlBlocks("policy")
+    assert blocks.cell("true", "p", "using") == '<code class="sc-expr">true</code>'
+    assert blocks.cell(None, "p", "using") == ""
+    assert not blocks.blocks
+    cell = blocks.cell(LONG_USING, "tenant isolation", "with check")
+    assert len(LONG_USING) > LONG_SQL
+    anchor = "sql-policy-tenant-isolation-" + re.search(r"-([0-9a-f]{6})-", cell)[1]  # type: ignore[index]
+    assert cell == f"[↓ with check](#{anchor}-with-check)"
+    (block,) = blocks.blocks
+    assert block["anchor"] == f"{anchor}-with-check"
+    assert block["sql"] == f"```sql\n{pretty.expression(LONG_USING)}\n```"
+
+
+def test_the_table_page_shows_long_policies_under_the_table() -> None:
+    page = render_pages(sample_catalog(), Config())["tables/public/organization_members.md"]
+    html = _html(page.decode())
+    # The cells link to the blocks, and each block is a highlighted SQL listing.
+    links = re.findall(r'<a href="#(sql-policy-[^"]+)">↓ (using|with check)</a>', html)
+    assert [part for _, part in links] == ["using", "with check"]
+    for anchor, _ in links:
+        block = re.search(rf'<div class="sc-sql" id="{anchor}">(.*?)</div>\s*</div>', html, re.S)
+        assert block is not None, anchor
+        assert re.search(r'<div class="[^"]*highlight"><pre>', block[1]), block[1]
+        assert "auth" in block[1] and "org_id" in block[1]
+    # The policy's text appears once in the policies table no longer.
+    row = next(line for line in page.decode().splitlines() if "tenant isolation" in line)
+    assert "org_id" not in row
+
+
+def test_a_hostile_expression_stays_inside_its_block() -> None:
+    hostile = "'</div><script>alert(1)</script> ````' IS NOT NULL AND organization_id = auth.uid()"
+    blocks = SqlBlocks("policy")
+    cell = blocks.cell(hostile, "p </div> ``` [x](javascript:alert(1))", "using")
+    assert cell.startswith("[↓ using](#sql-policy-p-div-x-javascript-alert-1-")
+    (block,) = blocks.blocks
+    page = f"{block['label']}\n\n{block['sql']}\n"
+    html = _html(f'<div class="sc-sql" id="{block["anchor"]}" markdown="block">\n{page}\n</div>\n')
+    assert "<script>" not in html and "javascript:" not in html.replace("javascript&#58;", "")
+    assert html.count("</div>") == html.count("<div")  # the listing did not close the block
+    assert "&lt;/div&gt;&lt;script&gt;" in html  # shown as text, inside the listing
