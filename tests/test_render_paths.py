@@ -14,7 +14,7 @@ from schema_catalog.render.lookup import Lookup
 from schema_catalog.render.mermaid import (
     COMPACT_AFTER,
     ELK_AFTER,
-    MAX_ENTITIES,
+    MAX_DOMAIN_ENTITIES,
     domain_diagram,
     table_diagram,
     type_token,
@@ -88,12 +88,12 @@ def test_table_diagram_is_the_one_hop_neighbourhood() -> None:
 
 
 def test_domain_diagram_is_capped_with_stubs_to_other_domains() -> None:
-    catalog = synthetic_catalog(200, per_domain=50)
+    catalog = synthetic_catalog(500, per_domain=150)
     lookup = Lookup(catalog)
     domain = catalog.domains[1]
     diagram = domain_diagram(lookup, domain.tables)
-    assert len(re.findall(r"^  t\d+\[", diagram.source, re.M)) == MAX_ENTITIES
-    assert diagram.omitted_tables == len(domain.tables) - MAX_ENTITIES
+    assert len(re.findall(r"^  t\d+\[", diagram.source, re.M)) == MAX_DOMAIN_ENTITIES
+    assert diagram.omitted_tables == len(domain.tables) - MAX_DOMAIN_ENTITIES
     assert catalog.domains[0].name in diagram.stubs
     assert (
         len(diagram.source) < 50_000

@@ -22,7 +22,14 @@ from schema_catalog.render.escape import mermaid_label, mermaid_token
 from schema_catalog.render.lookup import Lookup
 
 MAX_ENTITIES = 30
+"""A table's diagram: the table and at most this many of its neighbours."""
 MAX_EDGES = 120
+MAX_DOMAIN_ENTITIES = 120
+"""A domain's diagram draws a domain of up to this many tables whole: compact (keys
+only) and laid out by ELK, 100 tables draw in about 6 s in headless Chromium with
+labels of 12 px at actual size (tests/test_browser_reading.py). A larger domain shows
+its most connected tables and says how many it leaves out."""
+MAX_DOMAIN_EDGES = 400
 MAX_ATTRIBUTES = 25
 MAX_KEY_ATTRIBUTES = 8
 COMPACT_AFTER = 15
@@ -164,13 +171,13 @@ def _edge(child: str, parent: str, fk: ForeignKey, table: Table) -> str:
     return f'  {child} {left}--{right} {parent} : "{mermaid_label(", ".join(fk.columns))}"'
 
 
-def _edges(catalog: Lookup, ids: dict[str, str]) -> list[str]:
+def _edges(catalog: Lookup, ids: dict[str, str], most: int = MAX_EDGES) -> list[str]:
     lines: list[str] = []
     for name in sorted(ids):
         table = catalog.table(name)
         for fk in table.foreign_keys if table else ():
             target = _fk_target(fk)
-            if table and target in ids and len(lines) < MAX_EDGES:
+            if table and target in ids and len(lines) < most:
                 lines.append(_edge(ids[name], ids[target], fk, table))
     return lines
 
@@ -195,10 +202,10 @@ def domain_diagram(catalog: Lookup, members: Iterable[str]) -> Diagram:
     """A domain's most connected tables, with stubs for the domains they point to."""
     member_set = set(members)
     ranked = sorted(member_set, key=lambda n: (-_degree(catalog, n, member_set), n))
-    shown = sorted(ranked[:MAX_ENTITIES])
+    shown = sorted(ranked[:MAX_DOMAIN_ENTITIES])
     ids = {name: f"t{i}" for i, name in enumerate(shown)}
     stub_lines, stubs = _stubs(catalog, shown, member_set, ids)
-    edges = _edges(catalog, ids)
+    edges = _edges(catalog, ids, MAX_DOMAIN_EDGES)
 
     def source(everything: bool) -> str:
         # Left to right: many children of a few parents stack in a column a page can
