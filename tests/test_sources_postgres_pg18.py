@@ -179,8 +179,8 @@ def test_table_pages_show_the_new_facts(live: Catalog) -> None:
     # read without the <wbr> breaks the pages put after underscores and dots
     rooms = pages["tables/public/rooms.md"].decode().replace("<wbr>", "")
     bookings = pages["tables/public/bookings.md"].decode().replace("<wbr>", "")
-    assert "generated virtual <code>&#40;area &#42; 2&#41;</code>" in rooms
-    assert "generated <code>&#40;area &#42; 3&#41;</code>" in rooms
+    assert 'generated virtual <code class="sc-expr">&#40;area &#42; 2&#41;</code>' in rooms
+    assert 'generated <code class="sc-expr">&#40;area &#42; 3&#41;</code>' in rooms
     assert "<code>id, valid WITHOUT OVERLAPS</code>" in rooms
     assert "check &#40;not enforced&#41; | <code>rooms_area_positive</code>" in rooms
     assert "NOT NULL as <code>rooms_name_required</code>" in rooms
