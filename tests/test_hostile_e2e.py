@@ -31,7 +31,7 @@ import os
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -282,7 +282,10 @@ def table_texts(table: Table) -> Iterator[tuple[str, str | None]]:
     for u in table.unique_constraints:
         yield "unique", u.name
     for check in table.check_constraints:
-        yield from (("check", check.name), ("check expression", sql_shown(check.expression)))
+        yield from (
+            ("check", check.name),
+            ("check expression", sql_shown(check.expression, pretty.check)),
+        )
     for fk in table.foreign_keys:
         yield "foreign key", fk.name
     for ix in table.indexes:
@@ -297,11 +300,11 @@ def table_texts(table: Table) -> Iterator[tuple[str, str | None]]:
         yield from (("trigger", t.name), ("trigger function", t.function))
 
 
-def sql_shown(sql: str | None) -> str | None:
+def sql_shown(sql: str | None, layout: Callable[[str], str] = pretty.expression) -> str | None:
     """SQL as its page shows it: in its cell, or, when long, laid out by pglast in a block."""
     if sql is None or len(sql) <= table_page.LONG_SQL:
         return sql
-    return pretty.expression(sql)
+    return layout(sql)
 
 
 def expected_cases(catalog: Catalog) -> list[Case]:

@@ -13,6 +13,8 @@ meaning is the same.
 
 from __future__ import annotations
 
+import re
+
 from pglast import ast, parse_sql, prettify
 from pglast.parser import ParseError
 
@@ -47,6 +49,22 @@ def expression(sql: str) -> str:
     lines = printed.removeprefix(_SELECT).splitlines()
     indent = " " * len(_SELECT)
     return "\n".join([lines[0], *(line.removeprefix(indent) for line in lines[1:])])
+
+
+_CHECK = re.compile(r"CHECK \((?P<expression>.*)\)(?P<flags>(?: NO INHERIT| NOT VALID)*)", re.S)
+
+
+def check(sql: str) -> str:
+    """A CHECK constraint as the server prints it (``CHECK ((a > 0)) NOT VALID``), with
+    its expression prettified; ``sql`` itself when it is not that shape."""
+    match = _CHECK.fullmatch(sql)
+    if not match:
+        return sql
+    inner = expression(match["expression"])
+    if inner == match["expression"]:
+        return sql
+    body = "\n".join("    " + line for line in inner.splitlines())
+    return f"CHECK (\n{body}\n){match['flags']}"
 
 
 def _single_target(node: object) -> bool:

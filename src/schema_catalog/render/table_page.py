@@ -7,7 +7,7 @@ here from escaped parts (links, badges, code) is `Safe`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,7 +63,10 @@ class SqlBlocks:
     """The long SQL of one section of the page: a link in its cell, a block under its table."""
 
     section: str
-    """The anchors' prefix (``policy``, ``check``, ``index``, ``column``): unique on the page."""
+    """The anchors' prefix (``column``, ``constraint``, ``index``, ``policy``): one per
+    section, so with the owner's name (unique in its section) and the part, unique."""
+    layout: Callable[[str], str] = pretty.expression
+    """How a block lays its SQL out: an expression, or a whole CHECK (`pretty.check`)."""
     blocks: list[dict[str, Safe]] = field(default_factory=list)
 
     def cell(self, sql: str | None, owner: str, part: str) -> Safe:
@@ -75,7 +78,7 @@ class SqlBlocks:
             {
                 "anchor": Safe(anchor),
                 "label": Safe(f"{code(owner)} · {text(part)}"),
-                "sql": fence(pretty.expression(sql)),
+                "sql": fence(self.layout(sql)),
             }
         )
         return link(f"↓ {part}", f"#{anchor}")
@@ -116,7 +119,7 @@ def table_context(table: Table, links: PageLinks, hops: int) -> dict[str, Any]:
 def _sections(table: Table, links: PageLinks) -> dict[str, Any]:
     """The sections whose long SQL goes in blocks under their tables: rows and blocks."""
     column_sql = SqlBlocks("column")
-    constraint_sql = SqlBlocks("constraint")
+    constraint_sql = SqlBlocks("constraint", pretty.check)
     index_sql = SqlBlocks("index")
     policy_sql = SqlBlocks("policy")
     return {
