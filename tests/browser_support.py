@@ -142,9 +142,15 @@ def shot(tab: Any, name: str) -> None:
 
 def diagrams(tab: Any) -> list[dict[str, Any]]:
     """Every Mermaid diagram of the page once drawn: svg present, error shown, text."""
+    # Diagrams are drawn once near the screen: bring each waiting one into view in turn.
     tab.wait_for_function(
-        "() => ![...document.querySelectorAll('pre.sc-diagram')].some(el => !el.closest('[hidden]'))"
-        " && [...document.querySelectorAll('div.sc-diagram')].every(el => el.dataset.ready)",
+        """() => {
+          const waiting = [...document.querySelectorAll('pre.sc-diagram')]
+            .filter(el => !el.closest('[hidden]'));
+          if (waiting.length) { waiting[0].scrollIntoView(); return false; }
+          return [...document.querySelectorAll('div.sc-diagram')].every(el => el.dataset.ready);
+        }""",
+        polling=100,
         timeout=20_000,
     )
     result: list[dict[str, Any]] = tab.evaluate(MERMAID_SVG)

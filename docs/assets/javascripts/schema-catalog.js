@@ -310,9 +310,10 @@
       er: { useMaxWidth: false },
       fontFamily: "var(--md-text-font-family, sans-serif)",
     });
+    // Drawn one at a time, and only once near the screen: a large diagram's layout holds
+    // the page for seconds, and a reader who came for the columns never waits for it.
     var chain = Promise.resolve();
-    document.querySelectorAll("pre.sc-diagram").forEach(function (pre) {
-      if (pre.closest("[hidden]")) return;
+    function queue(pre) {
       var full = null;
       var sibling = pre.nextElementSibling;
       while (sibling) {
@@ -321,7 +322,19 @@
         sibling = sibling.nextElementSibling;
       }
       chain = chain.then(function () { return draw(pre, full); });
+    }
+    var pres = [].slice.call(document.querySelectorAll("pre.sc-diagram")).filter(function (pre) {
+      return !pre.closest("[hidden]");
     });
+    if (!("IntersectionObserver" in window)) { pres.forEach(queue); return; }
+    var near = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (!entry.isIntersecting) return;
+        near.unobserve(entry.target);
+        queue(entry.target);
+      });
+    }, { rootMargin: "50% 0px" });
+    pres.forEach(function (pre) { near.observe(pre); });
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
