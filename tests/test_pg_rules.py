@@ -118,7 +118,10 @@ def test_clip_and_default_names_match_the_server(
             [quoting.quote_ident(relation)],
         )
     }
-    assert constraints == {names.primary_key_name(relation), names.unique_name(relation, ["v"])}
+    expected_names = {names.primary_key_name(relation), names.unique_name(relation, ["v"])}
+    if conn.info.server_version >= 180000:  # PostgreSQL 18 names NOT NULL constraints too
+        expected_names.add(names.not_null_name(relation, clip.clip(column)))
+    assert constraints == expected_names
     sequence = conn.execute(
         "select pg_get_serial_sequence(%s, %s)",
         [quoting.quote_ident(relation), clip.clip(column)],

@@ -10,6 +10,7 @@ import markdown
 from render_catalogs import sample_catalog
 from schema_catalog import site_settings
 from schema_catalog.config import Config
+from schema_catalog.model import Policy, RlsCoverage
 from schema_catalog.pg import pretty
 from schema_catalog.render import render_pages
 from schema_catalog.render.table_page import LONG_SQL, SqlBlocks
@@ -72,3 +73,41 @@ def test_a_hostile_expression_stays_inside_its_block() -> None:
     assert "<script>" not in html and "javascript:" not in html.replace("javascript&#58;", "")
     assert html.count("</div>") == html.count("<div")  # the listing did not close the block
     assert "&lt;/div&gt;&lt;script&gt;" in html  # shown as text, inside the listing
+
+
+def test_a_restrictive_policy_shows_as_narrowing_every_permissive_one() -> None:
+    catalog = sample_catalog()
+    members = catalog.table("public.organization_members")
+    assert members is not None
+    narrowed = members.model_copy(
+        update={
+            "policies": (
+                *members.policies,
+                Policy(
+                    name="only active", permissive=False, roles=("authenticated",), using="active"
+                ),
+            ),
+            "rls": (
+                RlsCoverage(
+                    command="SELECT",
+                    role="authenticated",
+                    policies=("tenant isolation",),
+                    restrictive=("only active",),
+                    tenant_scoped=True,
+                ),
+            ),
+        }
+    )
+    catalog = catalog.model_copy(
+        update={"tables": tuple(narrowed if t is members else t for t in catalog.tables)}
+    )
+    page = render_pages(catalog, Config())["tables/public/organization_members.md"].decode()
+    assert "| <code>only active</code> | ALL | authenticated | restrictive |" in page
+    header = (
+        "| Command | Role | Permissive (any one) | Restrictive (all must pass) | Tenant-scoped |"
+    )
+    assert header in page
+    assert "| SELECT | authenticated | tenant isolation | only active | yes |" in page
+    # Without a restrictive policy, the matrix has no such column.
+    plain = render_pages(sample_catalog(), Config())["tables/public/organization_members.md"]
+    assert "Restrictive (all must pass)" not in plain.decode()
