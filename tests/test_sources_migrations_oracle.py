@@ -62,6 +62,10 @@ CASES = {
     "supabase-diff-legacy-grants": Case(SUPABASE_DIFF, "supabase", True, ("public",)),
     "supabase-diff-all-schemas": Case(SUPABASE_DIFF, "supabase", False, ("public", "extensions")),
     "extensions-vector": Case(FIXTURES / "extensions_vector.sql", "supabase", requires=("vector",)),
+    # The project the adoption tests install into (tests/test_adopt_e2e.py).
+    "team-project": Case(
+        Path(__file__).parent / "fixtures" / "team_project" / "supabase" / "migrations", "supabase"
+    ),
     "extensions-contrib": Case(
         FIXTURES / "extensions_contrib.sql",
         "supabase",
