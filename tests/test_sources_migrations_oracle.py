@@ -51,6 +51,7 @@ class Case:
 
 
 SUPABASE_DIFF = FIXTURES / "supabase_diff"
+SUPABASE_SCHEMAS = Path(__file__).parent / "fixtures" / "supabase_schemas"
 CASES = {
     "supabase": Case(FIXTURES / "supabase"),
     "drizzle": Case(FIXTURES / "drizzle"),
@@ -234,3 +235,25 @@ def test_a_pending_partition_joins_the_live_ones(
     [table] = replayed.tables
     assert table.partitions == ("public.log_1", "public.log_2")
     assert table.leaf_partitions == live.tables[0].leaf_partitions
+
+
+@pytest.mark.parametrize("project", ["lexical", "ordered"])
+def test_declarative_schemas_read_as_the_server_applies_them(
+    project: str, make_database: DatabaseFactory
+) -> None:
+    """`supabase/schemas` files, applied in the Supabase CLI's order (`schema_files`), to
+    a Supabase-like server with the legacy API grants, as the source's default reads them."""
+    from schema_catalog.sources import supabase_schemas
+
+    files = supabase_schemas.schema_files(SUPABASE_SCHEMAS / project)
+    case = Case(SUPABASE_SCHEMAS / project, "supabase", api_grants=True)
+    dsn = make_database(case.platform_sql() + "\n".join(f.read_text() for f in files))
+    version = server_version(postgres.read(dsn, ("public",)))
+    replayed = migrations.read(files, server_version=version, target="supabase", api_grants=True)
+    live = postgres.read(dsn, replayed.schemas)
+    assert replayed.findings == ()
+    live_tables = {t.qualified_name: t for t in live.tables}
+    replayed_tables = {t.qualified_name: t for t in replayed.tables}
+    assert replayed_tables and sorted(replayed_tables) == sorted(live_tables)
+    for name, table in replayed_tables.items():
+        assert differences(table_facts(table), table_facts(live_tables[name])) == [], name
