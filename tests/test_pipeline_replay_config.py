@@ -14,6 +14,8 @@ import yaml
 
 from schema_catalog import config as config_module
 from schema_catalog import pipeline
+from schema_catalog.config import Config
+from schema_catalog.model import Catalog, SourceInfo
 
 # uuid-ossp is not created here: on Supabase the platform installed it in `extensions`.
 MIGRATION = """
@@ -69,3 +71,19 @@ def test_api_grants_follow_the_supabase_setting(tmp_path: Path) -> None:
     # Before 2026-10-30 Supabase granted every new public table to its API roles.
     assert {"anon", "authenticated", "service_role"} <= set(legacy["grantees"])
     assert not {"anon", "authenticated"} & set(explicit["grantees"])
+
+
+def test_a_live_servers_version_wins_over_config() -> None:
+    live = Catalog(
+        sources=(
+            SourceInfo(
+                kind="database",
+                role="live",
+                location="postgresql://postgres@127.0.0.1:5432/app",
+                details={"server_version_num": "150013"},
+            ),
+        )
+    )
+    assert pipeline._server_version(live, Config(server_version=17)) == 15
+    assert pipeline._server_version(None, Config(server_version=14)) == 14
+    assert pipeline._server_version(None, Config()) == 17
