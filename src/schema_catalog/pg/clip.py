@@ -9,6 +9,8 @@ NAME_BYTES = NAMEDATALEN - 1
 
 def clip(name: str, max_bytes: int = NAME_BYTES) -> str:
     """``name`` cut to at most ``max_bytes`` UTF-8 bytes, never inside a character."""
+    if name.isascii():  # one byte a character: the common case, without encoding
+        return name[:max_bytes]
     encoded = name.encode("utf-8")
     if len(encoded) <= max_bytes:
         return name

@@ -74,6 +74,9 @@ class _Exports:
     roles: list[RoleEntity] = field(default_factory=list)
     policies: list[Builder] = field(default_factory=list)
     unresolved: list[tuple[str, Unresolved]] = field(default_factory=list)
+    _seen: set[int] = field(default_factory=set)
+    """Ids of the entities kept: one re-exported under several names is kept once
+    (a set, not a scan of the bucket: 3,000 tables made that 4.5 million comparisons)."""
 
     def add(self, name: str, value: Value) -> None:
         buckets: list[tuple[type, list[object]]] = [
@@ -84,7 +87,8 @@ class _Exports:
         ]
         for kind, bucket in buckets:
             if isinstance(value, kind):
-                if not any(v is value for v in bucket):
+                if id(value) not in self._seen:
+                    self._seen.add(id(value))
                     bucket.append(value)
                 return
         if isinstance(value, Builder) and value.root == Extern(PG_CORE, "pgPolicy"):

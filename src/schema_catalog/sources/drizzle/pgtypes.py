@@ -20,6 +20,8 @@ real PostgreSQL 16 (see tests/test_sources_drizzle_pg.py):
 
 from __future__ import annotations
 
+import functools
+
 from pglast import ast, parse_sql
 from pglast.enums import SQLValueFunctionOp
 
@@ -55,6 +57,7 @@ def is_serial(kit_type: str) -> bool:
     return kit_type.split("[")[0].strip().lower() in types.SERIALS
 
 
+@functools.lru_cache(maxsize=4096)  # a schema spells a few dozen types over all its columns
 def pg_type(kit_type: str) -> str:
     """A drizzle-kit column type in ``format_type`` spelling."""
     base, bracket, _ = kit_type.partition("[")
@@ -153,6 +156,9 @@ def serial_default(schema: str, table: str, column: str) -> str:
     return f"nextval('{qualified(schema, serial_sequence(table, column))}'::regclass)"
 
 
+# A schema repeats a few dozen defaults (`now()`, `gen_random_uuid()`, `'{}'::jsonb`) over
+# thousands of columns: parse each once. Typed, since `True` and `1` spell differently.
+@functools.lru_cache(maxsize=65536, typed=True)
 def pg_default(value: KitDefault, spelled_type: str, enum_schema: str | None = None) -> str | None:
     """A drizzle-kit default (snapshot JSON value or DDL text) as ``pg_get_expr`` prints it."""
     if value is None:
