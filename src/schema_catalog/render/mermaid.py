@@ -26,9 +26,10 @@ MAX_ENTITIES = 30
 MAX_EDGES = 120
 MAX_DOMAIN_ENTITIES = 120
 """A domain's diagram draws a domain of up to this many tables whole: compact (keys
-only) and laid out by ELK, 100 tables draw in about 6 s in headless Chromium with
-labels of 12 px at actual size (tests/test_browser_reading.py). A larger domain shows
-its most connected tables and says how many it leaves out."""
+only) and laid out by ELK, 100 tables draw in about 6 s in headless Chromium, once
+scrolled near, with labels of 12 px at the page's first zoom and 16 px at actual size
+(tests/test_browser_reading.py). A larger domain shows its most connected tables and
+says how many it leaves out."""
 MAX_DOMAIN_EDGES = 400
 MAX_ATTRIBUTES = 25
 MAX_KEY_ATTRIBUTES = 8
