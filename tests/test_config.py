@@ -46,6 +46,25 @@ def test_a_password_in_the_file_is_refused(tmp_path: Path) -> None:
     assert "s3cret" not in str(info.value) and "dsn_env" in str(info.value)
 
 
+@pytest.mark.parametrize(
+    "dsn",
+    ["host=h password=s3cret dbname=db", "postgresql://u:s3cret@h:notaport/db", "s3cret"],
+)
+def test_a_dsn_that_holds_or_may_hold_a_password_is_refused_without_quoting_it(
+    tmp_path: Path, dsn: str
+) -> None:
+    path = _write(tmp_path, f"sources:\n  database: {{dsn: '{dsn}'}}\n")
+    with pytest.raises(ConfigError) as info:
+        config.load(path)
+    assert "s3cret" not in str(info.value) and "dsn_env" in str(info.value)
+
+
+def test_a_dsn_without_a_password_is_kept(tmp_path: Path) -> None:
+    path = _write(tmp_path, "sources:\n  database: {dsn: 'postgresql://reader@h:6543/db'}\n")
+    database = config.load(path).sources.database
+    assert database is not None and database.dsn == "postgresql://reader@h:6543/db"
+
+
 def test_paths_are_relative_to_the_file(tmp_path: Path) -> None:
     loaded = config.load(_write(tmp_path, "output: out/catalog.json\n"))
     assert loaded.resolve(loaded.output) == tmp_path / "out" / "catalog.json"

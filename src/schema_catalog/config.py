@@ -45,6 +45,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
+from psycopg import ProgrammingError
+from psycopg.conninfo import conninfo_to_dict
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -54,7 +56,6 @@ from pydantic import (
     model_validator,
 )
 
-from schema_catalog.dsn import has_password
 from schema_catalog.errors import ConfigError
 
 DEFAULT_PATH = Path("catalog/catalog.yml")
@@ -72,7 +73,18 @@ class DatabaseSource(_Section):
     @field_validator("dsn")
     @classmethod
     def _no_password(cls, value: str | None) -> str | None:
-        if value and has_password(value):
+        # A committed file must never hold a secret; one that does not parse
+        # cannot be shown to hold none, and the error never quotes it.
+        if not value:
+            return value
+        try:
+            params = conninfo_to_dict(value)
+        except ProgrammingError:
+            raise ValueError(
+                "is not a connection string (postgresql://user@host:5432/db): "
+                "put the DSN in an environment variable and name it in dsn_env"
+            ) from None
+        if "password" in params:
             raise ValueError(
                 "contains a password: put the DSN in an environment variable and name it in dsn_env"
             )

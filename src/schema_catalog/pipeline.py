@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from schema_catalog import atomic, snapshot
-from schema_catalog import dsn as dsn_module
 from schema_catalog.config import Config, check_tables
 from schema_catalog.errors import (
     CatalogError,
@@ -29,6 +28,7 @@ from schema_catalog.errors import (
 from schema_catalog.model import Catalog, Finding, SourceRole, Usage
 from schema_catalog.progress import SILENT, Progress
 from schema_catalog.sources import merge, registry
+from schema_catalog.sources.postgres import dsn as dsn_module
 
 if TYPE_CHECKING:
     from schema_catalog.analysis.diff import CatalogDiff

@@ -43,10 +43,10 @@ import psycopg
 from psycopg import errors as pg_errors
 from psycopg.rows import dict_row
 
-from schema_catalog import dsn as dsn_text
 from schema_catalog.errors import ConnectionFailed, ExtractionFailed, SourceError
 from schema_catalog.model import Catalog, SourceInfo
 from schema_catalog.sources.postgres import build, queries
+from schema_catalog.sources.postgres import dsn as dsn_text
 from schema_catalog.sources.postgres.deadline import Deadline
 
 Progress = Callable[[str], None]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from schema_catalog import dsn
 from schema_catalog.errors import ConnectionFailed
+from schema_catalog.sources.postgres import dsn
 
 
 def test_redact_keeps_where_and_drops_the_secret() -> None:

@@ -73,13 +73,6 @@ def _password_ambiguous(dsn: str) -> bool:
     return at >= 0 and bool(ends) and at > min(ends)
 
 
-def has_password(dsn: str) -> bool:
-    try:
-        return "password" in conninfo_to_dict(dsn)
-    except Exception:
-        return False
-
-
 def redact(dsn: str) -> str:
     """``postgresql://user@host:port/db?sslmode=...``, without password or secrets."""
     params = parse(dsn) if dsn else {}
