@@ -7,7 +7,9 @@ example site has (its files: the sitemap is empty without a ``site_url``):
   sideways, nothing is drawn past the column's right edge (over the table of
   contents, or off the screen), and no element with hidden overflow cuts its
   content off;
-- on a wide screen no table scrolls inside its wrapper: every column is in view.
+- on a wide screen no table scrolls inside its wrapper: every column is in view,
+  and no code in a cell (a name, type, default or target) wraps between two
+  letters: only at a space or where the escaping offers a break.
 
 Allowed to scroll, and only on the phone: Material's own scroll containers, the
 table wrapper ``.md-typeset__scrollwrap`` (a table keeps readable columns and
@@ -65,6 +67,23 @@ _MEASURE = """() => {
     if (overflow === 'hidden' || overflow === 'clip')
       out.clipped.push(el.scrollWidth - el.clientWidth + ' px: ' + name(el));
   }
+  // Code in a table cell that wraps between two letters, not at a <wbr> or a space.
+  out.midword = [];
+  for (const code of inner.querySelectorAll('td code')) {
+    const walker = document.createTreeWalker(code, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const whole = document.createRange(); whole.selectNodeContents(node);
+      if (new Set([...whole.getClientRects()].map(r => Math.round(r.top))).size < 2) continue;
+      const text = node.textContent; let previous = null;
+      for (let k = 0; k < text.length; k++) {
+        const one = document.createRange(); one.setStart(node, k); one.setEnd(node, k + 1);
+        const rect = one.getClientRects()[0]; if (!rect) continue;
+        if (previous !== null && rect.top > previous + 2 && /\\S/.test(text[k]) && /\\S/.test(text[k - 1]))
+          out.midword.push(name(code));
+        previous = rect.top;
+      }
+    }
+  }
   for (const wrap of inner.querySelectorAll('.md-typeset__scrollwrap'))
     out.tables = Math.max(out.tables, wrap.scrollWidth - wrap.clientWidth);
   for (const code of inner.querySelectorAll('pre > code'))
@@ -106,6 +125,8 @@ def _problems(page: str, width: int, seen: dict[str, Any]) -> list[str]:
     problems += [f"{where}: cut off by {c}" for c in seen["clipped"]]
     if width != PHONE and seen["tables"] > 0:
         problems.append(f"{where}: a table scrolls by {seen['tables']} px (columns out of view)")
+    if width != PHONE:
+        problems += [f"{where}: breaks mid-word: {code}" for code in seen["midword"]]
     if width != PHONE and seen["code"] > 0:
         problems.append(f"{where}: a code block scrolls by {seen['code']} px")
     return problems

@@ -98,6 +98,25 @@ def test_code_shows_the_text_in_one_code_element(value: str) -> None:
 
 @settings(max_examples=200, deadline=None)
 @given(TEXT)
+def test_sql_code_with_soft_breaks_shows_the_text_in_one_code_element(value: str) -> None:
+    with escape.soft_breaks():
+        html = markdown.markdown(f"x {escape.sql_code(value)}", extensions=EXTENSIONS)
+    text, tags = _read(html)
+    assert _normal(text) == _normal("x " + value) or not value.strip()
+    assert set(tags) <= {"p", "code", "br", "wbr"}, (value, html)
+
+
+def test_a_cast_and_a_name_offer_line_breaks_in_a_cell() -> None:
+    with escape.soft_breaks():
+        shown = escape.sql_code("'draft'::public.content_status")
+    assert shown == (
+        '<code class="sc-expr">&#39;draft&#39;<wbr>&#58;&#58;public.<wbr>content_<wbr>status</code>'
+    )
+    assert "<wbr>" not in escape.sql_code("'draft'::text")  # only inside a table's cells
+
+
+@settings(max_examples=200, deadline=None)
+@given(TEXT)
 def test_fence_keeps_a_block_verbatim(value: str) -> None:
     html = markdown.markdown(escape.fence(value, "text"), extensions=EXTENSIONS)
     text, _ = _read(html)

@@ -171,7 +171,15 @@ def sql_code(value: object) -> Safe:
     its own, since a cell would squeeze it into a column of short lines.
     """
     inner = code(value)
-    return Safe(inner.replace("<code>", '<code class="sc-expr">', 1)) if inner else inner
+    if not inner:
+        return inner
+    if _soft_breaks.get() and not isinstance(value, Safe | Markup):
+        # A cast starts a new line when the cell is narrow: `'draft'` / `::content_status`.
+        inner = Safe(inner.replace(_CAST, "<wbr>" + _CAST))
+    return Safe(inner.replace("<code>", '<code class="sc-expr">', 1))
+
+
+_CAST = "&#58;&#58;"  # `::` as the escaping spells it
 
 
 @functools.lru_cache(maxsize=65536)

@@ -13,6 +13,7 @@ by code, name or alias) and excludes (rule → table names or globs).
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -175,7 +176,8 @@ def rules_as_markdown() -> str:
     """The Rules page body: one section per rule, from its docstring."""
     parts = ["| Code | Name | Also known as | Default level |", "|---|---|---|---|"]
     parts += [
-        f"| [{code}](#{code.lower()}) | `{name}` | {', '.join(f'`{a}`' for a in aliases)} | {level} |"
+        f"| [{code}](#{code.lower()}) | {_cell_name(name)} | "
+        f"{', '.join(_cell_name(a) for a in aliases)} | {level} |"
         for code, name, aliases, level, _ in rules_table()
     ]
     for code, name, aliases, level, doc in rules_table():
@@ -185,3 +187,14 @@ def rules_as_markdown() -> str:
         heading = f"## {code} · `{name}` {{ #{code.lower()} }}"
         parts += ["", heading, "", f"Default level: {level}{also}", "", doc]
     return "\n".join(parts) + "\n"
+
+
+_RULE_NAME = re.compile(r"[a-z0-9_]+")
+
+
+def _cell_name(name: str) -> str:
+    """A rule name as code that may wrap after an underscore, as a table cell's names do
+    (splinter's `0029_authenticated_security_definer_function_executable` is 57 letters)."""
+    if not _RULE_NAME.fullmatch(name):  # our own constants: never markup, never untrusted
+        raise ValueError(f"rule name {name!r} is not snake_case")
+    return "<code>" + name.replace("_", "_<wbr>") + "</code>"
