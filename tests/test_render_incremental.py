@@ -9,6 +9,7 @@ kind a page can depend on, docs/ holds exactly the pages of a fresh render.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import sys
@@ -19,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from render_catalogs import hostile_catalog, sample_catalog
+from schema_catalog.analysis.lint.registry import RULES
 from schema_catalog.config import Config
 from schema_catalog.model import Catalog, Column, Finding, Function
 from schema_catalog.render import ASSET_FILES, render, render_pages
@@ -143,6 +145,25 @@ def test_a_config_or_template_change_renders_every_page_again(tmp_path: Path) ->
     (templates / "tags.md.jinja").write_text("# Our tags, again\n", encoding="utf-8")
     assert render(sample_catalog(), own, docs).rendered == first.rendered
     assert _generated(docs) == render_pages(sample_catalog(), own)
+
+
+def test_a_rule_whose_documentation_changed_renders_the_rules_page_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Rules page is made from the lint registry, outside render/: an upgrade that
+    only rewords a rule still shows on the page."""
+    render(sample_catalog(), CONFIG, tmp_path)
+    rule = RULES["DOC001"]
+    reworded = dataclasses.replace(rule, check=_reworded_check)
+    monkeypatch.setitem(RULES, "DOC001", reworded)
+    again = render(sample_catalog(), CONFIG, tmp_path)
+    assert "rules.md" in again.written
+    assert "A reworded rule." in (tmp_path / "rules.md").read_text(encoding="utf-8")
+
+
+def _reworded_check(catalog: Catalog, settings: object) -> list[Finding]:
+    """A reworded rule."""
+    return []
 
 
 _COMPARE_SERIAL_AND_FORKED = """

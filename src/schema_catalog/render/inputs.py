@@ -9,8 +9,9 @@ removed, a run killed half-way) renders it again.
 A page's inputs:
 
 - for every page, the renderer: the package version, the source of the render
-  code and of every template (the package's and ``site.templates``), catalog.yml,
-  and where every page lives (a new or dropped table moves links);
+  code and of every template (the package's and ``site.templates``), the rules'
+  own text (the Rules page is made from the lint registry, outside render/),
+  catalog.yml, and where every page lives (a new or dropped table moves links);
 - for a table's page, the table as analysed (its tenancy, drift, coverage...),
   its domains, its findings, the API roles' access verdicts on it (views,
   functions and cascades elsewhere open routes into it), and every table its
@@ -34,6 +35,7 @@ from pydantic import TypeAdapter
 
 from schema_catalog import __version__
 from schema_catalog.analysis import access
+from schema_catalog.analysis.lint.registry import rules_as_markdown
 from schema_catalog.config import Config
 from schema_catalog.model import Finding
 from schema_catalog.render import paths
@@ -71,6 +73,7 @@ def renderer_key(config: Config, user_templates: Path | None, pages: paths.PageP
         _folder_digest(RENDER_CODE, "*.py"),
         _folder_digest(PACKAGE_TEMPLATES, "*.jinja"),
         _folder_digest(user_templates, "*"),
+        rules_as_markdown(),
         config.model_dump_json(),
         pages.fingerprint(),
     )
