@@ -99,6 +99,18 @@ def test_an_empty_schema_paths_is_no_schema_paths(tmp_path: Path) -> None:
     assert names(schema_files(tmp_path), supabase) == ["schemas/a/z.sql", "schemas/b.sql"]
 
 
+def test_schema_paths_may_name_files_outside_supabase_schemas(tmp_path: Path) -> None:
+    """No `supabase/schemas` folder: the project is found by its `schema_paths`."""
+    supabase = tmp_path / "supabase"
+    (supabase / "database").mkdir(parents=True)
+    (supabase / "database" / "a.sql").write_text("select 1;\n", encoding="utf-8")
+    (supabase / "config.toml").write_text(
+        '[db.migrations]\nschema_paths = ["./database/*.sql"]\n', encoding="utf-8"
+    )
+    (tmp_path / "config.toml").write_text("not [ toml", encoding="utf-8")  # someone else's
+    assert names(schema_files(tmp_path), supabase) == ["database/a.sql"]
+
+
 def test_a_pattern_matching_nothing_is_skipped_when_another_matches(tmp_path: Path) -> None:
     """As the CLI: `Glob.Files`' error is dropped by its callers when files were found."""
     supabase = make_project(tmp_path, ["schemas/a.sql"], ["schemas/gone/*.sql", "schemas/*.sql"])

@@ -72,10 +72,12 @@ def schema_files(path: Path) -> list[Path]:
 
 
 def _supabase_folder(path: Path) -> Path:
-    """The ``supabase/`` folder: ``path``'s parent for ``supabase/schemas``, else below it."""
+    """The ``supabase/`` folder: ``path``'s parent for ``supabase/schemas``, else below it.
+    A ``supabase`` folder without ``schemas`` will do if its ``schema_paths`` name files."""
     for candidate in (path.parent if path.name == "schemas" else None, path, path / "supabase"):
         if candidate is not None and (
-            (candidate / "schemas").is_dir() or _schema_paths(candidate / "config.toml")
+            (candidate / "schemas").is_dir()
+            or (candidate.name == "supabase" and _schema_paths(candidate / "config.toml"))
         ):
             return candidate
     raise SourceError(
