@@ -108,6 +108,22 @@ def test_a_json_drizzle_config_and_another_tenant_key(tmp_path: Path) -> None:
     assert 'schemas: ["app"]' in text and 'key: "workspace_id"' in text
 
 
+def test_declarative_schemas_in_subfolders_vote_for_the_tenant_key(tmp_path: Path) -> None:
+    """The files are read in the Supabase CLI's order, subfolders included."""
+    schemas = tmp_path / "supabase" / "schemas"
+    (schemas / "core").mkdir(parents=True)
+    (schemas / "core.sql").write_text(
+        "create table public.workspaces (id uuid primary key);\n", encoding="utf-8"
+    )
+    (schemas / "core" / "boards.sql").write_text(
+        "create table public.boards (id uuid primary key,"
+        " workspace_id uuid not null references public.workspaces (id));\n",
+        encoding="utf-8",
+    )
+    found = init.look(tmp_path)
+    assert found.tenant == ("workspace_id", "workspaces", 1) and not found.notes
+
+
 def test_supabase_declarative_schemas_become_a_source(repo: Path) -> None:
     (repo / "supabase" / "schemas").mkdir()
     (repo / "supabase" / "schemas" / "teams.sql").write_text(

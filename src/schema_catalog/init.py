@@ -163,12 +163,19 @@ def _readable_catalogs(root: Path, found: Findings) -> list[model.Catalog]:
             )
         except CatalogError as error:
             found.notes.append(f"Drizzle schema not read: {error.line()}")
-    sql = [p for p in (found.supabase_schemas, found.supabase_migrations) if p]
-    if sql:
-        from schema_catalog.sources import migrations
+    if found.supabase_schemas or found.supabase_migrations:
+        from schema_catalog.sources import migrations, supabase_schemas
 
         try:
-            catalogs.append(migrations.read([root / p for p in sql]))
+            # the declarative files in the Supabase CLI's order, then the migrations
+            sql = (
+                supabase_schemas.schema_files(root / found.supabase_schemas)
+                if found.supabase_schemas
+                else []
+            )
+            if found.supabase_migrations:
+                sql.append(root / found.supabase_migrations)
+            catalogs.append(migrations.read(sql))
         except CatalogError as error:
             found.notes.append(f"migration SQL not read: {error.line()}")
     return catalogs
