@@ -75,7 +75,10 @@ def discover(paths: Sequence[Path]) -> list[MigrationFile]:
     ordered: list[Path] = []
     for path in paths:
         if path.is_dir():
-            ordered.extend(_folder(path))
+            found = migration_paths(path)
+            if not found:
+                raise MigrationError("no migration files here", where=str(path), fix=LAYOUTS)
+            ordered.extend(found)
         elif path.is_file():
             ordered.append(path)
         else:
@@ -96,13 +99,12 @@ def kit1_key(name: str) -> tuple[tuple[tuple[int, str], ...], str]:
     root collation), which drizzle-orm 1.0's migrator sorts by, on the names drizzle-kit
     writes: punctuation before digits before letters, letters case-insensitively first,
     then lowercase before uppercase (``_`` < ``a`` < ``B``; code points: ``B`` < ``_`` < ``a``)."""
-    primary = tuple(
-        (2 if c.isalpha() else 1 if c.isdigit() else 0, c.casefold()) for c in name
-    )
+    primary = tuple((2 if c.isalpha() else 1 if c.isdigit() else 0, c.casefold()) for c in name)
     return primary, name.swapcase()
 
 
-def _folder(folder: Path) -> list[Path]:
+def migration_paths(folder: Path) -> list[Path]:
+    """The migration files of one folder, in apply order ([] when it holds none)."""
     files = [p for p in folder.iterdir() if p.is_file() and p.suffix == ".sql"]
     kit1 = [p / KIT1_FILE for p in folder.iterdir() if (p / KIT1_FILE).is_file()]
     if files and kit1:
@@ -117,8 +119,8 @@ def _folder(folder: Path) -> list[Path]:
     if not files:
         for nested in (folder / "supabase" / "migrations", folder / "migrations"):
             if nested.is_dir():
-                return _folder(nested)
-        raise MigrationError("no migration files here", where=str(folder), fix=LAYOUTS)
+                return migration_paths(nested)
+        return []
     journal = _journal_order(folder)
     if journal:
         by_stem = {p.stem: p for p in files}
