@@ -155,7 +155,8 @@ def drizzle_paths(found: Findings) -> list[str]:
     """What catalog.yml's ``sources.drizzle`` names (relative to the root).
 
     The Drizzle reader evaluates a drizzle.config.ts/.js itself; of a JSON config
-    it takes the schema entries and drizzle-kit's meta/ folder.
+    it takes the schema entries and drizzle-kit's snapshots: the meta/ folder, or
+    kit 1.0's out folder.
     """
     if not found.drizzle_config or not found.drizzle:
         return []
@@ -163,7 +164,13 @@ def drizzle_paths(found: Findings) -> list[str]:
         return [found.drizzle_config]
     schema = found.drizzle.get("schema")
     entries = [e for e in (schema if isinstance(schema, list) else [schema]) if isinstance(e, str)]
-    meta = [f"{found.drizzle_out}/meta"] if found.drizzle_meta else []
+    meta = (
+        [f"{found.drizzle_out}/meta"]
+        if found.drizzle_meta
+        else [found.drizzle_out]
+        if found.drizzle_out and found.drizzle_kit1
+        else []
+    )
     return [_clean(e) for e in entries] + meta
 
 
