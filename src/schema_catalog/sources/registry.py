@@ -111,7 +111,7 @@ SOURCES: tuple[Source, ...] = (
         "drizzle",
         "declared",
         "drizzle",
-        ".ts file, folder, glob, drizzle.config.ts or meta/ (repeatable)",
+        ".ts file, folder, glob, drizzle.config.ts, meta/ or kit 1.0 out/ (repeatable)",
         _drizzle,
     ),
 )
