@@ -135,3 +135,51 @@ def test_supabase_declarative_schemas_become_a_source(repo: Path) -> None:
     assert found.supabase_schemas == "supabase/schemas" and "supabase/schemas/" in report
     config = config_module.load(target)
     assert config.sources.model_extra == {"supabase_schemas": ["../supabase/schemas"]}
+
+
+KIT1 = Path(__file__).parent / "fixtures" / "drizzle" / "kit1_styles"
+
+
+def test_a_drizzle_kit_1_out_folder_is_named_as_migrations(tmp_path: Path) -> None:
+    """kit 1.0 writes <out>/<timestamp>_<name>/migration.sql: the folder is the migrations."""
+    shutil.copytree(KIT1 / "input", tmp_path, dirs_exist_ok=True)
+    shutil.copytree(KIT1 / "kit-out", tmp_path / "drizzle")
+    target, found, report = init.run(tmp_path)
+    assert (found.drizzle_out, found.drizzle_meta, found.drizzle_kit1) == ("drizzle", False, True)
+    assert "drizzle-kit output drizzle/ with kit 1.0 migration folders" in report
+    config = config_module.load(target)
+    assert config.sources.migrations == ("../drizzle",)
+    assert not found.notes
+
+
+def test_an_out_folder_without_migrations_is_not_named(tmp_path: Path) -> None:
+    """An empty out folder (or supabase/migrations) named as migrations would stop extract."""
+    shutil.copytree(KIT1 / "input", tmp_path, dirs_exist_ok=True)
+    (tmp_path / "drizzle").mkdir()
+    (tmp_path / "supabase" / "migrations").mkdir(parents=True)
+    target, found, _ = init.run(tmp_path)
+    assert found.drizzle_out == "drizzle" and found.migration_folders == ()
+    assert config_module.load(target).sources.migrations == ()
+    assert "#   migrations: [../supabase/migrations]" in target.read_text(encoding="utf-8")
+
+
+def test_a_json_config_with_kit_1_out_reads_its_snapshot_and_migrations(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A JSON config is not evaluated: init names kit 1.0's out folder for its snapshot."""
+    shutil.copy(KIT1 / "input" / "schema.ts", tmp_path / "schema.ts")
+    shutil.copytree(KIT1 / "kit-out", tmp_path / "drizzle")
+    config = {"dialect": "postgresql", "schema": "./schema.ts", "out": "./drizzle"}
+    (tmp_path / "drizzle.config.json").write_text(json.dumps(config), encoding="utf-8")
+    target, found, _ = init.run(tmp_path)
+    assert init.drizzle_paths(found) == ["schema.ts", "drizzle"]
+    loaded = config_module.load(target)
+    assert loaded.sources.drizzle == ("../schema.ts", "../drizzle")
+    assert loaded.sources.migrations == ("../drizzle",)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    assert main(["extract", "-q", "--no-database"]) == 0
+    catalog = json.loads((tmp_path / "catalog" / "catalog.json").read_text(encoding="utf-8"))
+    kinds = sorted(s["kind"] for s in catalog["sources"])
+    assert kinds == ["drizzle", "drizzle_snapshot", "migrations"]
+    assert len(catalog["tables"]) == 4

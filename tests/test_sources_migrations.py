@@ -52,6 +52,57 @@ def test_drizzle_journal_order_wins_over_names(tmp_path: Path) -> None:
     assert [f.path.stem for f in discover([tmp_path])] == ["0001_alpha", "0000_zeta"]
 
 
+def test_drizzle_kit_1_folders_are_applied_in_drizzle_orms_order(tmp_path: Path) -> None:
+    """kit 1.0 writes ``<timestamp>_<name>/migration.sql`` beside snapshot.json; drizzle-orm
+    1.0 applies the folders by ``localeCompare`` of their names: timestamps first, then
+    case-insensitively (``_alpha`` before ``_Beta``, where code points put ``B`` first)."""
+    for name in (
+        "20260301000000_Beta",
+        "20260101000000_init",
+        "20260301000000_alpha",
+        "20260201000000_add_index",
+    ):
+        write(tmp_path, f"{name}/migration.sql", f"-- {name}\n")
+        write(tmp_path, f"{name}/snapshot.json", "{}")
+    write(tmp_path, "notes/readme.md")  # a folder without migration.sql is not a migration
+    found = discover([tmp_path])
+    assert [f.tag for f in found] == [
+        "20260101000000_init",
+        "20260201000000_add_index",
+        "20260301000000_alpha",
+        "20260301000000_Beta",
+    ]
+    assert [f.path.name for f in found] == ["migration.sql"] * 4
+    assert found[0].version == "20260101000000" and found[0].text == "-- 20260101000000_init\n"
+
+
+def test_kit_1_migrations_match_their_folder_name_or_hash() -> None:
+    """drizzle-orm 1.0 records the folder name (and the sha256) of each applied migration."""
+    folder = Path(__file__).parent / "fixtures" / "drizzle" / "kit1" / "kit-out"
+    [only] = discover([folder])
+    assert only.tag == "20261204150156_premium_cammi"
+    for applied in (only.tag, only.sha256, only.version):
+        catalog = migrations.read([folder], applied=frozenset({applied}))
+        assert catalog.sources[0].details == {"files": "1", "pending": "0"}, applied
+    assert len(migrations.read([folder]).tables) == 4
+
+
+def test_a_folder_with_no_migration_is_an_input_error(tmp_path: Path) -> None:
+    write(tmp_path, "meta/_journal.json", json.dumps({"entries": []}))
+    write(tmp_path, "schema.ts", "export {};\n")
+    with pytest.raises(MigrationError) as caught:
+        migrations.read([tmp_path])
+    assert str(caught.value).startswith(f"{tmp_path}: no migration files here (name a folder")
+    assert "\n" not in str(caught.value)
+
+
+def test_loose_sql_beside_kit_1_folders_is_an_input_error(tmp_path: Path) -> None:
+    write(tmp_path, "0000_init.sql")
+    write(tmp_path, "20260101000000_init/migration.sql")
+    with pytest.raises(MigrationError, match=r"both \.sql files and drizzle-kit 1\.0 migration"):
+        discover([tmp_path])
+
+
 def test_files_named_one_by_one_keep_the_given_order(tmp_path: Path) -> None:
     second, first = write(tmp_path, "b.sql"), write(tmp_path, "a.sql")
     assert [f.path for f in discover([second, first, second])] == [second, first]

@@ -335,6 +335,22 @@ def test_applied_migrations_reads_supabase_and_drizzle(make_database: Factory) -
     }
 
 
+def test_applied_migrations_reads_drizzle_orm_1_names(make_database: Factory) -> None:
+    """drizzle-orm 1.0's table has a `name` column (the kit 1.0 folder name): it decides
+    what is applied by that name, so an applied file edited since still matches."""
+    dsn = make_database(
+        """
+        CREATE SCHEMA drizzle;
+        CREATE TABLE drizzle.__drizzle_migrations (
+          id serial PRIMARY KEY, hash text NOT NULL, created_at bigint, name text,
+          applied_at timestamp with time zone DEFAULT now());
+        INSERT INTO drizzle.__drizzle_migrations (hash, created_at, name) VALUES
+          ('aa', 1764860516000, '20261204150156_premium_cammi'), ('bb', 1700000000000, NULL);
+        """
+    )
+    assert postgres.applied_migrations(dsn) == {"aa", "bb", "20261204150156_premium_cammi"}
+
+
 def test_migration_history_without_privilege_is_unreadable_not_an_error(
     make_database: Factory,
 ) -> None:

@@ -2,7 +2,7 @@
 
 What it reads (all optional): ``drizzle.config.ts``/``.js``/``.mjs``/``.json``
 (schema, out, casing, schemaFilter, tablesFilter), the drizzle-kit out folder
-with ``meta/``, ``supabase/migrations/``, ``supabase/schemas/`` (declarative
+(0.x's ``meta/`` or 1.0's ``<timestamp>_<name>/`` folders), ``supabase/migrations/``, ``supabase/schemas/`` (declarative
 schema files), ``supabase/config.toml`` (``project_id``; ``[api] schemas``, the
 schemas the Data API exposes) and ``package.json`` (the project's name).
 
@@ -55,7 +55,12 @@ class Findings:
     drizzle: dict[str, Any] = field(default_factory=dict)
     drizzle_out: str | None = None
     drizzle_meta: bool = False
+    drizzle_kit1: bool = False
+    """The out folder holds drizzle-kit 1.0's ``<timestamp>_<name>/`` migration folders."""
     supabase_migrations: str | None = None
+    migration_folders: tuple[str, ...] = ()
+    """Of supabase_migrations and drizzle_out, those holding migration files: an empty
+    or schema-only folder named as migrations would stop `extract`."""
     supabase_schemas: str | None = None
     project_id: str | None = None
     api_schemas: tuple[str, ...] = ()
@@ -68,6 +73,7 @@ def look(root: Path) -> Findings:
     found = Findings(name=project_name(root))
     _look_drizzle(root, found)
     _look_supabase(root, found)
+    found.migration_folders = _migration_folders(root, found)
     found.tenant = _guess_tenant(root, found)
     return found
 
@@ -86,6 +92,9 @@ def _look_drizzle(root: Path, found: Findings) -> None:
     if isinstance(out, str) and (root / out).is_dir():
         found.drizzle_out = _clean(out)
         found.drizzle_meta = (root / out / "meta").is_dir()
+        from schema_catalog.sources.drizzle.kit_snapshot import kit1_migrations
+
+        found.drizzle_kit1 = bool(kit1_migrations(root / out))
 
 
 def _drizzle_settings(config: Path) -> dict[str, Any]:
@@ -102,6 +111,21 @@ def _drizzle_settings(config: Path) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise ConfigError("the default export is not a static object", where=config.name)
     return {k: v for k, v in value.items() if isinstance(v, str | list | bool)}
+
+
+def _migration_folders(root: Path, found: Findings) -> tuple[str, ...]:
+    from schema_catalog.sources.migrations.files import migration_paths
+
+    folders: list[str] = []
+    for folder in (found.supabase_migrations, found.drizzle_out):
+        if folder is None:
+            continue
+        try:
+            if migration_paths(root / folder):
+                folders.append(folder)
+        except CatalogError as error:
+            found.notes.append(f"{folder}/ not named as migrations: {error.line()}")
+    return tuple(folders)
 
 
 def _look_supabase(root: Path, found: Findings) -> None:
@@ -131,7 +155,8 @@ def drizzle_paths(found: Findings) -> list[str]:
     """What catalog.yml's ``sources.drizzle`` names (relative to the root).
 
     The Drizzle reader evaluates a drizzle.config.ts/.js itself; of a JSON config
-    it takes the schema entries and drizzle-kit's meta/ folder.
+    it takes the schema entries and drizzle-kit's snapshots: the meta/ folder, or
+    kit 1.0's out folder.
     """
     if not found.drizzle_config or not found.drizzle:
         return []
@@ -139,7 +164,13 @@ def drizzle_paths(found: Findings) -> list[str]:
         return [found.drizzle_config]
     schema = found.drizzle.get("schema")
     entries = [e for e in (schema if isinstance(schema, list) else [schema]) if isinstance(e, str)]
-    meta = [f"{found.drizzle_out}/meta"] if found.drizzle_meta else []
+    meta = (
+        [f"{found.drizzle_out}/meta"]
+        if found.drizzle_meta
+        else [found.drizzle_out]
+        if found.drizzle_out and found.drizzle_kit1
+        else []
+    )
     return [_clean(e) for e in entries] + meta
 
 
@@ -163,7 +194,11 @@ def _readable_catalogs(root: Path, found: Findings) -> list[model.Catalog]:
             )
         except CatalogError as error:
             found.notes.append(f"Drizzle schema not read: {error.line()}")
-    if found.supabase_schemas or found.supabase_migrations:
+    # an empty supabase/migrations (a new project) is not read: it holds nothing yet
+    migrations_folder = (
+        found.supabase_migrations if found.supabase_migrations in found.migration_folders else None
+    )
+    if found.supabase_schemas or migrations_folder:
         from schema_catalog.sources import migrations, supabase_schemas
 
         try:
@@ -173,8 +208,8 @@ def _readable_catalogs(root: Path, found: Findings) -> list[model.Catalog]:
                 if found.supabase_schemas
                 else []
             )
-            if found.supabase_migrations:
-                sql.append(root / found.supabase_migrations)
+            if migrations_folder:
+                sql.append(root / migrations_folder)
             catalogs.append(migrations.read(sql))
         except CatalogError as error:
             found.notes.append(f"migration SQL not read: {error.line()}")
@@ -232,7 +267,8 @@ def render_config(found: Findings) -> str:
         )
         lines += [
             f"  # Drizzle, through {found.drizzle_config} ({details or 'not readable statically'}).",
-            "  # Its schema files, casing and drizzle-kit snapshot (out/meta/) are read from it.",
+            "  # Its schema files, casing and drizzle-kit snapshot (out/meta/, or kit 1.0's"
+            " latest out/<timestamp>_<name>/) are read from it.",
             _line(
                 bool(drizzle_paths(found)),
                 f"  drizzle: [{', '.join(_yaml(up + p) for p in drizzle_paths(found))}]",
@@ -243,8 +279,10 @@ def render_config(found: Findings) -> str:
             "  # Drizzle: a drizzle.config.ts, .ts files, folders, globs or a drizzle-kit meta/ folder.",
             "  # drizzle: [../drizzle.config.ts]",
         ]
-    migrations = [p for p in (found.supabase_migrations,) if p]
-    if found.drizzle_out and not found.supabase_migrations:
+    supabase_sql = found.supabase_migrations in found.migration_folders
+    drizzle_sql = found.drizzle_out in found.migration_folders
+    migrations = [p for p in (found.supabase_migrations,) if p and supabase_sql]
+    if found.drizzle_out and drizzle_sql and not supabase_sql:
         migrations.append(found.drizzle_out)  # drizzle-kit's own migrations
     lines += [
         "  # Migration SQL not yet applied is shown as proposed (Supabase, drizzle-kit or plain .sql).",
@@ -253,7 +291,7 @@ def render_config(found: Findings) -> str:
             f"  migrations: [{', '.join(_yaml(up + p) for p in migrations) or '../supabase/migrations'}]",
         ),
     ]
-    if found.drizzle_out and found.supabase_migrations:
+    if found.drizzle_out and drizzle_sql and supabase_sql:
         lines.append(f"  # migrations: [../supabase/migrations, {_yaml(up + found.drizzle_out)}]")
     lines += [
         "  # Supabase's declarative schema files (supabase/schemas/*.sql): what they declare.",
@@ -372,7 +410,9 @@ def run(root: Path, *, force: bool = False) -> tuple[Path, Findings, str]:
 def _report(target: Path, found: Findings) -> str:
     seen = [
         f"Drizzle config {found.drizzle_config}" if found.drizzle_config else None,
-        f"drizzle-kit output {found.drizzle_out}/" + (" with meta/" if found.drizzle_meta else "")
+        f"drizzle-kit output {found.drizzle_out}/"
+        + (" with meta/" if found.drizzle_meta else "")
+        + (" with kit 1.0 migration folders" if found.drizzle_kit1 else "")
         if found.drizzle_out
         else None,
         f"{found.supabase_migrations}/" if found.supabase_migrations else None,

@@ -63,8 +63,10 @@ class Source:
 
 def _drizzle(paths: Sequence[Path], context: ReadContext) -> list[Catalog]:
     from schema_catalog.sources import drizzle
+    from schema_catalog.sources.drizzle.kit_snapshot import kit1_migrations
 
-    meta = [p for p in paths if p.is_dir() and p.name == "meta"]
+    # drizzle-kit snapshots: 0.x's meta/, or 1.0's out folder of <timestamp>_<name>/
+    meta = [p for p in paths if p.is_dir() and (p.name == "meta" or kit1_migrations(p))]
     schema_paths = [p for p in paths if p not in meta]
     catalogs = [drizzle.read_kit_snapshot(p) for p in meta]
     if schema_paths:
@@ -109,7 +111,7 @@ SOURCES: tuple[Source, ...] = (
         "drizzle",
         "declared",
         "drizzle",
-        ".ts file, folder, glob, drizzle.config.ts or meta/ (repeatable)",
+        ".ts file, folder, glob, drizzle.config.ts, meta/ or kit 1.0 out/ (repeatable)",
         _drizzle,
     ),
 )

@@ -8,7 +8,8 @@ catalog holds only what the *pending* files create or change:
 * files whose version is in ``applied`` are skipped (they are already in
   ``base``). A file matches by its leading digits (the Supabase timestamp, as
   ``supabase_migrations.schema_migrations.version`` stores it; the drizzle-kit
-  ``NNNN`` index), its file stem (``0001_payments``: drizzle's tag), or the
+  ``NNNN`` index, kit 1.0's timestamp), its tag (the file stem ``0001_payments``,
+  or kit 1.0's folder name, which drizzle-orm 1.0 records as ``name``), or the
   sha256 of its text (drizzle-orm's ``__drizzle_migrations.hash``);
 * with ``base`` (the live catalog), replay starts from it, so an ``ALTER`` on a
   live table works; live tables and enums the pending files leave alone are

@@ -7,13 +7,21 @@ recursively, except that a folder holding ``supabase/migrations`` or
 * Supabase: ``supabase/migrations/<timestamp>_<name>.sql``; the version the
   CLI records in ``supabase_migrations.schema_migrations.version`` is the
   leading digits.
-* drizzle-kit: ``<out>/NNNN_<name>.sql`` with ``meta/_journal.json`` (its order
-  wins when present); drizzle-orm records ``sha256(file text)`` in
+* drizzle-kit 0.x: ``<out>/NNNN_<name>.sql`` with ``meta/_journal.json`` (its
+  order wins when present); drizzle-orm records ``sha256(file text)`` in
   ``drizzle.__drizzle_migrations.hash``.
+* drizzle-kit 1.0: ``<out>/<timestamp>_<name>/migration.sql`` (beside its
+  ``snapshot.json``), one folder per migration. drizzle-orm 1.0's migrator
+  applies every subfolder holding a ``migration.sql``, sorted by folder name
+  with JavaScript's ``localeCompare`` (`kit1_key`); the 14-digit UTC timestamp
+  leads, so in practice the order is the timestamps'. It records the folder
+  name in ``__drizzle_migrations.name`` and the file's sha256 in ``hash``.
 * Anything else: files in natural order of their names (``2_x`` before ``10_x``).
 
 Files given one by one keep the order given; each folder contributes its own
-files in the order above.
+files in the order above. A folder that holds no migration in any of these
+layouts, or both loose .sql files and kit 1.0 folders, is a `MigrationError`:
+naming it and reading nothing would look like an empty schema.
 """
 
 from __future__ import annotations
@@ -28,6 +36,12 @@ from pathlib import Path
 from schema_catalog.errors import MigrationError
 
 _VERSION = re.compile(r"^(\d+)")
+KIT1_FILE = "migration.sql"
+"""The SQL file in each of drizzle-kit 1.0's ``<timestamp>_<name>/`` migration folders."""
+LAYOUTS = (
+    "name a folder of .sql files, supabase/migrations, or drizzle-kit's `out` folder"
+    " (NNNN_<name>.sql with meta/, or kit 1.0's <timestamp>_<name>/migration.sql)"
+)
 
 
 @dataclass(frozen=True)
@@ -36,10 +50,16 @@ class MigrationFile:
     text: str
 
     @property
+    def tag(self) -> str:
+        """The migration's name: the file stem, or for kit 1.0's ``<folder>/migration.sql``
+        the folder's name (what drizzle-orm 1.0 records as ``name``)."""
+        return self.path.parent.name if self.path.name == KIT1_FILE else self.path.stem
+
+    @property
     def version(self) -> str:
-        """The leading digits of the name (Supabase timestamp, drizzle index), else the stem."""
-        match = _VERSION.match(self.path.name)
-        return match.group(1) if match else self.path.stem
+        """The leading digits of the tag (Supabase or kit 1.0 timestamp, drizzle index), else the tag."""
+        match = _VERSION.match(self.tag)
+        return match.group(1) if match else self.tag
 
     @property
     def sha256(self) -> str:
@@ -47,7 +67,7 @@ class MigrationFile:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
     def is_applied(self, applied: frozenset[str]) -> bool:
-        return self.version in applied or self.sha256 in applied or self.path.stem in applied
+        return self.version in applied or self.sha256 in applied or self.tag in applied
 
 
 def discover(paths: Sequence[Path]) -> list[MigrationFile]:
@@ -55,7 +75,10 @@ def discover(paths: Sequence[Path]) -> list[MigrationFile]:
     ordered: list[Path] = []
     for path in paths:
         if path.is_dir():
-            ordered.extend(_folder(path))
+            found = migration_paths(path)
+            if not found:
+                raise MigrationError("no migration files here", where=str(path), fix=LAYOUTS)
+            ordered.extend(found)
         elif path.is_file():
             ordered.append(path)
         else:
@@ -71,12 +94,32 @@ def natural_key(name: str) -> tuple[tuple[int, str], ...]:
     )
 
 
-def _folder(folder: Path) -> list[Path]:
+def kit1_key(name: str) -> tuple[tuple[tuple[int, str], ...], str]:
+    """Sort key for folder names that follows JavaScript's ``a.localeCompare(b)`` (ICU's
+    root collation), which drizzle-orm 1.0's migrator sorts by, on the names drizzle-kit
+    writes: punctuation before digits before letters, letters case-insensitively first,
+    then lowercase before uppercase (``_`` < ``a`` < ``B``; code points: ``B`` < ``_`` < ``a``)."""
+    primary = tuple((2 if c.isalpha() else 1 if c.isdigit() else 0, c.casefold()) for c in name)
+    return primary, name.swapcase()
+
+
+def migration_paths(folder: Path) -> list[Path]:
+    """The migration files of one folder, in apply order ([] when it holds none)."""
     files = [p for p in folder.iterdir() if p.is_file() and p.suffix == ".sql"]
+    kit1 = [p / KIT1_FILE for p in folder.iterdir() if (p / KIT1_FILE).is_file()]
+    if files and kit1:
+        raise MigrationError(
+            f"holds both .sql files and drizzle-kit 1.0 migration folders ({kit1[0].parent.name}/"
+            f"{KIT1_FILE}): which of them are the migrations is unclear",
+            where=str(folder),
+            fix="keep one layout; `drizzle-kit up` moves 0.x files into folders",
+        )
+    if kit1:
+        return sorted(kit1, key=lambda p: kit1_key(p.parent.name))
     if not files:
         for nested in (folder / "supabase" / "migrations", folder / "migrations"):
             if nested.is_dir():
-                return _folder(nested)
+                return migration_paths(nested)
         return []
     journal = _journal_order(folder)
     if journal:

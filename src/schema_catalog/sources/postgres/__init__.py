@@ -157,7 +157,8 @@ def migration_history(dsn: str, deadline: Deadline | None = None) -> MigrationHi
     Reads ``supabase_migrations.schema_migrations.version`` (the Supabase CLI's
     timestamp version, e.g. ``20240101120000``, the prefix of the migration
     file name) and ``drizzle.__drizzle_migrations.hash`` (drizzle-kit's SHA-256
-    of the migration file's SQL) when those tables exist. A table the role may
+    of the migration file's SQL) and, from drizzle-orm 1.0 on, its ``name`` (the
+    ``<timestamp>_<name>`` migration folder) when those tables exist. A table the role may
     not read (Supabase's CLI schema is closed to new roles) is listed in
     ``unreadable``: the history is optional, never a reason to fail.
     """

@@ -445,4 +445,11 @@ where (n.nspname, c.relname) in (('supabase_migrations', 'schema_migrations'),
                                  ('drizzle', '__drizzle_migrations'))
 """
 SUPABASE_MIGRATIONS: Final = "select version::text from supabase_migrations.schema_migrations"
-DRIZZLE_MIGRATIONS: Final = "select hash::text from drizzle.__drizzle_migrations"
+# drizzle-orm 0.x records each applied file's hash; 1.0 adds `name` (the migration
+# folder's name) and decides what is applied by it. `to_jsonb` reads it where it exists.
+DRIZZLE_MIGRATIONS: Final = """
+select v.applied::text
+from drizzle.__drizzle_migrations m,
+     lateral (values (m.hash::text), (to_jsonb(m) ->> 'name')) v(applied)
+where v.applied is not null
+"""
