@@ -224,3 +224,30 @@ def test_a_grant_without_a_policy_still_names_the_routes(granted_db: str, tmp_pa
             ):
                 assert route in cell, (cell, route)
     assert _assert_denials_name_routes(catalog, tmp_path) >= 3
+
+
+def test_a_policy_for_one_command_leaves_the_others_to_their_routes(
+    make_database: Factory, tmp_path: Path
+) -> None:
+    dsn = make_database(
+        f"{SQL}\nGRANT SELECT, UPDATE ON tasks TO anon;\n"
+        "CREATE POLICY anon_reads ON tasks FOR SELECT TO anon USING (true);\n"
+    )
+    # anon reads tasks itself, but updates and inserts only through the routes
+    assert _as(dsn, "anon", "SELECT title FROM tasks") == [("first",)]
+    assert _as(dsn, "anon", "UPDATE tasks SET done = true RETURNING id") == []
+    _as(dsn, "anon", "SELECT close_task(1)")
+    with psycopg.connect(dsn) as conn:
+        assert conn.execute("SELECT done FROM tasks").fetchall() == [(True,)]
+
+    catalog = _analysed(dsn)
+    render(catalog, Config(), tmp_path)
+    page = (tmp_path / "tables/public/tasks.md").read_text(encoding="utf-8")
+    _, _, can, other = _exposure(page)["anon"]
+    assert can == (
+        "rows allowed by RLS policies · updates through SECURITY DEFINER function"
+        " public.close_task(task integer); inserts through definer trigger"
+        " public.feedback.to_task"
+    )
+    assert "SELECT through definer view public.task_list" in other
+    assert _assert_denials_name_routes(catalog, tmp_path) >= 3
