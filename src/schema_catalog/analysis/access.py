@@ -40,6 +40,8 @@ COMMANDS = rls.COMMANDS
 _CASCADES = {"CASCADE": "DELETE", "SET NULL": "UPDATE", "SET DEFAULT": "UPDATE"}
 _TRIGGER_EVENTS = {"INSERT", "UPDATE", "DELETE"}
 _TRIGGER_RESULTS = {"trigger", "event_trigger"}
+_NO_ROWS = "no rows (RLS on, no policy for this role)"
+_VERBS = {"SELECT": "reads", "INSERT": "inserts", "UPDATE": "updates", "DELETE": "deletes"}
 
 
 @dataclass(frozen=True)
@@ -69,23 +71,48 @@ class Verdict:
     role: str
     direct: str
     """`Table.api_access`'s words; ``no rows (RLS on, no policy for this role)`` when RLS
-    is on and no permissive policy can let the role's granted commands through; never
-    "no access" when a route exists."""
+    is on and no permissive policy can let the role's granted commands through. When a
+    route opens what it denies, the denial says it is only direct access: ``no grant of
+    its own``, ``no rows directly (RLS on, no policy for this role)``; never "no access"
+    then."""
     routes: tuple[Route, ...]
+    denied: tuple[str, ...] = ()
+    """The commands the role cannot run on any row directly: no grant for them, or RLS
+    on and no permissive policy that admits them."""
 
     @property
     def reachable(self) -> bool:
         """Some row can be reached, directly or by a route."""
         return not self.direct.startswith(("no access", "no rows")) or bool(self.routes)
 
+    @property
+    def rerouted(self) -> tuple[tuple[str, Route], ...]:
+        """The routes that open a command direct access denies: ``(what it does, route)``,
+        ``what`` in words (``reads``, ``inserts and updates``)."""
+        found = []
+        for route in self.routes:
+            verbs = [_VERBS[c] for c in route.commands if c in self.denied]
+            if verbs:
+                found.append((" and ".join(verbs), route))
+        return tuple(found)
+
+    @property
+    def text(self) -> str:
+        """What the table page says the role can read or write: direct access, then each
+        route that opens what it denies, named: ``no rows directly (RLS on, no policy for
+        this role) · reads through definer view `public.task_list```."""
+        said = [f"{what} through {r.kind} `{r.via}`" for what, r in self.rerouted]
+        return " · ".join([self.direct, "; ".join(said)]) if said else self.direct
+
 
 def verdict(catalog: Catalog, table: Table, role: str) -> Verdict:
     """The access verdict of ``role`` on ``table``."""
     found = routes(catalog, role).get(table.qualified_name, ())
+    denied = tuple(c for c in COMMANDS if not _directly(table, role, c))
     direct = _direct(table, role)
-    if found and direct.startswith("no access"):
-        direct = "no grant of its own; reached by other routes"  # never "no access" then
-    return Verdict(role=role, direct=direct, routes=found)
+    if any(c in denied for r in found for c in r.commands):
+        direct = _only_directly(direct)
+    return Verdict(role=role, direct=direct, routes=found, denied=denied)
 
 
 def api_verdicts(catalog: Catalog, table: Table) -> tuple[Verdict, ...]:
@@ -96,8 +123,25 @@ def api_verdicts(catalog: Catalog, table: Table) -> tuple[Verdict, ...]:
 def _direct(table: Table, role: str) -> str:
     held = table.column_privileges(role) & set(COMMANDS)
     if table.rls_enabled and held and not any(admitting(table, c, role) for c in held):
-        return "no rows (RLS on, no policy for this role)"
+        return _NO_ROWS
     return table.api_access(role)
+
+
+def _only_directly(direct: str) -> str:
+    """A denial that a route gets around, worded as direct access only."""
+    if direct.startswith("no access"):
+        return "no grant of its own"
+    if direct == _NO_ROWS:
+        return "no rows directly (RLS on, no policy for this role)"
+    return direct  # it opens some rows itself; the routes named after it add the rest
+
+
+def _directly(table: Table, role: str, command: str) -> bool:
+    """``role`` may run ``command`` on some row of ``table`` by its own grants (on the
+    table or some column) and, when RLS is on, a permissive policy that admits it."""
+    if command not in table.column_privileges(role):
+        return False
+    return not table.rls_enabled or bool(admitting(table, command, role))
 
 
 def admitting(table: Table, command: str, role: str) -> list[Policy]:

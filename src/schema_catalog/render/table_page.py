@@ -328,7 +328,7 @@ def exposure_rows(catalog: Catalog, table: Table) -> list[dict[str, Any]]:
             {
                 "role": verdict.role,
                 "privileges": ", ".join(held) or "none",
-                "access": verdict.direct,
+                "access": verdict.text,
                 "routes": message("; ".join(r.text for r in verdict.routes) or "none"),
             }
         )
