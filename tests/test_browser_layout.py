@@ -8,8 +8,9 @@ example site has (its files: the sitemap is empty without a ``site_url``):
   contents, or off the screen), and no element with hidden overflow cuts its
   content off;
 - on a wide screen no table scrolls inside its wrapper: every column is in view,
-  and no code in a cell (a name, type, default or target) wraps between two
-  letters: only at a space or where the escaping offers a break.
+  and no code in a cell (a name, type, default or target), nor a word outside the
+  last column, wraps between two letters: only at a space, a hyphen or where the
+  escaping offers a break.
 
 Allowed to scroll, and only on the phone: Material's own scroll containers, the
 table wrapper ``.md-typeset__scrollwrap`` (a table keeps readable columns and
@@ -67,9 +68,10 @@ _MEASURE = """() => {
     if (overflow === 'hidden' || overflow === 'clip')
       out.clipped.push(el.scrollWidth - el.clientWidth + ' px: ' + name(el));
   }
-  // Code in a table cell that wraps between two letters, not at a <wbr> or a space.
+  // Text in a table cell that wraps between two letters, not at a space, a hyphen or a
+  // <wbr>: any code, and the prose of every column but the last (which may break anywhere).
   out.midword = [];
-  for (const code of inner.querySelectorAll('td code')) {
+  for (const code of inner.querySelectorAll('td code, td:not(:last-child)')) {
     const walker = document.createTreeWalker(code, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       const whole = document.createRange(); whole.selectNodeContents(node);
@@ -78,7 +80,7 @@ _MEASURE = """() => {
       for (let k = 0; k < text.length; k++) {
         const one = document.createRange(); one.setStart(node, k); one.setEnd(node, k + 1);
         const rect = one.getClientRects()[0]; if (!rect) continue;
-        if (previous !== null && rect.top > previous + 2 && /\\S/.test(text[k]) && /\\S/.test(text[k - 1]))
+        if (previous !== null && rect.top > previous + 2 && /\\S/.test(text[k]) && /[^\\s-]/.test(text[k - 1]))
           out.midword.push(name(code));
         previous = rect.top;
       }
