@@ -81,11 +81,6 @@ class Verdict:
     on and no permissive policy that admits them."""
 
     @property
-    def reachable(self) -> bool:
-        """Some row can be reached, directly or by a route."""
-        return not self.direct.startswith(("no access", "no rows")) or bool(self.routes)
-
-    @property
     def rerouted(self) -> tuple[tuple[str, Route], ...]:
         """The routes that open a command direct access denies: ``(what it does, route)``,
         ``what`` in words (``reads``, ``inserts and updates``)."""
