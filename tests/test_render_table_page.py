@@ -102,7 +102,9 @@ def test_a_restrictive_policy_shows_as_narrowing_every_permissive_one() -> None:
         update={"tables": tuple(narrowed if t is members else t for t in catalog.tables)}
     )
     page = render_pages(catalog, Config())["tables/public/organization_members.md"].decode()
-    assert "| <code>only active</code> | ALL | authenticated | restrictive |" in page
+    restrictive = '<span class="sc-badge sc-badge--restrictive">restrictive</span>'
+    row = f"| <code>only active</code> | ALL {restrictive} | authenticated | USING <code"
+    assert row in page
     header = (
         "| Command | Role | Permissive (any one) | Restrictive (all must pass) | Tenant-scoped |"
     )

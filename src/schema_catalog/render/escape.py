@@ -182,6 +182,13 @@ def sql_code(value: object) -> Safe:
 _CAST = "&#58;&#58;"  # `::` as the escaping spells it
 
 
+def type_code(value: object) -> Safe:
+    """A column's type as inline code, marked (``sc-type``) so its cell keeps a readable
+    width: ``character varying(200)`` may wrap at its spaces, not letter by letter."""
+    inner = code(value)
+    return Safe(inner.replace("<code>", '<code class="sc-type">', 1)) if inner else inner
+
+
 @functools.lru_cache(maxsize=65536)
 def _with_breaks(escaped: str) -> str:
     return _BREAK_AFTER.sub(lambda m: m.group() + "<wbr>", escaped)

@@ -15,7 +15,17 @@ from schema_catalog.analysis import access
 from schema_catalog.model import SEVERITY_ORDER, Catalog, Column, ForeignKey, Table
 from schema_catalog.pg import pretty
 from schema_catalog.render import badges, paths
-from schema_catalog.render.escape import Safe, badge, code, fence, link, message, sql_code, text
+from schema_catalog.render.escape import (
+    Safe,
+    badge,
+    code,
+    fence,
+    link,
+    message,
+    sql_code,
+    text,
+    type_code,
+)
 from schema_catalog.render.lookup import Lookup
 from schema_catalog.render.mermaid import table_diagram
 
@@ -146,10 +156,15 @@ def tenancy_path(table: Table, links: PageLinks) -> Safe | None:
     return Safe(" → ".join(steps) + note)
 
 
-def _column_extras(column: Column, sql: SqlBlocks) -> Safe:
+def _column_extras(column: Column, sql: SqlBlocks, references: Sequence[Safe] = ()) -> Safe:
+    """Keys, nullability and how the value is made, in one cell: the columns table keeps
+    five columns, so the default's SQL gets a column wide enough to read."""
     parts: list[str] = []
     if column.primary_key:
         parts.append(badge("PK", "pk"))
+    elif not column.nullable:
+        parts.append("not null")
+    parts += [Safe(f"FK → {target}") for target in references]
     if column.identity:
         parts.append(badge(f"identity {column.identity.replace('_', ' ')}", "identity"))
     if column.generated:
@@ -161,27 +176,32 @@ def _column_extras(column: Column, sql: SqlBlocks) -> Safe:
         parts.append(Safe("NOT NULL not validated (older rows may hold NULL)"))
     if column.unresolved:
         parts.append(badge("unresolved: " + ", ".join(column.unresolved), "unresolved"))
-    return Safe(" ".join(parts))
+    return Safe("<br>".join(parts))
 
 
 def column_row(table: Table, column: Column, links: PageLinks, sql: SqlBlocks) -> dict[str, Any]:
     targets = [fk for fk in table.foreign_keys if column.name in fk.columns]
+    references = [_reference(fk, column.name, table.schema, links) for fk in targets]
     return {
         "anchor": column_anchor(column.name),
         "name": column.name,
         "type": column.type,
+        "type_cell": type_code(column.type),
         "nullable": column.nullable,
         "default": sql.cell(column.default, column.name, "default"),
-        "extras": _column_extras(column, sql),
-        "references": Safe(", ".join(_reference(fk, column.name, links) for fk in targets)),
+        "extras": _column_extras(column, sql, references),
+        "references": Safe(", ".join(references)),
         "comment": column.comment,
     }
 
 
-def _reference(fk: ForeignKey, column: str, links: PageLinks) -> Safe:
+def _reference(fk: ForeignKey, column: str, schema: str, links: PageLinks) -> Safe:
+    """The column a foreign key points at, its schema left out when it is the table's own
+    (the link's target says it in full)."""
     ref_column = fk.ref_columns[fk.columns.index(column)] if fk.ref_columns else None
     target = fk.target
-    label = f"{target}.{ref_column}" if ref_column else target
+    shown = target.removeprefix(f"{schema}.") if fk.ref_schema == schema else target
+    label = f"{shown}.{ref_column}" if ref_column else shown
     return links.table(target, label=label, column=ref_column)
 
 
@@ -270,17 +290,35 @@ def referenced_by_rows(table: Table, links: PageLinks) -> list[dict[str, Any]]:
 
 
 def policy_rows(table: Table, sql: SqlBlocks) -> list[dict[str, Any]]:
-    return [
-        {
-            "name": p.name,
-            "command": p.command,
-            "roles": ", ".join(p.roles),
-            "mode": "permissive" if p.permissive else "restrictive",
-            "using": sql.cell(p.using, p.name, "using"),
-            "with_check": sql.cell(p.with_check, p.name, "with check"),
-        }
-        for p in table.policies
-    ]
+    rows: list[dict[str, Any]] = []
+    for p in table.policies:
+        using = sql.cell(p.using, p.name, "using")
+        with_check = sql.cell(p.with_check, p.name, "with check")
+        rows.append(
+            {
+                "name": p.name,
+                "command": p.command,
+                "roles": ", ".join(p.roles),
+                "mode": "permissive" if p.permissive else "restrictive",
+                "restrictive": badge("restrictive", "restrictive") if not p.permissive else "",
+                "using": using,
+                "with_check": with_check,
+                "condition": _policy_condition(using, with_check),
+            }
+        )
+    return rows
+
+
+def _policy_condition(using: Safe, with_check: Safe) -> Safe:
+    """USING and WITH CHECK in one cell, as the SQL spells them: one column of SQL leaves
+    it the width to read on one line, where two would squeeze both."""
+    parts = [_keyword("USING", using), _keyword("WITH CHECK", with_check)]
+    return Safe("<br>".join(part for part in parts if part))
+
+
+def _keyword(keyword: str, cell: Safe) -> str:
+    """``USING (expr)``; a long expression's cell is already the link ``↓ using``."""
+    return f"{keyword} {cell}" if cell.startswith("<code") else cell
 
 
 def coverage_rows(table: Table) -> list[dict[str, Any]]:
