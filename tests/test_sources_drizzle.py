@@ -336,6 +336,23 @@ def test_names_over_63_bytes_show_beside_the_stored_name(tmp_path: Path) -> None
     assert long in finding.message and f"stores {long[:63]}" in finding.message
 
 
+def test_names_cut_to_one_are_a_finding() -> None:
+    """The styles table's 68-byte name: its unique constraint and index, named after it,
+    are cut to the table's own 63 bytes. PostgreSQL refuses drizzle-kit's CREATE TABLE
+    (tests/test_sources_drizzle_pg.py applies it); the reader says so."""
+    catalog = read([OWN / "styles/input/schema.ts"])
+    collisions = [f for f in catalog.findings if f.code == "DRZ012"]
+    assert [(f.severity, f.target.rsplit("/", 1)[-1]) for f in collisions] == [
+        ("warning", "schema.ts:76"),
+        ("warning", "schema.ts:76"),
+    ]
+    relation = next(f.message for f in collisions if "relation already exists" in f.message)
+    assert "_index are all stored as organization_membership_invitations_pending" in relation
+    assert not [
+        f for f in read([OWN / "saas/input/drizzle.config.ts"]).findings if f.code == "DRZ012"
+    ]
+
+
 def test_drizzle_kit_1_layout_and_snapshot_are_read(tmp_path: Path) -> None:
     # kit 1.0: one folder per migration, each with migration.sql and a version 8 snapshot
     catalog = read_kit_snapshot(OWN / "kit1/kit-out")
