@@ -221,6 +221,7 @@ def _view(
         probe = TableEntity(view.name, view.schema, view.columns, None, view.where)
         table = reader.kit_table(probe)
         kit["columns"] = table["columns"] if table else {}
+        kit["_unresolved"] = table["_unresolved"] if table else {}
     definition = reader.render(view.definition, "qualified", view.where)
     if isinstance(definition, str):
         kit["definition"] = definition
