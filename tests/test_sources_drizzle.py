@@ -408,3 +408,16 @@ def test_drizzle_kit_1_layout_and_snapshot_are_read(tmp_path: Path) -> None:
     read_through_config = read([config])
     assert read_through_config.sources[0].details["drizzle_kit"] == "1.x"
     assert not [f for f in read_through_config.findings if f.code == "DRZ010"]  # snapshot agrees
+
+
+def test_a_config_out_the_os_refuses_is_no_crash(tmp_path: Path) -> None:
+    """Found by the fuzzer: an `out` of 300 characters raised OSError (name too long)
+    while looking for kit 1.0's migration folders in it."""
+    write(tmp_path, "schema.ts", HEADER + "export const t = pgTable('t', { id: uuid() });\n")
+    config = (
+        "export default { dialect: 'postgresql', schema: './schema.ts', out: './"
+        + "x" * 300
+        + "' };\n"
+    )
+    catalog = read([write(tmp_path, "drizzle.config.ts", config)])
+    assert [t.name for t in catalog.tables] == ["t"]

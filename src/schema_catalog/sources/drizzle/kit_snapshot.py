@@ -26,7 +26,7 @@ from schema_catalog.errors import DrizzleError
 from schema_catalog.pg import names as pg_names
 from schema_catalog.pg.clip import clip
 from schema_catalog.sources.drizzle import kit_ddl, pgtypes
-from schema_catalog.sources.drizzle.parse import display_path
+from schema_catalog.sources.drizzle.parse import display_path, is_dir
 
 KitTable = dict[str, Any]
 EnumSchemas = dict[str, set[str]]
@@ -98,7 +98,7 @@ def latest_snapshot(meta_dir: Path) -> Path:
 
 def kit1_migrations(out: Path) -> list[Path]:
     """drizzle-kit 1.0's migration folders in ``out`` (each holds a snapshot.json), oldest first."""
-    if not out.is_dir():
+    if not is_dir(out):  # a config's `out` may name a path the OS refuses (too long)
         return []
     return sorted(p for p in out.iterdir() if p.is_dir() and (p / "snapshot.json").is_file())
 
