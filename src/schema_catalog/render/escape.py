@@ -268,6 +268,24 @@ def column_heading(name: str, anchor_id: str) -> Safe:
     return Safe(f'<h3 id="{quote(anchor_id, safe="-_")}" class="sc-column">{code(name)}</h3>')
 
 
+def declared_name(name: str | None) -> Safe:
+    """The full name a source declares, set beside the 63 bytes PostgreSQL stores (the
+    name just before it), so a reader can match the two; empty when there is none."""
+    if not name:
+        return Safe("")
+    return Safe(f'<br><span class="sc-declared-name">declared as {code(name)}</span>')
+
+
+def unresolved_name(label: str) -> Safe:
+    """The mark beside a column whose name a source could not resolve: ``label`` (shown in
+    its place) is what the source calls it, not its name."""
+    title = f"{label} is the source's label for this column, not its name"
+    return Safe(
+        f" {badge('name unresolved', 'unresolved', title)}"
+        f'<br><span class="sc-declared-name">{text(title)}</span>'
+    )
+
+
 def _attribute(value: str) -> str:
     # Attribute text: HTML-escaped, and no character Markdown's inline HTML would cut at.
     return html.escape(_NEWLINES.sub(" ", _CONTROL.sub("\ufffd", value)), quote=True)

@@ -19,12 +19,14 @@ from schema_catalog.render.escape import (
     Safe,
     badge,
     code,
+    declared_name,
     fence,
     link,
     message,
     sql_code,
     text,
     type_code,
+    unresolved_name,
 )
 from schema_catalog.render.lookup import Lookup
 from schema_catalog.render.mermaid import table_diagram
@@ -102,13 +104,13 @@ def table_context(table: Table, links: PageLinks, hops: int) -> dict[str, Any]:
     return {
         "table": table,
         "qualified_name": name,
+        "declared_name": DeclaredNames.of(table, lookup.catalog).table,
         "tags": badges.table_tags(table, domains),
         "badges": badges.table_badges(table, domains, links.page, links.pages),
         "not_applied": badges.not_applied(table),
         "tenancy_path": tenancy_path(table, links),
         "tenancy_notes": table.tenancy.notes,
         **_sections(table, links),
-        "foreign_keys": [fk_row(fk, links) for fk in table.foreign_keys],
         "referenced_by": referenced_by_rows(table, links),
         "coverage": coverage_rows(table),
         "triggers": [_trigger_row(t) for t in table.triggers],
@@ -132,12 +134,14 @@ def _sections(table: Table, links: PageLinks) -> dict[str, Any]:
     constraint_sql = SqlBlocks("constraint", pretty.check)
     index_sql = SqlBlocks("index")
     policy_sql = SqlBlocks("policy")
+    long = DeclaredNames.of(table, links.lookup.catalog)
     return {
-        "columns": [column_row(table, c, links, column_sql) for c in table.columns],
+        "columns": [column_row(table, c, links, column_sql, long) for c in table.columns],
         "column_sql": column_sql.blocks,
-        "constraints": constraint_rows(table, constraint_sql),
+        "constraints": constraint_rows(table, constraint_sql, long),
         "constraint_sql": constraint_sql.blocks,
-        "indexes": index_rows(table, index_sql),
+        "indexes": index_rows(table, index_sql, long),
+        "foreign_keys": [fk_row(fk, links, long) for fk in table.foreign_keys],
         "index_sql": index_sql.blocks,
         "policies": policy_rows(table, policy_sql),
         "policy_sql": policy_sql.blocks,
@@ -162,6 +166,8 @@ def _column_extras(column: Column, sql: SqlBlocks, references: Sequence[Safe] = 
     parts: list[str] = []
     if column.primary_key:
         parts.append(badge("PK", "pk"))
+    elif "nullable" in column.unresolved:
+        parts.append("nullability unresolved")
     elif not column.nullable:
         parts.append("not null")
     parts += [Safe(f"FK → {target}") for target in references]
@@ -179,20 +185,89 @@ def _column_extras(column: Column, sql: SqlBlocks, references: Sequence[Safe] = 
     return Safe("<br>".join(parts))
 
 
-def column_row(table: Table, column: Column, links: PageLinks, sql: SqlBlocks) -> dict[str, Any]:
+def column_row(
+    table: Table,
+    column: Column,
+    links: PageLinks,
+    sql: SqlBlocks,
+    long: DeclaredNames | None = None,
+) -> dict[str, Any]:
+    if not column.name_resolved:  # a label: no anchor, reference or long name goes by it
+        return _unnamed_column_row(column, sql)
     targets = [fk for fk in table.foreign_keys if column.name in fk.columns]
     references = [_reference(fk, column.name, table.schema, links) for fk in targets]
     return {
         "anchor": column_anchor(column.name),
         "name": column.name,
+        "name_note": declared_name(long.columns.get(column.name) if long else None),
         "type": column.type,
         "type_cell": type_code(column.type),
         "nullable": column.nullable,
+        "nullable_text": _unknown_or("nullable", column, "yes" if column.nullable else "no"),
         "default": sql.cell(column.default, column.name, "default"),
         "extras": _column_extras(column, sql, references),
         "references": Safe(", ".join(references)),
         "comment": column.comment,
     }
+
+
+def _unnamed_column_row(column: Column, sql: SqlBlocks) -> dict[str, Any]:
+    return {
+        "anchor": f"unresolved-{column_anchor(column.name)}",
+        "name": column.name,
+        "name_note": unresolved_name(column.name),
+        "type": column.type,
+        "type_cell": type_code(column.type),
+        "nullable": column.nullable,
+        "nullable_text": _unknown_or("nullable", column, "yes" if column.nullable else "no"),
+        "default": _unknown_or("default", column, sql.cell(column.default, column.name, "default")),
+        "extras": _column_extras(column, sql),
+        "references": Safe(""),
+        "comment": column.comment,
+    }
+
+
+def _unknown_or(attribute: str, column: Column, shown: str) -> str:
+    """What a cell shows: ``unresolved`` where the source could not say, never a default."""
+    return "unresolved" if attribute in column.unresolved else shown
+
+
+@dataclass(frozen=True)
+class DeclaredNames:
+    """Full names the sources declare for this table's names cut to 63 bytes, by the
+    stored name: the table's own facts and those of its declaring sources' views (a live
+    table's Drizzle declaration), so a page can set them side by side."""
+
+    table: str | None = None
+    columns: dict[str, str] = field(default_factory=dict)
+    constraints: dict[str, str] = field(default_factory=dict)
+    indexes: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, table: Table, catalog: Catalog) -> DeclaredNames:
+        found = cls()
+        views = [v.table(table.qualified_name) for v in catalog.source_views]
+        for source in [table, *(v for v in views if v is not None)]:
+            found = found._with(source)
+        return found
+
+    def _with(self, source: Table) -> DeclaredNames:
+        keys = [
+            *([source.primary_key] if source.primary_key else []),
+            *source.foreign_keys,
+            *source.unique_constraints,
+            *source.check_constraints,
+        ]
+        return DeclaredNames(
+            self.table or source.declared_name,
+            _named(source.columns) | self.columns,
+            _named(keys) | self.constraints,
+            _named(source.indexes) | self.indexes,
+        )
+
+
+def _named(items: Sequence[Any]) -> dict[str, str]:
+    return {i.name: i.declared_name for i in items if i.declared_name}
 
 
 def _reference(fk: ForeignKey, column: str, schema: str, links: PageLinks) -> Safe:
@@ -205,7 +280,15 @@ def _reference(fk: ForeignKey, column: str, schema: str, links: PageLinks) -> Sa
     return links.table(target, label=label, column=ref_column)
 
 
-def constraint_rows(table: Table, sql: SqlBlocks) -> list[dict[str, Any]]:
+def constraint_rows(
+    table: Table, sql: SqlBlocks, long: DeclaredNames | None = None
+) -> list[dict[str, Any]]:
+    rows = _constraint_rows(table, sql)
+    names = long.constraints if long else {}
+    return [{**row, "name_note": declared_name(names.get(row["name"]))} for row in rows]
+
+
+def _constraint_rows(table: Table, sql: SqlBlocks) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     if table.primary_key:
         pk = table.primary_key
@@ -240,10 +323,14 @@ def constraint_rows(table: Table, sql: SqlBlocks) -> list[dict[str, Any]]:
     return rows
 
 
-def index_rows(table: Table, sql: SqlBlocks) -> list[dict[str, Any]]:
+def index_rows(
+    table: Table, sql: SqlBlocks, long: DeclaredNames | None = None
+) -> list[dict[str, Any]]:
+    names = long.indexes if long else {}
     return [
         {
             "name": ix.name,
+            "name_note": declared_name(names.get(ix.name)),
             "columns": ", ".join(ix.columns),
             "method": ix.method,
             "unique": ix.unique,
@@ -264,11 +351,12 @@ def key_columns(columns: Sequence[str], last: str) -> str:
     return ", ".join((*columns[:-1], marked))
 
 
-def fk_row(fk: ForeignKey, links: PageLinks) -> dict[str, Any]:
+def fk_row(fk: ForeignKey, links: PageLinks, long: DeclaredNames | None = None) -> dict[str, Any]:
     target = fk.target
     period = "PERIOD" if fk.period else ""
     return {
         "name": fk.name,
+        "name_note": declared_name(long.constraints.get(fk.name) if long else None),
         "enforced": fk.enforced,
         "columns": key_columns(fk.columns, period),
         "target": links.table(target, label=f"{target} ({key_columns(fk.ref_columns, period)})"),

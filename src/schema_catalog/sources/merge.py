@@ -7,6 +7,11 @@ Drizzle, then a drizzle-kit snapshot). `Table.presence` records every source
 that has it, and
 the non-database views are kept whole in `Catalog.source_views`, so analysis can
 compare what each source says (drift) from the snapshot alone.
+
+Columns are never matched across sources here: a Drizzle column whose name is
+unresolved (`Column.name_resolved` false, shown under its object key) stays as
+Drizzle declares it, in its view and in the table when Drizzle is the primary
+source; drift (`analysis.drift`) says it is unresolved rather than missing.
 """
 
 from __future__ import annotations
