@@ -87,7 +87,8 @@ class Replayer(
             return
         handler: Callable[[ast.Node], None] | None = getattr(self, "_" + name, None)
         if handler is not None:
-            handler(node)
+            with self.catalog.tables.statement():
+                handler(node)
         elif name not in SILENT:
             self.warn(f"{_words(name)} statement not modelled")
 
