@@ -59,6 +59,8 @@ from pydantic import (
 from schema_catalog.errors import ConfigError
 
 DEFAULT_PATH = Path("catalog/catalog.yml")
+SERVER_VERSIONS = (12, 18)
+"""The PostgreSQL major versions replay can spell for (first, last)."""
 RuleLevel = Literal["error", "warning", "info", "off"]
 
 
@@ -190,7 +192,11 @@ class SupabaseConfig(_Section):
     api_grants: Literal["legacy", "explicit"] = "legacy"
     """``legacy``: new tables and functions in ``public`` are granted to ``anon``,
     ``authenticated`` and ``service_role`` by default privileges, as on projects created
-    before 2026-10-30; ``explicit``: they are not (projects created since)."""
+    before 2026-10-30; ``explicit``: they are not (projects created since). A
+    project's default privileges are set when it is created, so one mode holds for all
+    its migrations; ``init`` chooses it from the earliest migration's date. Replayed
+    onto a live database, the database's own default privileges (``pg_default_acl``)
+    decide instead."""
 
 
 class TenantSchemasConfig(_Section):
@@ -220,7 +226,7 @@ class Config(_Section):
     sources: Sources = Sources()
     schemas: tuple[str, ...] = ("public",)
     target: Literal["postgres", "supabase"] = "postgres"
-    server_version: int | None = Field(default=None, ge=12, le=18)
+    server_version: int | None = Field(default=None, ge=SERVER_VERSIONS[0], le=SERVER_VERSIONS[1])
     """The PostgreSQL major version replayed migrations are spelled for when no live
     database says it (default 17)."""
     supabase: SupabaseConfig = SupabaseConfig()

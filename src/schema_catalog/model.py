@@ -545,6 +545,34 @@ class Role(Model):
     bypass_rls: bool = False
 
 
+class DefaultPrivilege(Model):
+    """One grant of ``pg_default_acl`` (``ALTER DEFAULT PRIVILEGES``): what a table or
+    function ``role`` creates in ``schema`` (None: in every schema) starts with.
+
+    An entry for every schema *replaces* the built-in default (functions executable
+    by PUBLIC), so its rows include the creator's own; an entry for one schema adds
+    to it. Supabase projects created before 2026-10-30 have ``postgres``'s entries on
+    ``public`` granting everything to anon, authenticated and service_role."""
+
+    role: str
+    schema_: str | None = Field(default=None, alias="schema")
+    kind: Literal["table", "function"]
+    grantee: str
+    """A role, or ``PUBLIC``."""
+    privilege: str
+
+
+SUPABASE_ROLES: tuple[Role, ...] = (
+    Role(name="anon"),
+    Role(name="authenticated"),
+    Role(name="authenticator", login=True),
+    Role(name="service_role", bypass_rls=True),
+)
+"""The roles every Supabase project has, as ``pg_roles`` shows them: the Data API's
+(`API_ROLES`), the login role PostgREST connects as, and service_role, which bypasses
+row-level security."""
+
+
 # --------------------------------------------------------------------------- catalog-wide
 
 
@@ -700,6 +728,10 @@ class Catalog(Model):
     extensions: tuple[Extension, ...] = ()
     publications: tuple[Publication, ...] = ()
     roles: tuple[Role, ...] = ()
+    default_privileges: tuple[DefaultPrivilege, ...] = Field(
+        default=(), exclude_if=lambda value: not value
+    )
+    """Left out of the JSON while there are none: such a snapshot reads as before."""
     domains: tuple[Domain, ...] = ()
     source_views: tuple[SourceView, ...] = ()
     findings: tuple[Finding, ...] = ()

@@ -20,6 +20,7 @@ from typing import Any
 from pglast import ast
 
 from schema_catalog import model
+from schema_catalog.sources.migrations import default_privileges
 from schema_catalog.sources.migrations import deparse as d
 from schema_catalog.sources.migrations.extensions import owner_schema as extension_object
 from schema_catalog.sources.migrations.lookups import Tables
@@ -272,13 +273,15 @@ class CatalogState:
     extensions: dict[str, str] = field(default_factory=dict)
     """Installed extension → the schema that holds its objects (see `extensions`)."""
     server_version: int = 17
+    """The PostgreSQL major version whose spelling the replay prints."""
     default_privileges: set[tuple[str | None, str, str, str]] = field(
-        default_factory=lambda: {(None, "FUNCTION", "PUBLIC", "EXECUTE")}
+        default_factory=lambda: set(default_privileges.BUILT_IN)
     )
     """``ALTER DEFAULT PRIVILEGES`` of the migrating role: (schema or None for every
     schema, object kind ``TABLE`` / ``FUNCTION``, grantee, privilege). Functions are
-    executable by PUBLIC unless that is revoked."""
-    """The PostgreSQL major version whose spelling the replay prints."""
+    executable by PUBLIC unless that is revoked (see `default_privileges`)."""
+    roles: dict[str, model.Role] = field(default_factory=dict)
+    """The roles known to exist: the platform's (a Supabase target) and those created."""
 
     @property
     def table_privileges(self) -> tuple[str, ...]:
