@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from schema_catalog.analysis.lint.registry import Hit, LintContext, rule
 from schema_catalog.analysis.lint.scope import quoted, user_tables
 from schema_catalog.analysis.tenancy import is_leading_indexed
+from schema_catalog.analysis.unique_keys import is_global, unique_keys
 from schema_catalog.model import RlsCoverage, Table
 
 _TENANT = ("direct", "inherited")
@@ -263,8 +264,10 @@ def unique_without_tenant_key(ctx: LintContext) -> Iterator[Hit]:
     author_id)``) is scoped through that row and passes.
 
     *Best practice*: ``UNIQUE (organization_id, slug)``. Where a value must be
-    unique across tenants on purpose (a public handle, an external id), exclude the
-    table in catalog.yml: ``lint: {exclude: {unique_without_tenant_key: [handles]}}``.
+    unique across tenants on purpose (an invitation token, a public handle, an
+    external id), say so in catalog.yml, per table: ``tenancy: {global_unique:
+    {invitations: [token], accounts: [handle, [provider, external_id]], api_keys: all}}``
+    (each item a column or a list of columns); the table page notes it.
     """
     for table in _tenant_tables(ctx):
         scope = {c.lower() for c in _scope(table)}
@@ -272,8 +275,9 @@ def unique_without_tenant_key(ctx: LintContext) -> Iterator[Hit]:
             continue
         # a key to another tenant-owned row (`book_id`) scopes the value as well
         scoping = scope | {c.lower() for c in _tenant_references(ctx, table)}
-        for name, columns in _uniques(table):
-            if not scoping & {c.lower() for c in columns}:
+        declared = ctx.tenancy.global_unique.get(table.qualified_name)
+        for name, columns in unique_keys(table):
+            if not scoping & {c.lower() for c in columns} and not is_global(declared, columns):
                 yield Hit(
                     f"{table.qualified_name}.{name}",
                     f"Unique {quoted(list(columns))} leaves out the tenant key {quoted(sorted(scope))}",
@@ -296,15 +300,3 @@ def _tenant_references(ctx: LintContext, table: Table) -> set[str]:
         if owned and len(fk.columns) == 1:
             found.add(fk.columns[0])
     return found
-
-
-def _uniques(table: Table) -> list[tuple[str, tuple[str, ...]]]:
-    """Unique constraints and unique indexes that no constraint owns (each once)."""
-    found = [(u.name, u.columns) for u in table.unique_constraints]
-    owned = {u.name for u in table.unique_constraints}
-    found += [
-        (i.name, i.columns)
-        for i in table.indexes
-        if i.unique and not i.primary and i.constraint is None and i.name not in owned
-    ]
-    return sorted(found)
