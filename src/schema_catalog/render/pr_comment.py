@@ -56,6 +56,7 @@ def _context(diff: CatalogDiff, old: Catalog, new: Catalog, site_url: str | None
     return {
         **diff_context(diff),
         "marker": escape.Safe(MARKER),
+        "security": _capped(diff.security),
         "new_findings": _capped(_not_in(new.findings, old.findings)),
         "resolved_findings": _capped(_not_in(old.findings, new.findings)),
         "pages": _capped(_pages(diff, new, site_url)),
