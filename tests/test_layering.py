@@ -18,7 +18,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "schema_catalog"
 ROOT = "schema_catalog"
 
 CORE = {
-    *("model", "snapshot", "config", "errors", "atomic", "pg", "site_settings"),
+    *("model", "snapshot", "config", "errors", "atomic", "pg", "site_settings", "collector"),
     *("__init__", "__version__"),
 }
 SHELL = {

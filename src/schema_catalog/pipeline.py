@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from schema_catalog import atomic, snapshot
+from schema_catalog import atomic, collector, snapshot
 from schema_catalog.config import Config, check_tables
 from schema_catalog.errors import (
     CatalogError,
@@ -219,8 +219,9 @@ def check_config_tables(facts: Catalog, config: Config) -> None:
 def load(config: Config, path: Path) -> Catalog:
     """The snapshot at ``path`` (with its usage statistics when a live read saved some),
     analysed with ``config``: what every reader works from."""
-    facts = snapshot.load(path).model_copy(update={"usage": load_usage(path)})
-    return analyse(facts, config)
+    with collector.paused():  # builds the whole catalog twice, and no garbage
+        facts = snapshot.load(path).model_copy(update={"usage": load_usage(path)})
+        return analyse(facts, config)
 
 
 def save(catalog: Catalog, out: Path) -> Catalog:

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from schema_catalog import atomic, site_settings, snapshot
+from schema_catalog import atomic, collector, site_settings, snapshot
 from schema_catalog.config import Config
 from schema_catalog.errors import RenderError
 from schema_catalog.model import Catalog
@@ -120,9 +120,10 @@ def render(
     (``serve`` shows the changed tables first).
     """
     recorded = inputs.read(docs_dir)
-    pages = _render_changed_pages(
-        catalog, config, changelog, docs_dir, recorded, workers, lists_later
-    )
+    with collector.frozen():  # the catalog is not walked again for each collection
+        pages = _render_changed_pages(
+            catalog, config, changelog, docs_dir, recorded, workers, lists_later
+        )
     files = pages.files
     files.update(_asset_and_site_files(config))
     if in_place:
@@ -172,7 +173,8 @@ def render_pages(
     The analysed ``catalog`` is published beside the pages as JSON, with its
     JSON Schema, for tools.
     """
-    return _render_changed_pages(catalog, config, changelog, None, {}, workers).files
+    with collector.frozen():
+        return _render_changed_pages(catalog, config, changelog, None, {}, workers).files
 
 
 @dataclass

@@ -40,6 +40,28 @@ FILTERS: dict[str, Any] = {
 }
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class _Environment(Environment):
+    """Jinja's environment, reading a dict's key first.
+
+    Templates read rows as ``row.name``, and rows are dicts. Jinja's `getattr` tries
+    ``getattr(row, "name")`` first, which raises for a key, then ``row["name"]``: the
+    exception was most of the cost of a printed cell (a table page prints hundreds).
+    A plain dict has no attribute but its class's (`dir(dict)`), so looking the key up
+    first when the name is not one of those gives what Jinja's order gives.
+    """
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+
 @functools.lru_cache(maxsize=8)
 def environment(user_templates: Path | None = None) -> Environment:
     """The environment for ``user_templates`` (or the package's alone), made once per
@@ -48,7 +70,7 @@ def environment(user_templates: Path | None = None) -> Environment:
     if user_templates is not None:
         loaders.append(FileSystemLoader(str(user_templates)))
     loaders.append(PackageLoader("schema_catalog", "templates"))
-    env = Environment(
+    env = _Environment(
         loader=ChoiceLoader(loaders),
         undefined=StrictUndefined,
         finalize=escape.finalize,

@@ -154,6 +154,19 @@ def _escaped_text(raw: str) -> Safe:
 
 def code(value: object) -> Safe:
     """Untrusted text as inline code; empty for ``None``."""
+    if type(value) is str:  # most calls: names, types, defaults, each printed many times
+        return _plain_code(value, _long_text.get(), _soft_breaks.get())
+    return _code(value)
+
+
+@functools.lru_cache(maxsize=65536)
+def _plain_code(value: str, long_text: int, soft_breaks: bool) -> Safe:
+    """`code` of a plain string under these settings (they are the arguments, so a
+    cached result never outlives its setting)."""
+    return _code(value)
+
+
+def _code(value: object) -> Safe:
     if value is None or value == "":
         return Safe("")
     if len(str(value)) > _long_text.get():
@@ -305,6 +318,10 @@ def _badge(label: str, css: str, title: str | None, long_text: int) -> Safe:
 
 def finalize(value: object) -> object:
     """Jinja's ``finalize``: every ``{{ }}`` output passes through here."""
+    if type(value) is Safe:
+        return value
+    if type(value) is str and len(value) <= _long_text.get():  # `text`, without its checks
+        return _escaped_text(value)
     if isinstance(value, Safe | Markup):
         return value
     if value is None:

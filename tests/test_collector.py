@@ -1,0 +1,65 @@
+"""The collector is put back as it was found, whatever the caller had set."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+
+import pytest
+
+from schema_catalog import collector
+
+
+@pytest.fixture(autouse=True)
+def _restore() -> Iterator[None]:
+    enabled = gc.isenabled()
+    yield
+    gc.unfreeze()
+    if enabled:
+        gc.enable()
+
+
+def test_paused_disables_and_restores() -> None:
+    gc.enable()
+    with collector.paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+
+
+def test_paused_leaves_a_disabled_collector_disabled() -> None:
+    gc.disable()
+    with collector.paused():
+        assert not gc.isenabled()
+    assert not gc.isenabled()
+
+
+def test_paused_restores_on_error() -> None:
+    gc.enable()
+    with pytest.raises(ValueError), collector.paused():
+        raise ValueError
+    assert gc.isenabled()
+
+
+def test_frozen_freezes_what_exists_then_unfreezes() -> None:
+    gc.unfreeze()
+    kept: list[object] = [object()]
+
+    def seen(value: object) -> bool:  # among what a collection walks
+        return any(x is value for x in gc.get_objects())
+
+    with collector.frozen():
+        assert gc.get_freeze_count() > 0
+        new: list[object] = [object()]
+        assert seen(new)
+        assert not seen(kept)
+    assert gc.get_freeze_count() == 0
+    assert seen(kept)
+
+
+def test_frozen_leaves_someone_elses_freeze() -> None:
+    gc.unfreeze()
+    gc.freeze()
+    before = gc.get_freeze_count()
+    with collector.frozen():
+        pass
+    assert gc.get_freeze_count() == before
