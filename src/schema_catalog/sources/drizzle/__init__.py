@@ -127,14 +127,12 @@ def read(
     findings += _file_findings(project)
     broken = [m for m in project.modules.values() if m.broken]
     if not tables and not enums and broken:
-        raise DrizzleError(
-            "syntax error, nothing could be read", where=broken[0].source.where(broken[0].broken[0])
-        )
+        raise DrizzleError("syntax error, nothing could be read", where=broken[0].broken[0])
     if broken and not keep_going:
         module = min(broken, key=lambda m: m.source.display)
         raise DrizzleError(
             "syntax error",
-            where=module.source.where(module.broken[0]),
+            where=module.broken[0],
             fix="fix the file, or pass --keep-going to record it as a finding and go on",
         )
     location = ", ".join(display_path(p) for p in paths)
@@ -289,9 +287,9 @@ def _duplicate_findings(tables: list[model.Table]) -> list[model.Finding]:
 
 def _file_findings(project: Project) -> list[model.Finding]:
     found = [
-        _finding("DRZ004", "error", module.source.where(node), "syntax error: statement skipped")
+        _finding("DRZ004", "error", where, "syntax error: statement skipped")
         for module in project.modules.values()
-        for node in module.broken
+        for where in module.broken
     ]
     found += [
         _finding("DRZ007", "warning", where, f"import '{spec}' points at no file")

@@ -108,9 +108,18 @@ class Evaluator:
             else:  # `({ text, uuid }) => ...`: each name reads its property of the argument
                 for name, prop in param:
                     local.names[name] = self.member(arg, prop, closure.where)
-        if closure.body.type != "statement_block":
-            return self.eval(closure.body, local)
-        finished, value = self._run(named(closure.body), local)
+        source = closure.scope.module.source
+        parsed = (
+            (closure.function,)
+            if closure.statement is None
+            else (closure.function, closure.statement)
+        )
+        body = source.node(closure.function, *parsed).child_by_field_name("body")
+        if body is None:  # cannot happen: `function_closure` checked it
+            return Unresolved("function without a body", closure.where)
+        if body.type != "statement_block":
+            return self.eval(body, local)
+        finished, value = self._run(named(body), local)
         if finished:
             return value
         return Unresolved("function body too complex to evaluate statically", closure.where)
