@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from schema_catalog.sources.drizzle.evaluate import Evaluator
 
 _IN_PROGRESS = object()
+_UNKNOWN = object()
 _SUFFIXES = (".ts", ".tsx", ".mts", ".cts")
 _DECLARATIONS = {"lexical_declaration", "variable_declaration"}
 
@@ -63,13 +64,20 @@ class Scope:
             scope = scope.parent
         return None
 
-    def lookup(self, name: str, where: str) -> Value:
+    def lookup(self, name: str, node: Node) -> Value:
+        """The value ``name`` (read at ``node``) stands for here."""
         scope: Scope | None = self
         while scope is not None:
             if name in scope.names:
                 return scope.names[name]
             scope = scope.parent
-        return self.module.value(name, where)
+        known = self.module.known(name)
+        # file:line is only needed the first time a name is evaluated (or found missing)
+        return (
+            known
+            if known is not _UNKNOWN
+            else self.module.value(name, self.module.source.where(node))
+        )
 
 
 class Module:
@@ -196,6 +204,11 @@ class Module:
             self.exports[exported] = Import(spec, _name(original)) if spec else _name(original)
 
     # ----------------------------------------------------------------- values
+
+    def known(self, name: str) -> Value:
+        """The value of top-level ``name`` if already evaluated, else `_UNKNOWN`."""
+        cached = self._values.get(name, _UNKNOWN)
+        return _UNKNOWN if cached is _IN_PROGRESS else cached
 
     def value(self, name: str, where: str) -> Value:
         """The value of top-level ``name`` (declared or imported), evaluated once."""

@@ -47,7 +47,7 @@ def truthy(value: Value) -> bool | None:
 
 
 def _identifier(evaluator: Evaluator, node: Node, scope: Scope) -> Value:
-    return scope.lookup(text(node), node_where(node, scope))
+    return scope.lookup(text(node), node)
 
 
 def _array(evaluator: Evaluator, node: Node, scope: Scope) -> Value:
@@ -75,7 +75,7 @@ def _object(evaluator: Evaluator, node: Node, scope: Scope) -> Value:
             value_node = member.child_by_field_name("value")
             result[key] = evaluator.eval(value_node, scope) if value_node is not None else None
         elif member.type == "shorthand_property_identifier":
-            result[text(member)] = scope.lookup(text(member), node_where(member, scope))
+            result[text(member)] = scope.lookup(text(member), member)
         elif member.type == "method_definition":
             key = _property_key(evaluator, member.child_by_field_name("name"), scope)
             result[key] = function_closure(evaluator, member, scope)
