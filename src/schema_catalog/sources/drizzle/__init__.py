@@ -35,6 +35,7 @@ from typing import Literal
 from schema_catalog import model
 from schema_catalog.errors import DrizzleError
 from schema_catalog.pg.clip import clip
+from schema_catalog.sources.collector import collector_paused
 from schema_catalog.sources.drizzle import config as drizzle_config
 from schema_catalog.sources.drizzle.kit_snapshot import (
     catalog_from_kit,
@@ -110,6 +111,13 @@ def read(
     skipped and a DRZ004 error finding names it, so its tables are never dropped
     silently.
     """
+    with collector_paused():  # every value made survives the read (see collector_paused)
+        return _read(paths, casing, keep_going, kit_major)
+
+
+def _read(
+    paths: Sequence[Path], casing: Casing | None, keep_going: bool, kit_major: int | None
+) -> model.Catalog:
     project = Project()
     inputs = drizzle_config.collect(paths, project)
     # kit 1.0 names constraints its own way; a config whose `out` has its layout says so
