@@ -60,7 +60,8 @@ def test_statements_by_chunk_are_the_whole_parse(tmp_path: Path) -> None:
             if n is not None
         ]
         assert found == whole, chunk
-        assert not source.read_whole
+        # a file that fits one chunk keeps its (small) tree and is parsed once
+        assert source.keeps_tree == (chunk >= len(source.data)), chunk
 
 
 def test_a_clean_file_keeps_no_tree_and_reads_as_before(
@@ -73,7 +74,7 @@ def test_a_clean_file_keeps_no_tree_and_reads_as_before(
     project = Project()
     module = project.module(path)
     values = dict(module.exported_values())
-    assert not module.source.read_whole
+    assert not module.source.keeps_tree
     catalog = read([path])
     assert catalog == expected
     # every table's foreign key reached the table declared after it (a callback)
@@ -115,7 +116,7 @@ def test_a_syntax_error_reads_the_whole_file_as_before(
     path.write_text("".join(lines))
     catalog = read([path], keep_going=True)
     module = Project().module(path)
-    assert module.source.read_whole
+    assert module.source.keeps_tree
     assert [f.target.rsplit(":", 1)[-1] for f in catalog.findings if f.code == "DRZ004"] == [
         str(broken + 1)
     ]

@@ -74,11 +74,13 @@ class Span:
 class SourceFile:
     """One TypeScript file, read a top-level statement at a time.
 
-    No syntax tree of the whole file is kept: `statements` parses it a chunk at a time
-    for the index, and `node` parses one statement (or function) again when it is
-    evaluated; the tree goes when its nodes are no longer used. A file with a syntax
-    error is parsed whole and that tree kept, as the reader always did, so its error
-    recovery and findings are tree-sitter's for the whole file.
+    No syntax tree of a file larger than a chunk is kept: `statements` parses it a
+    chunk at a time for the index, and `node` parses one statement (or function)
+    again when it is evaluated; the tree goes when its nodes are no longer used. A
+    file that fits one chunk keeps its tree (at most ~12 MB: most schema files, read
+    with one parse). A file with a syntax error is parsed whole and that tree kept, as
+    the reader always did, so its error recovery and findings are tree-sitter's for
+    the whole file.
     """
 
     def __init__(self, path: Path, display: str, data: bytes, *, tsx: bool = False) -> None:
@@ -95,8 +97,8 @@ class SourceFile:
         return f"{self.display}:{node.start_point.row + 1}"
 
     @property
-    def read_whole(self) -> bool:
-        """Whether the whole file's tree was parsed and is kept (it has a syntax error)."""
+    def keeps_tree(self) -> bool:
+        """Whether the whole file's tree is kept (it fits one chunk, or has a syntax error)."""
         return self._whole is not None
 
     def statements(self, chunk: int | None = None) -> Iterator[Node | None]:
@@ -126,6 +128,8 @@ class SourceFile:
                 yield None
                 yield from self._whole_statements()
                 return
+            if last and start == 0:
+                self._whole = root  # the file fits one chunk: no need to parse it again
             yield from kept
             if last:
                 return
