@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from analysis_catalogs import catalog
 from schema_catalog.analysis import analyze
 from schema_catalog.config import Config
+from schema_catalog.sources import drizzle, postgres
+from schema_catalog.sources.merge import merge
 
 LIVE: dict[str, Any] = {
     "name": "books",
@@ -54,7 +57,8 @@ def test_column_level_drift_with_sources_named() -> None:
         ("default", "status", "'draft'::text", "'published'"),
         ("missing_column", "legacy", "text", None),
         ("extra_column", "isbn", None, "text"),
-    }  # unresolved type, renamed-but-equal FK, and RLS Drizzle does not declare: no drift
+        ("unresolved", "price", None, "type unresolved"),  # said, never a type difference
+    }  # renamed-but-equal FK, and RLS Drizzle does not declare: no drift
 
 
 def test_policies_compared_when_the_other_source_declares_them() -> None:
@@ -71,3 +75,33 @@ def test_foreign_key_difference_is_reported_by_what_it_does() -> None:
     declared = {**DECLARED, "fks": [{**DECLARED["fks"][0], "on_delete": "CASCADE"}]}
     kinds = [(k, left, right) for k, _, left, right in _drift(LIVE, declared) if k == "foreign_key"]
     assert len(kinds) == 2 and {bool(left) for _, left, _ in kinds} == {True, False}
+
+
+def test_a_column_drizzle_cannot_name_is_unresolved_never_missing() -> None:
+    """Drizzle's `organizationId` is built by a helper the reader cannot run: the label is
+    no name, so the database's organization_id is not missing and the label not extra."""
+    live = {**LIVE, "columns": [*LIVE["columns"], {"name": "organization_id", "type": "uuid"}]}
+    unnamed = {"name": "organizationId", "type": "unresolved",
+               "unresolved": ["default", "name", "nullable", "type"]}  # fmt: skip
+    declared = {**DECLARED, "columns": [*DECLARED["columns"], unnamed]}
+    drift = _drift(live, declared)
+    candidates = "legacy, organization_id"  # the database's columns Drizzle does not name
+    assert ("unresolved_column", "organizationId", candidates, "name unresolved") in drift
+    assert not [d for d in drift if d[0] == "missing_column"]
+    assert ("extra_column", "isbn", None, "text") in drift  # the database names all its columns
+
+
+def test_drizzle_helpers_against_their_own_ddl(make_database: Any) -> None:
+    """tests/fixtures/drizzle/helpers: drizzle-kit's DDL on a real server, the TypeScript
+    read beside it. The two helper-built columns are unresolved in Drizzle; drift says so,
+    and nothing else: no missing organization_id / created_at, no extra label."""
+    fixture = Path(__file__).parent / "fixtures" / "drizzle" / "helpers"
+    dsn = make_database((fixture / "schema.sql").read_text())
+    merged = merge([postgres.read(dsn), drizzle.read([fixture / "input/schema.ts"])])
+    table = analyze(merged, Config()).table("public.documents")
+    assert table is not None
+    assert {(d.kind, d.object, d.left, d.right) for d in table.drift} == {
+        ("unresolved_column", "organizationId", "organization_id, created_at", "name unresolved"),
+        ("unresolved_column", "createdAt", "organization_id, created_at", "name unresolved"),
+    }
+    assert not [f for f in analyze(merged, Config()).findings if f.code == "DRF001"]

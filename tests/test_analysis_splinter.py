@@ -51,7 +51,12 @@ EXPECTED: dict[str, set[str]] = {
         "public.partitioned_events_2026",
     },
     "sensitive_columns_exposed": {"public.open_secrets"},
-    "auth_rls_initplan": {"public.initplan"},
+    "auth_rls_initplan": {
+        "public.initplan",
+        "public.initplan_jwt",
+        "public.initplan_role_check",
+        "public.initplan_setting",
+    },
     "multiple_permissive_policies": {"public.many_policies", "public.public_policies"},
     "rls_references_user_metadata": {"public.metadata_policy"},
     "rls_policy_always_true": {"public.always_true"},

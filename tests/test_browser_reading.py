@@ -170,6 +170,7 @@ _SQL_CELLS = """() => [...document.querySelectorAll('.md-content td code.sc-expr
   return {text: code.textContent, width: cell.width, lines: code.getClientRects().length,
           inside: box.left >= cell.left - 0.5 && box.right <= cell.right + 0.5}; })"""
 SQL_CELL_MAX_LINES = 3  # at most 40 characters, broken at spaces, `_` and `.` only
+SQL_CELL_MIN_WIDTH = 250  # px at 1440: `gen_random_uuid()` on one line, not three
 
 
 def _table_pages() -> list[str]:
@@ -182,7 +183,8 @@ def test_table_pages_show_sql_whole_never_squeezed_into_a_cell(
     example_url: str, page: tuple[Any, Watch]
 ) -> None:
     """Long SQL reads in a highlighted block under its table (a USING squeezed into a
-    cell was 20 lines tall); a cell keeps only short SQL, on at most three lines."""
+    cell was 20 lines tall); a cell keeps only short SQL, on at most three lines, in a
+    cell at least 250 px wide."""
     tab, watch = page
     tab.route("**/mermaid.min.js", lambda route: route.abort())  # diagrams: not measured here
     squeezed: list[str] = []
@@ -192,7 +194,8 @@ def test_table_pages_show_sql_whole_never_squeezed_into_a_cell(
         for cell in tab.evaluate(_SQL_CELLS):
             cells += 1
             too_long = len(cell["text"]) > table_page.LONG_SQL
-            if too_long or cell["lines"] > SQL_CELL_MAX_LINES or not cell["inside"]:
+            narrow = cell["width"] < SQL_CELL_MIN_WIDTH
+            if too_long or narrow or cell["lines"] > SQL_CELL_MAX_LINES or not cell["inside"]:
                 squeezed.append(
                     f"{path}: {cell['text']!r}: {cell['lines']} lines, {cell['width']:.0f} px"
                 )

@@ -108,3 +108,53 @@ def test_extract_analyses_only_for_the_summary_it_prints(tmp_path: Path) -> None
     (tmp_path / "catalog" / "catalog.yml").write_text("tenancy:\n  root: public.nowhere\n")
     for extra in ((), ("--quiet",)):
         assert_one_line_error(run(*args, *extra, cwd=tmp_path), "tenancy.root", "public.nowhere")
+
+
+INVITATIONS_SQL = """
+CREATE TABLE organizations (id uuid PRIMARY KEY);
+CREATE TABLE invitations (
+  id uuid PRIMARY KEY,
+  organization_id uuid NOT NULL REFERENCES organizations (id),
+  token text NOT NULL UNIQUE,
+  email text NOT NULL UNIQUE
+);
+"""
+
+
+def test_global_unique_keys_apply_on_reading_the_snapshot(tmp_path: Path) -> None:
+    (tmp_path / "db").mkdir()
+    (tmp_path / "db" / "0001_init.sql").write_text(INVITATIONS_SQL)
+    (tmp_path / "catalog").mkdir()
+    yml = tmp_path / "catalog" / "catalog.yml"
+    yml.write_text("tenancy: {root: organizations}\n")
+    extracted = run("extract", "--no-database", "--migrations", "db", "-q", cwd=tmp_path)
+    assert extracted.returncode == 0, extracted.stderr
+
+    def unique_findings() -> set[str]:
+        checked = run("check", "--format", "json", "-q", cwd=tmp_path)
+        assert checked.returncode == 1, checked.stderr  # TEN001: no RLS
+        return {f["target"] for f in json.loads(checked.stdout) if f["code"] == "TEN009"}
+
+    token, email = (
+        "public.invitations.invitations_token_key",
+        "public.invitations.invitations_email_key",
+    )
+    assert unique_findings() == {token, email}
+    # The same snapshot, read with the setting: catalog.yml is applied at analysis.
+    yml.write_text("tenancy: {root: organizations, global_unique: {invitations: [token]}}\n")
+    assert unique_findings() == {email}
+    rendered = run("render", "--docs", "docs", "-q", cwd=tmp_path)
+    assert rendered.returncode == 0, rendered.stderr
+    page = (tmp_path / "docs" / "tables" / "public" / "invitations.md").read_text()
+    (note,) = [line for line in page.splitlines() if "Unique across tenants on purpose" in line]
+    assert note.endswith("<code>token</code>")
+    for bad, says in (
+        ("{invitations: token}", "key `tenancy.global_unique.invitations`: expected `all`"),
+        (
+            "{invitations: [tokn]}",
+            "`tenancy.global_unique.invitations` names the unique key (`tokn`)",
+        ),
+        ("{invitationz: all}", "`tenancy.global_unique` names `invitationz`"),
+    ):
+        yml.write_text(f"tenancy: {{root: organizations, global_unique: {bad}}}\n")
+        assert_one_line_error(run("check", "-q", cwd=tmp_path), "catalog/catalog.yml", says)

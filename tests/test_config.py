@@ -82,3 +82,41 @@ def test_check_tables_names_the_key_of_an_unknown_table(tmp_path: Path) -> None:
     config.check_tables(loaded.model_copy(update={"domains": {}}), ["public.books"])
     with pytest.raises(ConfigError, match=r"`domains\.Books\.tables` names `bookz`"):
         config.check_tables(loaded, ["public.books"])
+
+
+def test_global_unique_takes_all_or_keys_each_a_column_or_columns(tmp_path: Path) -> None:
+    text = "tenancy:\n  global_unique:\n    invitations: [token]\n    accounts: [email, [provider, external_id]]\n    api_keys: all\n"
+    loaded = config.load(_write(tmp_path, text))
+    assert loaded.tenancy.global_unique == {
+        "invitations": (("token",),),
+        "accounts": (("email",), ("provider", "external_id")),
+        "api_keys": "all",
+    }
+
+
+@pytest.mark.parametrize(
+    "value", ["token", "al", "[]", "[[]]", "[[token, 1]]", "['']", "{token: true}", "[[[token]]]"]
+)
+def test_a_bad_global_unique_entry_names_its_key(tmp_path: Path, value: str) -> None:
+    path = _write(tmp_path, f"tenancy:\n  global_unique:\n    invitations: {value}\n")
+    with pytest.raises(ConfigError) as info:
+        config.load(path)
+    message = str(info.value)
+    assert message.startswith(f"{path}: key `tenancy.global_unique.invitations`: expected `all`")
+    assert "Value error" not in message and "\n" not in message
+
+
+def test_check_tables_names_a_global_unique_table_that_is_not_there(tmp_path: Path) -> None:
+    loaded = config.load(_write(tmp_path, "tenancy:\n  global_unique: {invitationz: all}\n"))
+    with pytest.raises(ConfigError, match=r"`tenancy\.global_unique` names `invitationz`"):
+        config.check_tables(loaded, ["public.invitations"])
+
+
+def test_global_unique_survives_a_dump_and_reload() -> None:
+    """A config validated from its own dump keeps `tenancy.global_unique` (a suppression
+    test and `serve` rebuild configs this way)."""
+    raw = {"tenancy": {"global_unique": {"invitations": ["token", ["a", "b"]], "keys": "all"}}}
+    first = config.Config.model_validate(raw)
+    again = config.Config.model_validate(first.model_dump())
+    assert again.tenancy.global_unique == first.tenancy.global_unique
+    assert again.tenancy.global_unique["invitations"] == (("token",), ("a", "b"))

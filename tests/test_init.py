@@ -183,3 +183,51 @@ def test_a_json_config_with_kit_1_out_reads_its_snapshot_and_migrations(
     kinds = sorted(s["kind"] for s in catalog["sources"])
     assert kinds == ["drizzle", "drizzle_snapshot", "migrations"]
     assert len(catalog["tables"]) == 4
+
+
+def _supabase_repo(root: Path, migrations: list[str], toml: str = "") -> Path:
+    folder = root / "supabase" / "migrations"
+    folder.mkdir(parents=True)
+    for name in migrations:
+        (folder / name).write_text("create table public.t (id int primary key);\n")
+    (root / "supabase" / "config.toml").write_text(f'project_id = "p"\n{toml}')
+    return root
+
+
+@pytest.mark.parametrize(
+    ("migrations", "mode", "why"),
+    [
+        (["20261101090000_later.sql", "20250102030405_init.sql"], "legacy", "20250102030405_init"),
+        (["20261030000000_init.sql", "20261201000000_more.sql"], "explicit", "on or after"),
+        ([], "explicit", "no migration yet"),
+        (["init.sql"], "legacy", "no migration file is dated"),
+    ],
+)
+def test_supabase_api_grants_follow_the_earliest_migration(
+    tmp_path: Path, migrations: list[str], mode: str, why: str
+) -> None:
+    """Default privileges are set when the project is created: its first migration dates it."""
+    target = init.run(_supabase_repo(tmp_path, migrations))[0]
+    config = config_module.load(target)
+    assert config.target == "supabase" and config.supabase.api_grants == mode
+    text = target.read_text(encoding="utf-8")
+    chosen = text.splitlines()[text.splitlines().index(f"supabase: {{api_grants: {mode}}}") - 2]
+    assert chosen.startswith("# Chosen by `schema-catalog init`:") and why in chosen
+
+
+def test_no_api_grants_setting_outside_supabase(tmp_path: Path) -> None:
+    target, _, _ = init.run(tmp_path)
+    assert "# supabase: {api_grants: legacy}" in target.read_text(encoding="utf-8")
+    assert config_module.load(target).supabase.api_grants == "legacy"
+
+
+def test_supabase_major_version_becomes_the_replay_spelling(tmp_path: Path) -> None:
+    repo = _supabase_repo(tmp_path / "a", [], "\n[db]\nport = 54322\nmajor_version = 15\n")
+    assert config_module.load(init.run(repo)[0]).server_version == 15
+    plain = _supabase_repo(tmp_path / "b", [])
+    target = init.run(plain)[0]
+    assert config_module.load(target).server_version is None
+    assert "# server_version: 17" in target.read_text(encoding="utf-8")
+    odd = _supabase_repo(tmp_path / "c", [], "\n[db]\nmajor_version = 9\n")
+    _, found, report = init.run(odd)
+    assert found.major_version is None and "major_version 9 is not supported" in report

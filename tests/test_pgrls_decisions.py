@@ -8,7 +8,9 @@ POL003) and unindexed policy columns (PERF003, POL004). Where they disagree, the
 server is the judge and the decision is kept here:
 
 1. ``FOR INSERT TO anon`` without WITH CHECK: pgrls's SEC039 says anon can insert;
-   the server admits no row, so neither POL001 nor RLS008 fires.
+   the server admits no row, so neither POL001 nor RLS008 fires. Splinter's
+   0024 rls_policy_always_true flags it too: tests/test_analysis_splinter_sql.py
+   keeps that difference on the splinter fixture, with the same proof.
 2. A policy ``TO service_role USING (true)``: pgrls's SEC038 says it leaks every row
    to an anonymous session; anon sees no row through it (POL003: it has no effect).
 3. A SECURITY DEFINER *trigger* function executable by PUBLIC: pgrls's SEC042 says

@@ -87,3 +87,47 @@ def test_a_live_servers_version_wins_over_config() -> None:
     assert pipeline._server_version(live, Config(server_version=17)) == 15
     assert pipeline._server_version(None, Config(server_version=14)) == 14
     assert pipeline._server_version(None, Config()) == 17
+
+
+DRIZZLE_SCHEMA = """
+import { sql } from 'drizzle-orm';
+import { pgPolicy, pgRole, pgTable, text } from 'drizzle-orm/pg-core';
+import { serviceRole } from 'drizzle-orm/supabase';
+
+export const editor = pgRole('editor');
+
+export const drafts = pgTable('drafts', { body: text('body') }, () => [
+  pgPolicy('service manages drafts', { to: serviceRole, using: sql`true` }),
+]).enableRLS();
+"""
+
+
+def _declared(tmp_path: Path, settings: dict[str, Any]) -> Catalog:
+    project = tmp_path / str(settings.get("target", "default"))
+    (project / "catalog").mkdir(parents=True)
+    (project / "schema.ts").write_text(DRIZZLE_SCHEMA, encoding="utf-8")
+    (project / "migrations").mkdir()
+    (project / "migrations" / "0001_notes.sql").write_text(MIGRATION, encoding="utf-8")
+    sources = {"drizzle": ["../schema.ts"], "migrations": ["../migrations"]}
+    (project / "catalog" / "catalog.yml").write_text(
+        yaml.safe_dump({"sources": sources, **settings}), encoding="utf-8"
+    )
+    config = config_module.load(project / "catalog" / "catalog.yml")
+    return pipeline.extract(config, pipeline.ExtractOptions(no_database=True))
+
+
+def test_target_supabase_lists_the_platform_roles_without_a_database(tmp_path: Path) -> None:
+    """Migrations and Drizzle both know Supabase's roles, so a role the schema declares
+    does not hide that service_role bypasses RLS (POL003 decides from the role list)."""
+    from schema_catalog import analysis
+
+    supabase = _declared(tmp_path, {"target": "supabase"})
+    roles = {r.name: r for r in supabase.roles}
+    assert sorted(roles) == ["anon", "authenticated", "authenticator", "editor", "service_role"]
+    assert roles["service_role"].bypass_rls and roles["authenticator"].login
+    assert not roles["anon"].bypass_rls
+    config = config_module.load(tmp_path / "supabase" / "catalog" / "catalog.yml")
+    codes = {(f.code, f.target) for f in analysis.analyze(supabase, config).findings}
+    assert ("POL003", "public.drafts") in codes
+    postgres = _declared(tmp_path, {"target": "postgres"})
+    assert [r.name for r in postgres.roles] == ["editor"]  # only what the schema declares

@@ -188,8 +188,9 @@ def test_table_page_shows_every_fact() -> None:
     assert "sc-badge--tenancy-inherited" in page
     # The FK path to the tenant, linked: book_chapters.book_id → books → organizations.
     assert "**Tenancy path:**" in page and "(books.md#column-organization_id)" in page
-    # FK link to a column (code breaks after `.` and `_`: `<wbr>`, see escape.soft_breaks)
-    assert "[<code>public.books.id</code>](books.md#column-id)" in page.replace("<wbr>", "")
+    # FK link to a column, its schema left out when it is the table's own (code breaks
+    # after `.` and `_`: `<wbr>`, see escape.soft_breaks)
+    assert "FK → [<code>books.id</code>](books.md#column-id)" in page.replace("<wbr>", "")
     assert "RLS is **disabled**" in page
     assert "| anon | DELETE, INSERT, SELECT, UPDATE | every row &#40;RLS off&#41; |" in page
     assert "TEN001" in page and "identity by default" in page

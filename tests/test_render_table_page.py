@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import re
+from html import unescape
+from pathlib import Path
 from typing import Any
 
 import markdown
 
 from render_catalogs import sample_catalog
 from schema_catalog import site_settings
+from schema_catalog.analysis import analyze
 from schema_catalog.config import Config
-from schema_catalog.model import Policy, RlsCoverage
+from schema_catalog.model import Catalog, Policy, RlsCoverage
 from schema_catalog.pg import pretty
 from schema_catalog.render import render_pages
 from schema_catalog.render.table_page import LONG_SQL, SqlBlocks
+from schema_catalog.sources import drizzle, postgres
+from schema_catalog.sources.merge import merge
 
 LONG_USING = "(organization_id = (auth.jwt() ->> 'org_id')::uuid)"  # organization_members
 
@@ -102,7 +107,9 @@ def test_a_restrictive_policy_shows_as_narrowing_every_permissive_one() -> None:
         update={"tables": tuple(narrowed if t is members else t for t in catalog.tables)}
     )
     page = render_pages(catalog, Config())["tables/public/organization_members.md"].decode()
-    assert "| <code>only active</code> | ALL | authenticated | restrictive |" in page
+    restrictive = '<span class="sc-badge sc-badge--restrictive">restrictive</span>'
+    row = f"| <code>only active</code> | ALL {restrictive} | authenticated | USING <code"
+    assert row in page
     header = (
         "| Command | Role | Permissive (any one) | Restrictive (all must pass) | Tenant-scoped |"
     )
@@ -111,3 +118,65 @@ def test_a_restrictive_policy_shows_as_narrowing_every_permissive_one() -> None:
     # Without a restrictive policy, the matrix has no such column.
     plain = render_pages(sample_catalog(), Config())["tables/public/organization_members.md"]
     assert "Restrictive (all must pass)" not in plain.decode()
+
+
+# --------------------------------------------------------------------------- Drizzle fixtures
+
+DRIZZLE = Path(__file__).parent / "fixtures" / "drizzle"
+LONG_COLUMN = "review_notes_written_during_the_quarterly_compliance_review_by_auditors"
+LONG_INDEX = f"documents_title_{LONG_COLUMN}_index"
+
+
+def _drizzle_page(catalogs: list[Catalog], table: str) -> str:
+    """The page of ``table``, from the sources' catalogs merged and analysed."""
+    analysed = analyze(merge(catalogs), Config())
+    return render_pages(analysed, Config())[f"tables/public/{table}.md"].decode()
+
+
+def _text(html: str) -> str:
+    """The page's words, as a reader sees them (tags and <wbr> hints dropped)."""
+    return unescape(re.sub(r"<[^>]+>", "", html))
+
+
+def test_a_column_drizzle_cannot_name_shows_as_unresolved_with_its_reason() -> None:
+    page = _drizzle_page([drizzle.read([DRIZZLE / "helpers/input/schema.ts"])], "documents")
+    rows = {
+        _text(line.split("|")[1]).strip(): [_text(cell).strip() for cell in line.split("|")[2:5]]
+        for line in page.splitlines()
+        if 'class="sc-column"' in line
+    }
+    label = "organizationId name unresolvedorganizationId is the source's label for this column, not its name"
+    type_, default, attributes = rows[label]
+    assert (type_, default) == ("unresolved", "unresolved")
+    assert attributes.startswith("nullability unresolved")
+    assert 'id="column-organizationid' not in page  # a label anchors no column of that name
+    reason = next(
+        line for line in page.splitlines() if "helpers/input/schema.<wbr>ts&#58;18" in line
+    )
+    assert "package &#39;&#64;acme/columns&#39; &#40;tenantId&#41;" in reason  # the DRZ001 finding
+    assert 'unresolved organizationId "name unresolved"' in page  # the diagram says so too
+
+
+def test_long_names_show_beside_the_stored_ones() -> None:
+    page = _text(_drizzle_page([drizzle.read([DRIZZLE / "helpers/input/schema.ts"])], "documents"))
+    assert f"{LONG_COLUMN[:63]}declared as {LONG_COLUMN}" in page
+    assert f"{LONG_INDEX[:63]}declared as {LONG_INDEX}" in page
+    analysed = analyze(merge([drizzle.read([DRIZZLE / "styles/input/schema.ts"])]), Config())
+    pages = render_pages(analysed, Config())
+    long_table = "organization_membership_invitations_pending_review_by_administrators"
+    [path] = [p for p in pages if p.startswith("tables/public/organization_membership")]
+    page = _text(pages[path].decode())
+    assert f"public.{long_table[:63]} (declared as {long_table})" in page
+
+
+def test_a_live_table_shows_the_names_its_drizzle_declaration_gives(make_database: Any) -> None:
+    """Live facts first: the database's stored names, with Drizzle's full ones beside them,
+    and drift that says which Drizzle columns are unresolved instead of missing ones."""
+    dsn = make_database((DRIZZLE / "helpers/schema.sql").read_text())
+    declared = drizzle.read([DRIZZLE / "helpers/input/schema.ts"])
+    page = _drizzle_page([postgres.read(dsn), declared], "documents")
+    assert f"{LONG_COLUMN[:63]}declared as {LONG_COLUMN}" in _text(page)
+    assert f"{LONG_INDEX[:63]}declared as {LONG_INDEX}" in _text(page)
+    drift = [_text(line) for line in page.split("## Drift", 1)[1].splitlines() if "|" in line]
+    assert [line for line in drift if "missing" in line or "extra" in line] == []
+    assert any("unresolved column" in line and "organizationId" in line for line in drift)

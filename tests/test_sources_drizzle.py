@@ -320,11 +320,40 @@ def test_an_unknown_builder_never_names_a_column_after_its_key(tmp_path: Path) -
     )
     catalog = read([write(tmp_path, "s.ts", body)])
     table = catalog.tables[0]
-    assert [c.name for c in table.columns] == ["id", "named_col"]
+    assert [(c.name, c.name_resolved) for c in table.columns] == [
+        ("id", True),
+        ("guessed", False),  # kept, labelled with its key, its name unresolved
+        ("named_col", True),
+    ]
+    assert table.column("guessed") is None  # a label is found by no lookup
+    assert table.columns[1].unresolved == ("default", "name", "nullable", "type")
     named = table.column("named_col")
     assert named is not None and not named.nullable and named.unresolved == ("type",)
     messages = {(f.code, f.target.rsplit("/", 1)[-1]): f.message for f in catalog.findings}
-    assert "column 'guessed' not read" in messages[("DRZ001", "s.ts:5")]
+    assert (
+        "column 'guessed': name, default, nullable, type unknown" in messages[("DRZ001", "s.ts:5")]
+    )
+    assert "under its object key 'guessed', a label, not its name" in messages[("DRZ001", "s.ts:5")]
+
+
+def test_columns_of_package_helpers_are_kept_unresolved() -> None:
+    """tests/fixtures/drizzle/helpers: `tenantId('organization_id')` and `createdAt()` come
+    from a package the reader does not read; drizzle-kit names them organization_id and
+    created_at (its snapshot), the reader names neither, with or without the argument."""
+    catalog = read([OWN / "helpers/input/schema.ts"])
+    documents = catalog.table("public.documents")
+    assert documents is not None
+    assert [(c.name, c.type, c.unresolved) for c in documents.columns if not c.name_resolved] == [
+        ("organizationId", "unresolved", ("default", "name", "nullable", "type")),
+        ("createdAt", "unresolved", ("default", "name", "nullable", "type")),
+    ]
+    assert documents.column("organization_id") is None and documents.column("createdAt") is None
+    messages = {
+        f.target.rsplit("/", 1)[-1]: f.message for f in catalog.findings if f.code == "DRZ001"
+    }
+    assert sorted(messages) == ["schema.ts:18", "schema.ts:20"]
+    assert "value from package '@acme/columns' (tenantId)" in messages["schema.ts:18"]
+    assert "'organizationId', a label, not its name" in messages["schema.ts:18"]
 
 
 def test_names_over_63_bytes_show_beside_the_stored_name(tmp_path: Path) -> None:
@@ -334,6 +363,23 @@ def test_names_over_63_bytes_show_beside_the_stored_name(tmp_path: Path) -> None
     assert catalog.tables[0].name == long[:63]
     [finding] = [f for f in catalog.findings if f.code == "DRZ011"]
     assert long in finding.message and f"stores {long[:63]}" in finding.message
+
+
+def test_names_cut_to_one_are_a_finding() -> None:
+    """The styles table's 68-byte name: its unique constraint and index, named after it,
+    are cut to the table's own 63 bytes. PostgreSQL refuses drizzle-kit's CREATE TABLE
+    (tests/test_sources_drizzle_pg.py applies it); the reader says so."""
+    catalog = read([OWN / "styles/input/schema.ts"])
+    collisions = [f for f in catalog.findings if f.code == "DRZ012"]
+    assert [(f.severity, f.target.rsplit("/", 1)[-1]) for f in collisions] == [
+        ("warning", "schema.ts:76"),
+        ("warning", "schema.ts:76"),
+    ]
+    relation = next(f.message for f in collisions if "relation already exists" in f.message)
+    assert "_index are all stored as organization_membership_invitations_pending" in relation
+    assert not [
+        f for f in read([OWN / "saas/input/drizzle.config.ts"]).findings if f.code == "DRZ012"
+    ]
 
 
 def test_drizzle_kit_1_layout_and_snapshot_are_read(tmp_path: Path) -> None:
@@ -375,3 +421,16 @@ def test_columns_are_built_unvalidated_with_the_model_types(project: str) -> Non
     for column in columns:
         again = Column.model_validate(column.model_dump())
         assert again == column and repr(again) == repr(column)
+
+
+def test_a_config_out_the_os_refuses_is_no_crash(tmp_path: Path) -> None:
+    """Found by the fuzzer: an `out` of 300 characters raised OSError (name too long)
+    while looking for kit 1.0's migration folders in it."""
+    write(tmp_path, "schema.ts", HEADER + "export const t = pgTable('t', { id: uuid() });\n")
+    config = (
+        "export default { dialect: 'postgresql', schema: './schema.ts', out: './"
+        + "x" * 300
+        + "' };\n"
+    )
+    catalog = read([write(tmp_path, "drizzle.config.ts", config)])
+    assert [t.name for t in catalog.tables] == ["t"]

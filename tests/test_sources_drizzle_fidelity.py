@@ -67,6 +67,8 @@ CASES = [
         "snake_case",
     ),
     Case("styles", (OWN / "styles/input/schema.ts",), OWN / "styles/snapshot.json"),
+    # helpers from a package the reader does not read: unresolved columns, kept
+    Case("helpers", (OWN / "helpers/input/schema.ts",), OWN / "helpers/snapshot.json"),
     # drizzle-kit 1.0 (release candidate): version 8 snapshot, its own constraint names
     Case("kit1", (OWN / "kit1/input/schema.ts",), OWN / "kit1/snapshot.json", kit_major=1),
     # kit 1.0 again: snakeCase.table / pgTableCreator casing, names over 63 bytes, .where(),
@@ -107,7 +109,34 @@ def _tables(catalog: model.Catalog) -> list[model.Table]:
 
 
 def _per_column(catalog: model.Catalog, pick: Callable[[model.Column], object]) -> Facts:
-    return {f"{t.qualified_name}.{c.name}": pick(c) for t in _tables(catalog) for c in t.columns}
+    return {
+        f"{t.qualified_name}.{c.name}": pick(c)
+        for t in _tables(catalog)
+        for c in t.columns
+        if c.name_resolved
+    }
+
+
+PER_COLUMN = ("columns", "types", "defaults")
+
+
+def unresolved_stand_ins(ours: model.Catalog, theirs: model.Catalog) -> set[str]:
+    """drizzle-kit's columns that our unresolved ones stand for: per table, the columns
+    we do not name, when exactly as many as our unresolved columns (else none, and the
+    comparison lists them as misses)."""
+    found: set[str] = set()
+    for table in _tables(ours):
+        unnamed = sum(not c.name_resolved for c in table.columns)
+        kit = theirs.table(table.qualified_name)
+        if not unnamed or kit is None:
+            continue
+        named = {c.name for c in table.columns if c.name_resolved}
+        lacking = {f"{table.qualified_name}.{c.name}" for c in kit.columns} - {
+            f"{table.qualified_name}.{n}" for n in named
+        }
+        if len(lacking) == unnamed:
+            found |= lacking
+    return found
 
 
 def _per_item(catalog: model.Catalog, field: str, pick: Callable[[object], object]) -> Facts:
@@ -164,18 +193,25 @@ def compare(ours: dict[str, Facts], theirs: dict[str, Facts]) -> dict[str, tuple
 def test_matches_drizzle_kit(case: Case, capsys: pytest.CaptureFixture[str]) -> None:
     ours = read(list(case.inputs), casing=case.casing, kit_major=case.kit_major)  # type: ignore[arg-type]
     theirs = catalog_from_kit(json.loads(case.snapshot.read_text()), case.snapshot.name)
-    report = compare(facts(ours), facts(theirs))
+    stand_ins = unresolved_stand_ins(ours, theirs)
+    expected = facts(theirs)
+    for category in PER_COLUMN:
+        expected[category] = {k: v for k, v in expected[category].items() if k not in stand_ins}
+    report = compare(facts(ours), expected)
     lines = []
     failures = []
     for category, (total, misses) in report.items():
         rate = (
             100.0
             if not total
-            else 100.0 * (total - len([m for m in misses if m in facts(theirs)[category]])) / total
+            else 100.0 * (total - len([m for m in misses if m in expected[category]])) / total
         )
-        lines.append(f"{category} {rate:.0f}% of {total}")
+        unresolved = (
+            f" (+{len(stand_ins)} unresolved)" if stand_ins and category == "columns" else ""
+        )
+        lines.append(f"{category} {rate:.0f}% of {total}{unresolved}")
         for miss in misses:
-            detail = f"{category} {miss}: ours={facts(ours)[category].get(miss)!r} kit={facts(theirs)[category].get(miss)!r}"
+            detail = f"{category} {miss}: ours={facts(ours)[category].get(miss)!r} kit={expected[category].get(miss)!r}"
             if (case.name, category, miss) in KNOWN_MISSES and category in LENIENT:
                 continue
             failures.append(detail)

@@ -16,7 +16,14 @@ only then are the tables known.
     domains:
       Books: {tables: [books, "book_*"], description: ...}
       Users: [user_profiles, user_assessments]
-    tenancy: {root: organizations, key: [organization_id], platform: [subscription_plans]}
+    tenancy:
+      root: organizations
+      key: [organization_id]
+      platform: [subscription_plans]
+      global_unique:                        # unique keys that hold across tenants on purpose
+        organization_invitations: [token]   # each item a column, or a list of columns
+        accounts: [handle, [provider, external_id]]
+        api_keys: all                       # every unique key of the table
     tables:
       books: {description: ..., owner: content-team}
     lint:
@@ -42,13 +49,14 @@ from __future__ import annotations
 import fnmatch
 import json
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from psycopg import ProgrammingError
 from psycopg.conninfo import conninfo_to_dict
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
@@ -59,6 +67,8 @@ from pydantic import (
 from schema_catalog.errors import ConfigError
 
 DEFAULT_PATH = Path("catalog/catalog.yml")
+SERVER_VERSIONS = (12, 18)
+"""The PostgreSQL major versions replay can spell for (first, last)."""
 RuleLevel = Literal["error", "warning", "info", "off"]
 
 
@@ -129,10 +139,40 @@ class DomainConfig(_Section):
     description: str | None = None
 
 
+def _unique_keys(value: Any) -> Any:
+    # `[slug, [provider, external_id]]`: a string is a one-column unique key, a list a
+    # key of several columns; a flat list of columns would be ambiguous.
+    if value == "all":
+        return value
+    # tuples: a config read back from its own dump (`model_dump`, as tests and `serve` do)
+    if isinstance(value, list | tuple) and value and all(map(_columns, value)):
+        return tuple((v,) if isinstance(v, str) else tuple(v) for v in value)
+    raise ValueError(
+        "expected `all` or a list of unique keys, each a column or a list of columns,"
+        " e.g. [slug, [provider, external_id]]"
+    )
+
+
+def _columns(value: Any) -> bool:
+    names = [value] if isinstance(value, str) else value
+    return (
+        isinstance(names, list | tuple)
+        and bool(names)
+        and all(isinstance(n, str) and n for n in names)
+    )
+
+
+UniqueKeys = Annotated[Literal["all"] | tuple[tuple[str, ...], ...], BeforeValidator(_unique_keys)]
+
+
 class TenancyConfig(_Section):
     root: str | None = None
     key: tuple[str, ...] = ("organization_id",)
     platform: tuple[str, ...] = ()
+    global_unique: dict[str, UniqueKeys] = {}
+    """Per table (name or glob): the unique keys that leave out the tenant key on purpose
+    (an invitation token, a public handle, an external id), or ``all`` of them.
+    `unique_without_tenant_key` (TEN009) passes them; the table page says so."""
 
     @field_validator("key", mode="before")
     @classmethod
@@ -190,7 +230,11 @@ class SupabaseConfig(_Section):
     api_grants: Literal["legacy", "explicit"] = "legacy"
     """``legacy``: new tables and functions in ``public`` are granted to ``anon``,
     ``authenticated`` and ``service_role`` by default privileges, as on projects created
-    before 2026-10-30; ``explicit``: they are not (projects created since)."""
+    before 2026-10-30; ``explicit``: they are not (projects created since). A
+    project's default privileges are set when it is created, so one mode holds for all
+    its migrations; ``init`` chooses it from the earliest migration's date. Replayed
+    onto a live database, the database's own default privileges (``pg_default_acl``)
+    decide instead."""
 
 
 class TenantSchemasConfig(_Section):
@@ -220,7 +264,7 @@ class Config(_Section):
     sources: Sources = Sources()
     schemas: tuple[str, ...] = ("public",)
     target: Literal["postgres", "supabase"] = "postgres"
-    server_version: int | None = Field(default=None, ge=12, le=18)
+    server_version: int | None = Field(default=None, ge=SERVER_VERSIONS[0], le=SERVER_VERSIONS[1])
     """The PostgreSQL major version replayed migrations are spelled for when no live
     database says it (default 17)."""
     supabase: SupabaseConfig = SupabaseConfig()
@@ -345,7 +389,7 @@ def _describe(error: ValidationError) -> str:
     key = ".".join(str(part) for part in first["loc"])
     if first["type"] == "extra_forbidden":
         return f"unknown key `{key}`"
-    return f"key `{key}`: {first['msg']}"
+    return f"key `{key}`: {first['msg'].removeprefix('Value error, ')}"
 
 
 def match_tables(patterns: tuple[str, ...], names: list[str]) -> list[str]:
@@ -368,6 +412,7 @@ def check_tables(config: Config, names: list[str]) -> None:
     entries += [
         ("tenancy.root", (config.tenancy.root,) if config.tenancy.root else ()),
         ("tenancy.platform", config.tenancy.platform),
+        ("tenancy.global_unique", tuple(config.tenancy.global_unique)),
         ("tables", tuple(config.tables)),
     ]
     entries += [(f"lint.exclude.{rule}", tables) for rule, tables in config.lint.exclude.items()]

@@ -4,7 +4,11 @@ What it reads (all optional): ``drizzle.config.ts``/``.js``/``.mjs``/``.json``
 (schema, out, casing, schemaFilter, tablesFilter), the drizzle-kit out folder
 (0.x's ``meta/`` or 1.0's ``<timestamp>_<name>/`` folders), ``supabase/migrations/``, ``supabase/schemas/`` (declarative
 schema files), ``supabase/config.toml`` (``project_id``; ``[api] schemas``, the
-schemas the Data API exposes) and ``package.json`` (the project's name).
+schemas the Data API exposes; ``[db] major_version``, the PostgreSQL replay spells
+for) and ``package.json`` (the project's name).
+
+For a Supabase project it also decides ``supabase.api_grants`` from the dates of
+``supabase/migrations`` (see `api_grants_evidence`) and says why in a comment.
 
 From the schema it can read without a database (Drizzle, migration SQL) it
 guesses the tenant key and root: the most common of `TENANT_KEYS` that is a
@@ -17,6 +21,7 @@ replaced without ``force``. The database URL is never written: it comes from
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -24,10 +29,10 @@ from pathlib import Path
 from typing import Any
 
 from schema_catalog import atomic, model
-from schema_catalog.config import DEFAULT_PATH, project_name
+from schema_catalog.config import DEFAULT_PATH, SERVER_VERSIONS, project_name
 from schema_catalog.errors import CatalogError, ConfigError
 
-__all__ = ["TENANT_KEYS", "Findings", "look", "render_config", "run"]
+__all__ = ["TENANT_KEYS", "Findings", "api_grants_evidence", "look", "render_config", "run"]
 
 TENANT_KEYS = (
     "organization_id",
@@ -44,6 +49,10 @@ DRIZZLE_CONFIGS = (
     "drizzle.config.json",
 )
 INTERNAL_API_SCHEMAS = {"graphql_public"}  # Supabase's own, holds no tables of the project
+EXPLICIT_GRANTS_SINCE = "20261030000000"
+"""Supabase projects created from 2026-10-30 on have no default privileges granting new
+``public`` tables and functions to the API roles (a migration-timestamp prefix)."""
+_MIGRATION_TIMESTAMP = re.compile(r"(\d{14})_")  # the Supabase CLI's YYYYMMDDHHMMSS_name.sql
 
 
 @dataclass
@@ -64,6 +73,12 @@ class Findings:
     supabase_schemas: str | None = None
     project_id: str | None = None
     api_schemas: tuple[str, ...] = ()
+    major_version: int | None = None
+    """``[db] major_version`` of supabase/config.toml: the server the project runs."""
+    first_migration: str | None = None
+    """The earliest dated file of supabase/migrations (``YYYYMMDDHHMMSS_name.sql``)."""
+    undated_migrations: bool = False
+    """supabase/migrations holds .sql files none of which is dated."""
     tenant: tuple[str, str, int] | None = None
     """(key column, root table, tables carrying the key), guessed."""
     notes: list[str] = field(default_factory=list)
@@ -132,6 +147,7 @@ def _look_supabase(root: Path, found: Findings) -> None:
     supabase = root / "supabase"
     if (supabase / "migrations").is_dir():
         found.supabase_migrations = "supabase/migrations"
+        _look_migration_dates(supabase / "migrations", found)
     if (supabase / "schemas").is_dir():
         found.supabase_schemas = "supabase/schemas"
     toml = supabase / "config.toml"
@@ -149,6 +165,38 @@ def _look_supabase(root: Path, found: Findings) -> None:
         found.api_schemas = tuple(
             s for s in schemas if isinstance(s, str) and s not in INTERNAL_API_SCHEMAS
         )
+    major = data.get("db", {}).get("major_version")
+    if isinstance(major, int) and not isinstance(major, bool):
+        if SERVER_VERSIONS[0] <= major <= SERVER_VERSIONS[1]:
+            found.major_version = major
+        else:
+            found.notes.append(f"supabase/config.toml: [db] major_version {major} is not supported")
+
+
+def _look_migration_dates(folder: Path, found: Findings) -> None:
+    names = sorted(p.name for p in folder.glob("*.sql") if p.is_file())
+    dated = [n for n in names if _MIGRATION_TIMESTAMP.match(n)]  # by name is by date
+    found.first_migration = dated[0] if dated else None
+    found.undated_migrations = bool(names) and not dated
+
+
+def api_grants_evidence(found: Findings) -> tuple[str, str]:
+    """(``legacy`` or ``explicit``, why) for a Supabase project.
+
+    The default privileges are set when the project is created, so the earliest
+    migration dates the project: from 2026-10-30 on, new tables get no grants
+    (``explicit``); before, every new table in ``public`` is granted to anon,
+    authenticated and service_role (``legacy``). No migration yet is a project
+    made today. Undated files prove nothing: the default (``legacy``) stays.
+    """
+    first = found.first_migration
+    if first is not None:
+        mode = "explicit" if first[:14] >= EXPLICIT_GRANTS_SINCE else "legacy"
+        when = "on or after" if mode == "explicit" else "before"
+        return mode, f"the earliest migration, {first}, is dated {when} 2026-10-30"
+    if found.undated_migrations:
+        return "legacy", "no migration file is dated (YYYYMMDDHHMMSS_name.sql): check it"
+    return "explicit", "no migration yet: a project created now"
 
 
 def drizzle_paths(found: Findings) -> list[str]:
@@ -365,7 +413,41 @@ def _schema_lines(found: Findings) -> list[str]:
         f"# What the project runs on{project}: supabase adds its roles, auth and storage schemas.",
         _line(supabase, "target: supabase"),
     ]
-    return lines
+    return lines + _server_version_lines(found) + _api_grants_lines(found, supabase)
+
+
+def _server_version_lines(found: Findings) -> list[str]:
+    """The PostgreSQL spelling of replayed migrations (a live database's version wins)."""
+    if found.major_version is None:
+        return [
+            "# The PostgreSQL major version replayed migrations are spelled for, when no",
+            "# database is read (default 17):",
+            "# server_version: 17",
+        ]
+    return [
+        "# The PostgreSQL major version replayed migrations are spelled for, when no",
+        "# database is read (supabase/config.toml [db] major_version):",
+        f"server_version: {found.major_version}",
+    ]
+
+
+def _api_grants_lines(found: Findings, supabase: bool) -> list[str]:
+    lines = [
+        "# Supabase's default grants on public: `legacy` projects (created before 2026-10-30)",
+        "# grant every new table and function to anon, authenticated and service_role;",
+        "# `explicit` ones (created since) grant nothing: each table needs its own GRANT,",
+        "# and RLS without a grant locks the API out. With a database, its own default",
+        "# privileges decide for pending migrations.",
+    ]
+    if not supabase:
+        return [*lines, "# supabase: {api_grants: legacy}"]
+    mode, why = api_grants_evidence(found)
+    return [
+        *lines,
+        f"# Chosen by `schema-catalog init`: {why}.",
+        "# A project older than its migrations (a squashed history) is `legacy`.",
+        f"supabase: {{api_grants: {mode}}}",
+    ]
 
 
 def _tenancy_lines(found: Findings) -> list[str]:

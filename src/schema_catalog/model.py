@@ -57,6 +57,13 @@ def _pg18(default: bool | None) -> Any:
     return Field(default=default, exclude_if=lambda value: value is default)
 
 
+def _declared_name() -> Any:
+    """The name as the source declares it, where PostgreSQL keeps only its first 63 bytes
+    (the object's ``name``, which matches the database). Left out of the JSON when the
+    two are the same, so schemas without long names give the snapshot they always did."""
+    return Field(default=None, exclude_if=lambda value: value is None)
+
+
 # Fields analysis fills from the facts and catalog.yml; a snapshot leaves them out.
 DERIVED_TABLE_FIELDS = (
     "description",
@@ -127,6 +134,7 @@ def _template(cls: type[BaseModel]) -> tuple[dict[str, Any], set[str]]:
 
 class Column(Model):
     name: str
+    """The column's name; a label only while `unresolved` lists ``name`` (see there)."""
     type: str
     """As PostgreSQL's ``format_type`` spells it: ``character varying(255)``, ``text[]``."""
     nullable: bool = True
@@ -150,7 +158,17 @@ class Column(Model):
     type_schema: str | None = None
     """Schema of a user-defined type (enum, domain, composite), else ``None``."""
     unresolved: tuple[str, ...] = ()
-    """Attributes a static reader could not resolve (e.g. Drizzle ``type``, ``default``)."""
+    """Attributes a static reader could not resolve (e.g. Drizzle ``type``, ``default``).
+    With ``name`` among them the column's name is unknown: `name` then holds the label
+    the source gives it (a Drizzle object key), which no lookup, comparison or rule may
+    take for its name (`Table.column` does not find it)."""
+    declared_name: str | None = _declared_name()
+    """The full name the source declares, when ``name`` is it cut to 63 bytes."""
+
+    @property
+    def name_resolved(self) -> bool:
+        """False when `name` is only a label: the source does not say the column's name."""
+        return "name" not in self.unresolved
 
 
 # --------------------------------------------------------------------------- constraints
@@ -158,6 +176,8 @@ class Column(Model):
 
 class PrimaryKey(Model):
     name: str
+    declared_name: str | None = _declared_name()
+    """The full name the source declares, when ``name`` is it cut to 63 bytes."""
     columns: tuple[str, ...]
     without_overlaps: bool = _pg18(False)
     """The last column is compared ``WITHOUT OVERLAPS`` (a temporal key, PostgreSQL 18)."""
@@ -165,6 +185,8 @@ class PrimaryKey(Model):
 
 class ForeignKey(Model):
     name: str
+    declared_name: str | None = _declared_name()
+    """The full name the source declares, when ``name`` is it cut to 63 bytes."""
     columns: tuple[str, ...]
     ref_schema: str
     ref_table: str
@@ -189,6 +211,8 @@ class ForeignKey(Model):
 
 class UniqueConstraint(Model):
     name: str
+    declared_name: str | None = _declared_name()
+    """The full name the source declares, when ``name`` is it cut to 63 bytes."""
     columns: tuple[str, ...]
     nulls_not_distinct: bool = False
     deferrable: bool = False
@@ -198,6 +222,8 @@ class UniqueConstraint(Model):
 
 class CheckConstraint(Model):
     name: str
+    declared_name: str | None = _declared_name()
+    """The full name the source declares, when ``name`` is it cut to 63 bytes."""
     expression: str
     """As ``pg_get_constraintdef`` prints it, e.g. ``CHECK ((price >= 0))``."""
     validated: bool = True
@@ -212,6 +238,8 @@ class ExclusionConstraint(Model):
 
 class Index(Model):
     name: str
+    declared_name: str | None = _declared_name()
+    """The full name the source declares, when ``name`` is it cut to 63 bytes."""
     columns: tuple[str, ...]
     """Key columns; expressions appear as their text."""
     method: str = "btree"
@@ -310,7 +338,9 @@ class DriftItem(Model):
 
     kind: str
     """missing_column, extra_column, type, nullable, default, generated, primary_key, foreign_key,
-    index, unique, check, policy, rls."""
+    index, unique, check, policy, rls; unresolved_column (one side cannot name a column:
+    the other side's unmatched columns are its candidates, none is called missing or
+    extra) and unresolved (an attribute one side could not resolve is not compared)."""
     object: str
     left_source: SourceKind
     right_source: SourceKind
@@ -335,6 +365,8 @@ Presence = Annotated[tuple[SourceKind, ...], BeforeValidator(_presence_from_flag
 class Table(Model):
     schema_: str = Field(alias="schema")
     name: str
+    declared_name: str | None = _declared_name()
+    """The full name the source declares, when ``name`` is it cut to 63 bytes."""
     kind: TableKind = "table"
     comment: str | None = None
     description: str | None = None
@@ -388,6 +420,7 @@ class Table(Model):
         return f"{self.schema_}.{self.name}"
 
     def column(self, name: str) -> Column | None:
+        """The column named ``name``; never one whose name is unresolved (only labelled)."""
         return self._columns_by_name.get(name)
 
     @cached_property
@@ -395,7 +428,8 @@ class Table(Model):
         # The first column of a name wins, as a scan would find it.
         by_name: dict[str, Column] = {}
         for column in self.columns:
-            by_name.setdefault(column.name, column)
+            if column.name_resolved:
+                by_name.setdefault(column.name, column)
         return by_name
 
     def privileges(self, role: str) -> set[str]:
@@ -511,6 +545,34 @@ class Role(Model):
     bypass_rls: bool = False
 
 
+class DefaultPrivilege(Model):
+    """One grant of ``pg_default_acl`` (``ALTER DEFAULT PRIVILEGES``): what a table or
+    function ``role`` creates in ``schema`` (None: in every schema) starts with.
+
+    An entry for every schema *replaces* the built-in default (functions executable
+    by PUBLIC), so its rows include the creator's own; an entry for one schema adds
+    to it. Supabase projects created before 2026-10-30 have ``postgres``'s entries on
+    ``public`` granting everything to anon, authenticated and service_role."""
+
+    role: str
+    schema_: str | None = Field(default=None, alias="schema")
+    kind: Literal["table", "function"]
+    grantee: str
+    """A role, or ``PUBLIC``."""
+    privilege: str
+
+
+SUPABASE_ROLES: tuple[Role, ...] = (
+    Role(name="anon"),
+    Role(name="authenticated"),
+    Role(name="authenticator", login=True),
+    Role(name="service_role", bypass_rls=True),
+)
+"""The roles every Supabase project has, as ``pg_roles`` shows them: the Data API's
+(`API_ROLES`), the login role PostgREST connects as, and service_role, which bypasses
+row-level security."""
+
+
 # --------------------------------------------------------------------------- catalog-wide
 
 
@@ -617,6 +679,14 @@ class SourceView(Model):
     tables: tuple[Table, ...] = ()
     enums: tuple[Enum, ...] = ()
 
+    def table(self, qualified_name: str) -> Table | None:
+        """This source's own table ``schema.name``."""
+        return self._by_name.get(qualified_name)
+
+    @cached_property
+    def _by_name(self) -> dict[str, Table]:
+        return {t.qualified_name: t for t in self.tables}
+
 
 class IndexUsage(Model):
     table: str
@@ -658,6 +728,10 @@ class Catalog(Model):
     extensions: tuple[Extension, ...] = ()
     publications: tuple[Publication, ...] = ()
     roles: tuple[Role, ...] = ()
+    default_privileges: tuple[DefaultPrivilege, ...] = Field(
+        default=(), exclude_if=lambda value: not value
+    )
+    """Left out of the JSON while there are none: such a snapshot reads as before."""
     domains: tuple[Domain, ...] = ()
     source_views: tuple[SourceView, ...] = ()
     findings: tuple[Finding, ...] = ()

@@ -12,7 +12,16 @@ at the level catalog.yml gives them; a code no rule knows is kept as reported.
 
 from __future__ import annotations
 
-from schema_catalog.analysis import domains, drift, locations, rls, stats, tenancy, tenant_schemas
+from schema_catalog.analysis import (
+    domains,
+    drift,
+    locations,
+    rls,
+    stats,
+    tenancy,
+    tenant_schemas,
+    unique_keys,
+)
 from schema_catalog.analysis.lint import RULES, LintContext, run, sort_key
 from schema_catalog.analysis.lint.consolidate import consolidate
 from schema_catalog.analysis.lint.sources import SOURCE_RULES
@@ -27,7 +36,9 @@ def analyze(catalog: Catalog, config: Config) -> Catalog:
     check_tables(config, names)
     catalog = tenant_schemas.group(catalog, config)
     membership, domain_list = domains.assign(catalog, config)
-    settings = tenancy.TenancySettings.from_config(config, names)
+    settings = tenancy.TenancySettings.from_config(
+        config, names, unique_keys.resolve(catalog, config)
+    )
     statuses = tenancy.classify(catalog, settings)
     views = drift.view_index(catalog)
     roles = catalog.source_roles()

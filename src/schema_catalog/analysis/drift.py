@@ -14,6 +14,12 @@ RLS. Pairs compared, left against right:
 - a proposed table against its Drizzle view;
 - Drizzle's schema files against its committed snapshot (snapshots go stale).
 
+What a source could not resolve (`Column.unresolved`) is never compared as if
+it were a fact: a column one side cannot name is an ``unresolved_column`` item
+listing the other side's unmatched columns (none of which is then called
+missing or extra), and an unresolved type, nullability or default is an
+``unresolved`` item instead of a difference.
+
 Constraints and indexes are compared by what they do, not by name, because a
 table created by hand and declared later in Drizzle rarely shares names.
 RLS and policies are compared only when the right-hand source declares any:
@@ -28,6 +34,7 @@ from schema_catalog.analysis import normalize
 from schema_catalog.model import (
     ROLE_ORDER,
     Catalog,
+    Column,
     DriftItem,
     MigrationStatus,
     Policy,
@@ -113,29 +120,54 @@ _Make = Callable[[str, str, str | None, str | None], DriftItem]
 
 
 def _columns(left: Table, right: Table, item: _Make) -> Iterator[DriftItem]:
-    theirs = {c.name: c for c in right.columns}
+    theirs = {c.name: c for c in right.columns if c.name_resolved}
+    ours = {c.name for c in left.columns if c.name_resolved}
+    unmatched_left = [c for c in left.columns if c.name_resolved and c.name not in theirs]
+    unmatched_right = [c for c in right.columns if c.name_resolved and c.name not in ours]
+    unnamed_left = [c for c in left.columns if not c.name_resolved]
+    unnamed_right = [c for c in right.columns if not c.name_resolved]
     for col in left.columns:
-        other = theirs.get(col.name)
-        if other is None:
-            yield item("missing_column", col.name, col.type, None)
-            continue
-        if (
-            normalize.type_(col.type) != normalize.type_(other.type)
-            and "type" not in other.unresolved
-        ):
-            yield item("type", col.name, col.type, other.type)
-        if col.nullable != other.nullable:
-            yield item("nullable", col.name, _null_text(col.nullable), _null_text(other.nullable))
-        if "default" not in other.unresolved and _default(col.default, col.identity) != _default(
-            other.default, other.identity
-        ):
-            yield item("default", col.name, col.default, other.default)
-        if col.generated and other.generated and col.virtual != other.virtual:
-            yield item("generated", col.name, _storage(col.virtual), _storage(other.virtual))
-    ours = {c.name for c in left.columns}
-    for col in right.columns:
-        if col.name not in ours:
-            yield item("extra_column", col.name, None, col.type)
+        other = theirs.get(col.name) if col.name_resolved else None
+        if other is not None:
+            yield from _column_pair(col, other, item)
+    # A column one side cannot name may be any column the other side has unmatched:
+    # none of those is called missing or extra, each unnamed one lists them instead.
+    if not unnamed_right:
+        yield from (item("missing_column", c.name, c.type, None) for c in unmatched_left)
+    if not unnamed_left:
+        yield from (item("extra_column", c.name, None, c.type) for c in unmatched_right)
+    for col in unnamed_left:
+        yield item("unresolved_column", col.name, UNNAMED, _candidates(unmatched_right))
+    for col in unnamed_right:
+        yield item("unresolved_column", col.name, _candidates(unmatched_left), UNNAMED)
+
+
+UNNAMED = "name unresolved"
+UNRESOLVED_KINDS = frozenset({"unresolved_column", "unresolved"})
+"""Drift items that say what a source could not resolve, not that the sources differ."""
+_COMPARED = ("type", "nullable", "default")
+
+
+def _candidates(columns: list[Column]) -> str | None:
+    return ", ".join(c.name for c in columns) or None
+
+
+def _column_pair(col: Column, other: Column, item: _Make) -> Iterator[DriftItem]:
+    unknown = [a for a in _COMPARED if a in col.unresolved or a in other.unresolved]
+    if unknown:  # said once, never compared as if the placeholder were a fact
+        side = ", ".join(f"{a} unresolved" for a in unknown)
+        mine = side if any(a in col.unresolved for a in unknown) else None
+        yield item("unresolved", col.name, mine, None if mine else side)
+    if "type" not in unknown and normalize.type_(col.type) != normalize.type_(other.type):
+        yield item("type", col.name, col.type, other.type)
+    if "nullable" not in unknown and col.nullable != other.nullable:
+        yield item("nullable", col.name, _null_text(col.nullable), _null_text(other.nullable))
+    if "default" not in unknown and _default(col.default, col.identity) != _default(
+        other.default, other.identity
+    ):
+        yield item("default", col.name, col.default, other.default)
+    if col.generated and other.generated and col.virtual != other.virtual:
+        yield item("generated", col.name, _storage(col.virtual), _storage(other.virtual))
 
 
 def _storage(virtual: bool) -> str:

@@ -28,8 +28,10 @@ table is inherited).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
+from schema_catalog.analysis.unique_keys import GlobalKeys, describe
 from schema_catalog.analysis.views import VIEW_KINDS, base_tables, security_invoker
 from schema_catalog.config import Config, match_tables
 from schema_catalog.model import Catalog, ForeignKey, Table, Tenancy, TenancyHop
@@ -45,15 +47,23 @@ class TenancySettings:
     root: str | None
     keys: tuple[str, ...]
     platform: frozenset[str]
+    global_unique: Mapping[str, GlobalKeys] = field(default_factory=dict)
+    """Per qualified table name, the unique keys that hold across tenants on purpose."""
 
     @classmethod
-    def from_config(cls, config: Config, names: list[str]) -> TenancySettings:
+    def from_config(
+        cls,
+        config: Config,
+        names: list[str],
+        global_unique: Mapping[str, GlobalKeys] | None = None,
+    ) -> TenancySettings:
         spec = config.tenancy
         roots = match_tables((spec.root,), names) if spec.root else []
         return cls(
             root=roots[0] if roots else None,
             keys=spec.key,
             platform=frozenset(match_tables(spec.platform, names)),
+            global_unique=global_unique or {},
         )
 
 
@@ -76,6 +86,11 @@ def classify(catalog: Catalog, settings: TenancySettings) -> dict[str, Tenancy]:
             result[name] = _inherited(table, routes.get(name))
     for name in sorted(n for n in tables if n not in result):
         _view(name, tables, result, settings.keys, frozenset())
+    for name, keys in settings.global_unique.items():
+        # said where it matters: on the tables whose unique keys TEN009 reads
+        if name in result and result[name].status in ("direct", "inherited"):
+            notes = (*result[name].notes, describe(keys))
+            result[name] = result[name].model_copy(update={"notes": notes})
     return result
 
 

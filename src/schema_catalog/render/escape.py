@@ -182,6 +182,13 @@ def sql_code(value: object) -> Safe:
 _CAST = "&#58;&#58;"  # `::` as the escaping spells it
 
 
+def type_code(value: object) -> Safe:
+    """A column's type as inline code, marked (``sc-type``) so its cell keeps a readable
+    width: ``character varying(200)`` may wrap at its spaces, not letter by letter."""
+    inner = code(value)
+    return Safe(inner.replace("<code>", '<code class="sc-type">', 1)) if inner else inner
+
+
 @functools.lru_cache(maxsize=65536)
 def _with_breaks(escaped: str) -> str:
     return _BREAK_AFTER.sub(lambda m: m.group() + "<wbr>", escaped)
@@ -259,6 +266,24 @@ def column_heading(name: str, anchor_id: str) -> Safe:
     HTML: the table of contents does not list it.
     """
     return Safe(f'<h3 id="{quote(anchor_id, safe="-_")}" class="sc-column">{code(name)}</h3>')
+
+
+def declared_name(name: str | None) -> Safe:
+    """The full name a source declares, set beside the 63 bytes PostgreSQL stores (the
+    name just before it), so a reader can match the two; empty when there is none."""
+    if not name:
+        return Safe("")
+    return Safe(f'<br><span class="sc-declared-name">declared as {code(name)}</span>')
+
+
+def unresolved_name(label: str) -> Safe:
+    """The mark beside a column whose name a source could not resolve: ``label`` (shown in
+    its place) is what the source calls it, not its name."""
+    title = f"{label} is the source's label for this column, not its name"
+    return Safe(
+        f" {badge('name unresolved', 'unresolved', title)}"
+        f'<br><span class="sc-declared-name">{text(title)}</span>'
+    )
 
 
 def _attribute(value: str) -> str:

@@ -2,13 +2,15 @@
 
 Tables by name and incoming foreign keys are `Catalog.table` and
 `Catalog.referenced_by` (indexes cached on the frozen model); this adds the
-domains and findings of each table.
+domains and findings of each table. A finding a source reports at a ``file:line``
+inside a table's declaration (a Drizzle column it could not resolve) is that table's.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 
+from schema_catalog.analysis.locations import declarations, split
 from schema_catalog.model import Catalog, Finding, ForeignKey, Table
 
 
@@ -57,6 +59,7 @@ def _findings_by_table(
     catalog: Catalog, tables: dict[str, Table]
 ) -> dict[str, tuple[Finding, ...]]:
     found: dict[str, list[Finding]] = defaultdict(list)
+    declared = _declarations_by_file(catalog, tables)
     for finding in catalog.findings:
         parts = finding.target.split(".")
         for end in range(len(parts), 0, -1):
@@ -64,4 +67,31 @@ def _findings_by_table(
             if candidate in tables:
                 found[candidate].append(finding)
                 break
+        else:
+            table = _declaring(finding.target, declared)
+            # the source names the table first (`documents: column ...`): not an
+            # unrelated statement that follows the last declaration of the file
+            if table is not None and finding.message.startswith(tables[table].name):
+                found[table].append(finding)
     return {name: tuple(items) for name, items in found.items()}
+
+
+def _declarations_by_file(
+    catalog: Catalog, tables: dict[str, Table]
+) -> dict[str, list[tuple[int, str]]]:
+    """Per file, (line, table) of each table's declaration, by line."""
+    by_file: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for name, location in declarations(catalog).items():
+        place = split(location)
+        if place is not None and name in tables:
+            by_file[place[0]].append((place[1], name))
+    return {path: sorted(items) for path, items in by_file.items()}
+
+
+def _declaring(target: str, declared: dict[str, list[tuple[int, str]]]) -> str | None:
+    """The table whose declaration holds ``file:line`` (the last one starting before it)."""
+    place = split(target)
+    if place is None:
+        return None
+    before = [name for line, name in declared.get(place[0], []) if line <= place[1]]
+    return before[-1] if before else None

@@ -129,6 +129,8 @@ def _attribute(column: Column, fk_columns: set[str]) -> str:
     kind = f"{kind}_" if kind.casefold() in _KEYWORDS else kind
     keys = [k for k, on in (("PK", column.primary_key), ("FK", column.name in fk_columns)) if on]
     suffix = f" {', '.join(keys)}" if keys else ""
+    # a label stands in for a name the source does not give: the diagram says so
+    suffix += "" if column.name_resolved else ' "name unresolved"'
     return f"    {kind} {_token(column.name)}{suffix}"
 
 

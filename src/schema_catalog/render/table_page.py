@@ -15,7 +15,19 @@ from schema_catalog.analysis import access
 from schema_catalog.model import SEVERITY_ORDER, Catalog, Column, ForeignKey, Table
 from schema_catalog.pg import pretty
 from schema_catalog.render import badges, paths
-from schema_catalog.render.escape import Safe, badge, code, fence, link, message, sql_code, text
+from schema_catalog.render.escape import (
+    Safe,
+    badge,
+    code,
+    declared_name,
+    fence,
+    link,
+    message,
+    sql_code,
+    text,
+    type_code,
+    unresolved_name,
+)
 from schema_catalog.render.lookup import Lookup
 from schema_catalog.render.mermaid import table_diagram
 
@@ -92,13 +104,13 @@ def table_context(table: Table, links: PageLinks, hops: int) -> dict[str, Any]:
     return {
         "table": table,
         "qualified_name": name,
+        "declared_name": DeclaredNames.of(table, lookup.catalog).table,
         "tags": badges.table_tags(table, domains),
         "badges": badges.table_badges(table, domains, links.page, links.pages),
         "not_applied": badges.not_applied(table),
         "tenancy_path": tenancy_path(table, links),
         "tenancy_notes": table.tenancy.notes,
         **_sections(table, links),
-        "foreign_keys": [fk_row(fk, links) for fk in table.foreign_keys],
         "referenced_by": referenced_by_rows(table, links),
         "coverage": coverage_rows(table),
         "triggers": [_trigger_row(t) for t in table.triggers],
@@ -122,12 +134,14 @@ def _sections(table: Table, links: PageLinks) -> dict[str, Any]:
     constraint_sql = SqlBlocks("constraint", pretty.check)
     index_sql = SqlBlocks("index")
     policy_sql = SqlBlocks("policy")
+    long = DeclaredNames.of(table, links.lookup.catalog)
     return {
-        "columns": [column_row(table, c, links, column_sql) for c in table.columns],
+        "columns": [column_row(table, c, links, column_sql, long) for c in table.columns],
         "column_sql": column_sql.blocks,
-        "constraints": constraint_rows(table, constraint_sql),
+        "constraints": constraint_rows(table, constraint_sql, long),
         "constraint_sql": constraint_sql.blocks,
-        "indexes": index_rows(table, index_sql),
+        "indexes": index_rows(table, index_sql, long),
+        "foreign_keys": [fk_row(fk, links, long) for fk in table.foreign_keys],
         "index_sql": index_sql.blocks,
         "policies": policy_rows(table, policy_sql),
         "policy_sql": policy_sql.blocks,
@@ -146,10 +160,17 @@ def tenancy_path(table: Table, links: PageLinks) -> Safe | None:
     return Safe(" → ".join(steps) + note)
 
 
-def _column_extras(column: Column, sql: SqlBlocks) -> Safe:
+def _column_extras(column: Column, sql: SqlBlocks, references: Sequence[Safe] = ()) -> Safe:
+    """Keys, nullability and how the value is made, in one cell: the columns table keeps
+    five columns, so the default's SQL gets a column wide enough to read."""
     parts: list[str] = []
     if column.primary_key:
         parts.append(badge("PK", "pk"))
+    elif "nullable" in column.unresolved:
+        parts.append("nullability unresolved")
+    elif not column.nullable:
+        parts.append("not null")
+    parts += [Safe(f"FK → {target}") for target in references]
     if column.identity:
         parts.append(badge(f"identity {column.identity.replace('_', ' ')}", "identity"))
     if column.generated:
@@ -161,31 +182,113 @@ def _column_extras(column: Column, sql: SqlBlocks) -> Safe:
         parts.append(Safe("NOT NULL not validated (older rows may hold NULL)"))
     if column.unresolved:
         parts.append(badge("unresolved: " + ", ".join(column.unresolved), "unresolved"))
-    return Safe(" ".join(parts))
+    return Safe("<br>".join(parts))
 
 
-def column_row(table: Table, column: Column, links: PageLinks, sql: SqlBlocks) -> dict[str, Any]:
+def column_row(
+    table: Table,
+    column: Column,
+    links: PageLinks,
+    sql: SqlBlocks,
+    long: DeclaredNames | None = None,
+) -> dict[str, Any]:
+    if not column.name_resolved:  # a label: no anchor, reference or long name goes by it
+        return _unnamed_column_row(column, sql)
     targets = [fk for fk in table.foreign_keys if column.name in fk.columns]
+    references = [_reference(fk, column.name, table.schema, links) for fk in targets]
     return {
         "anchor": column_anchor(column.name),
         "name": column.name,
+        "name_note": declared_name(long.columns.get(column.name) if long else None),
         "type": column.type,
+        "type_cell": type_code(column.type),
         "nullable": column.nullable,
+        "nullable_text": _unknown_or("nullable", column, "yes" if column.nullable else "no"),
         "default": sql.cell(column.default, column.name, "default"),
-        "extras": _column_extras(column, sql),
-        "references": Safe(", ".join(_reference(fk, column.name, links) for fk in targets)),
+        "extras": _column_extras(column, sql, references),
+        "references": Safe(", ".join(references)),
         "comment": column.comment,
     }
 
 
-def _reference(fk: ForeignKey, column: str, links: PageLinks) -> Safe:
+def _unnamed_column_row(column: Column, sql: SqlBlocks) -> dict[str, Any]:
+    return {
+        "anchor": f"unresolved-{column_anchor(column.name)}",
+        "name": column.name,
+        "name_note": unresolved_name(column.name),
+        "type": column.type,
+        "type_cell": type_code(column.type),
+        "nullable": column.nullable,
+        "nullable_text": _unknown_or("nullable", column, "yes" if column.nullable else "no"),
+        "default": _unknown_or("default", column, sql.cell(column.default, column.name, "default")),
+        "extras": _column_extras(column, sql),
+        "references": Safe(""),
+        "comment": column.comment,
+    }
+
+
+def _unknown_or(attribute: str, column: Column, shown: str) -> str:
+    """What a cell shows: ``unresolved`` where the source could not say, never a default."""
+    return "unresolved" if attribute in column.unresolved else shown
+
+
+@dataclass(frozen=True)
+class DeclaredNames:
+    """Full names the sources declare for this table's names cut to 63 bytes, by the
+    stored name: the table's own facts and those of its declaring sources' views (a live
+    table's Drizzle declaration), so a page can set them side by side."""
+
+    table: str | None = None
+    columns: dict[str, str] = field(default_factory=dict)
+    constraints: dict[str, str] = field(default_factory=dict)
+    indexes: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, table: Table, catalog: Catalog) -> DeclaredNames:
+        found = cls()
+        views = [v.table(table.qualified_name) for v in catalog.source_views]
+        for source in [table, *(v for v in views if v is not None)]:
+            found = found._with(source)
+        return found
+
+    def _with(self, source: Table) -> DeclaredNames:
+        keys = [
+            *([source.primary_key] if source.primary_key else []),
+            *source.foreign_keys,
+            *source.unique_constraints,
+            *source.check_constraints,
+        ]
+        return DeclaredNames(
+            self.table or source.declared_name,
+            _named(source.columns) | self.columns,
+            _named(keys) | self.constraints,
+            _named(source.indexes) | self.indexes,
+        )
+
+
+def _named(items: Sequence[Any]) -> dict[str, str]:
+    return {i.name: i.declared_name for i in items if i.declared_name}
+
+
+def _reference(fk: ForeignKey, column: str, schema: str, links: PageLinks) -> Safe:
+    """The column a foreign key points at, its schema left out when it is the table's own
+    (the link's target says it in full)."""
     ref_column = fk.ref_columns[fk.columns.index(column)] if fk.ref_columns else None
     target = fk.target
-    label = f"{target}.{ref_column}" if ref_column else target
+    shown = target.removeprefix(f"{schema}.") if fk.ref_schema == schema else target
+    label = f"{shown}.{ref_column}" if ref_column else shown
     return links.table(target, label=label, column=ref_column)
 
 
-def constraint_rows(table: Table, sql: SqlBlocks) -> list[dict[str, Any]]:
+def constraint_rows(
+    table: Table, sql: SqlBlocks, long: DeclaredNames | None = None
+) -> list[dict[str, Any]]:
+    rows = _constraint_rows(table, sql)
+    names = long.constraints if long else {}
+    return [{**row, "name_note": declared_name(names.get(row["name"]))} for row in rows]
+
+
+def _constraint_rows(table: Table, sql: SqlBlocks) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     if table.primary_key:
         pk = table.primary_key
@@ -220,10 +323,14 @@ def constraint_rows(table: Table, sql: SqlBlocks) -> list[dict[str, Any]]:
     return rows
 
 
-def index_rows(table: Table, sql: SqlBlocks) -> list[dict[str, Any]]:
+def index_rows(
+    table: Table, sql: SqlBlocks, long: DeclaredNames | None = None
+) -> list[dict[str, Any]]:
+    names = long.indexes if long else {}
     return [
         {
             "name": ix.name,
+            "name_note": declared_name(names.get(ix.name)),
             "columns": ", ".join(ix.columns),
             "method": ix.method,
             "unique": ix.unique,
@@ -244,11 +351,12 @@ def key_columns(columns: Sequence[str], last: str) -> str:
     return ", ".join((*columns[:-1], marked))
 
 
-def fk_row(fk: ForeignKey, links: PageLinks) -> dict[str, Any]:
+def fk_row(fk: ForeignKey, links: PageLinks, long: DeclaredNames | None = None) -> dict[str, Any]:
     target = fk.target
     period = "PERIOD" if fk.period else ""
     return {
         "name": fk.name,
+        "name_note": declared_name(long.constraints.get(fk.name) if long else None),
         "enforced": fk.enforced,
         "columns": key_columns(fk.columns, period),
         "target": links.table(target, label=f"{target} ({key_columns(fk.ref_columns, period)})"),
@@ -270,17 +378,35 @@ def referenced_by_rows(table: Table, links: PageLinks) -> list[dict[str, Any]]:
 
 
 def policy_rows(table: Table, sql: SqlBlocks) -> list[dict[str, Any]]:
-    return [
-        {
-            "name": p.name,
-            "command": p.command,
-            "roles": ", ".join(p.roles),
-            "mode": "permissive" if p.permissive else "restrictive",
-            "using": sql.cell(p.using, p.name, "using"),
-            "with_check": sql.cell(p.with_check, p.name, "with check"),
-        }
-        for p in table.policies
-    ]
+    rows: list[dict[str, Any]] = []
+    for p in table.policies:
+        using = sql.cell(p.using, p.name, "using")
+        with_check = sql.cell(p.with_check, p.name, "with check")
+        rows.append(
+            {
+                "name": p.name,
+                "command": p.command,
+                "roles": ", ".join(p.roles),
+                "mode": "permissive" if p.permissive else "restrictive",
+                "restrictive": badge("restrictive", "restrictive") if not p.permissive else "",
+                "using": using,
+                "with_check": with_check,
+                "condition": _policy_condition(using, with_check),
+            }
+        )
+    return rows
+
+
+def _policy_condition(using: Safe, with_check: Safe) -> Safe:
+    """USING and WITH CHECK in one cell, as the SQL spells them: one column of SQL leaves
+    it the width to read on one line, where two would squeeze both."""
+    parts = [_keyword("USING", using), _keyword("WITH CHECK", with_check)]
+    return Safe("<br>".join(part for part in parts if part))
+
+
+def _keyword(keyword: str, cell: Safe) -> str:
+    """``USING (expr)``; a long expression's cell is already the link ``↓ using``."""
+    return f"{keyword} {cell}" if cell.startswith("<code") else cell
 
 
 def coverage_rows(table: Table) -> list[dict[str, Any]]:

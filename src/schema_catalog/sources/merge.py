@@ -7,13 +7,26 @@ Drizzle, then a drizzle-kit snapshot). `Table.presence` records every source
 that has it, and
 the non-database views are kept whole in `Catalog.source_views`, so analysis can
 compare what each source says (drift) from the snapshot alone.
+
+Columns are never matched across sources here: a Drizzle column whose name is
+unresolved (`Column.name_resolved` false, shown under its object key) stays as
+Drizzle declares it, in its view and in the table when Drizzle is the primary
+source; drift (`analysis.drift`) says it is unresolved rather than missing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from schema_catalog.model import ROLE_ORDER, Catalog, Enum, SourceKind, SourceView, Table
+from schema_catalog.model import (
+    ROLE_ORDER,
+    Catalog,
+    Enum,
+    Role,
+    SourceKind,
+    SourceView,
+    Table,
+)
 
 
 def merge(catalogs: Sequence[Catalog], *, schemas: Sequence[str] | None = None) -> Catalog:
@@ -36,6 +49,7 @@ def merge(catalogs: Sequence[Catalog], *, schemas: Sequence[str] | None = None) 
             "sources": tuple(s for c in ordered for s in c.sources),
             "tables": tables,
             "enums": _merge_enums(ordered),
+            "roles": _merge_roles(ordered),
             "source_views": views,
             "findings": tuple(f for c in ordered for f in c.findings),
         }
@@ -69,6 +83,19 @@ def _kinds_of(table: Table, kind: SourceKind) -> set[SourceKind]:
 
 def _with_presence(table: Table, kinds: set[SourceKind]) -> Table:
     return table.model_copy(update={"presence": tuple(sorted(kinds))})
+
+
+def _merge_roles(ordered: Sequence[Catalog]) -> tuple[Role, ...]:
+    """The live database's roles when it was read (pg_roles is the truth, and a
+    declared role may not exist); else every source's, each as the best source
+    describes it (a replay knows the platform's and those its migrations create)."""
+    if ordered and _kind(ordered[0]) == "database":
+        return ordered[0].roles
+    seen: dict[str, Role] = {}
+    for catalog in ordered:
+        for role in catalog.roles:
+            seen.setdefault(role.name, role)
+    return tuple(seen[name] for name in sorted(seen))
 
 
 def _merge_enums(ordered: Sequence[Catalog]) -> tuple[Enum, ...]:

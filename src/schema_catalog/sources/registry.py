@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from schema_catalog.config import Config
-from schema_catalog.model import Catalog, SourceKind, SourceRole
+from schema_catalog.model import SUPABASE_ROLES, Catalog, SourceKind, SourceRole
 from schema_catalog.sources import supabase_schemas
 
 
@@ -70,8 +70,18 @@ def _drizzle(paths: Sequence[Path], context: ReadContext) -> list[Catalog]:
     schema_paths = [p for p in paths if p not in meta]
     catalogs = [drizzle.read_kit_snapshot(p) for p in meta]
     if schema_paths:
-        catalogs.insert(0, drizzle.read(schema_paths, keep_going=context.keep_going))
+        declared = drizzle.read(schema_paths, keep_going=context.keep_going)
+        if context.config.target == "supabase":
+            declared = _with_platform_roles(declared)
+        catalogs.insert(0, declared)
     return catalogs
+
+
+def _with_platform_roles(catalog: Catalog) -> Catalog:
+    """Supabase's roles beside those the schema declares, as a replay lists them: a
+    Drizzle-only catalog then knows that service_role bypasses RLS."""
+    roles = {r.name: r for r in (*catalog.roles, *SUPABASE_ROLES)}
+    return catalog.model_copy(update={"roles": tuple(roles[n] for n in sorted(roles))})
 
 
 def _migrations(paths: Sequence[Path], context: ReadContext) -> list[Catalog]:

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from schema_catalog.analysis.drift import UNRESOLVED_KINDS
 from schema_catalog.analysis.lint.registry import Hit, LintContext, rule
 from schema_catalog.model import DriftItem, Table
 
 
 def _items(table: Table, left: str, right: str) -> list[DriftItem]:
-    return [d for d in table.drift if d.left_source == left and d.right_source == right]
+    """The differences: what a source could not resolve is no difference (DRZ001 says it)."""
+    return [
+        d
+        for d in table.drift
+        if d.left_source == left and d.right_source == right and d.kind not in UNRESOLVED_KINDS
+    ]
 
 
 def _summary(items: list[DriftItem]) -> str:

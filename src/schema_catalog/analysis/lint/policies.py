@@ -138,7 +138,7 @@ def policy_column_unindexed(ctx: LintContext) -> Iterator[Hit]:
 
 
 def _policy_columns(table: Table) -> set[str]:
-    names = {c.name for c in table.columns}
+    names = {c.name for c in table.columns if c.name_resolved}  # a label names no column
     found: set[str] = set()
     for policy in table.policies:
         for text in (policy.using, policy.with_check):

@@ -128,6 +128,20 @@ def drizzle_name_over_63_bytes(ctx: LintContext) -> Iterator[Hit]:
     return _reported(ctx, "DRZ011")
 
 
+@rule("DRZ012", "drizzle_names_collide_at_63_bytes", "warning")
+def drizzle_names_collide_at_63_bytes(ctx: LintContext) -> Iterator[Hit]:
+    """Two names drizzle-kit emits are the same once PostgreSQL cuts them to 63 bytes.
+
+    *Anti-pattern*: a table name over 63 bytes: drizzle-kit names its unique
+    constraints and indexes after it, PostgreSQL cuts them all to the table's
+    own 63 bytes, and the migration fails with "relation already exists".
+
+    *Best practice*: keep table names short, or name such constraints and
+    indexes explicitly with short names.
+    """
+    return _reported(ctx, "DRZ012")
+
+
 @rule("MIG001", "migration_statement_not_modelled", "warning")
 def migration_statement_not_modelled(ctx: LintContext) -> Iterator[Hit]:
     """A migration statement changes the schema in a way the replay does not model.

@@ -248,7 +248,7 @@ def sensitive_columns_exposed(ctx: LintContext) -> Iterator[Hit]:
     for table in user_tables(ctx, "table"):
         if table.rls_enabled or not _api_selectable(table):
             continue
-        hits = sorted(c.name for c in table.columns if _sensitive(c.name))
+        hits = sorted(c.name for c in table.columns if c.name_resolved and _sensitive(c.name))
         if hits:
             yield Hit(
                 table.qualified_name,

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from schema_catalog.analysis.lint.registry import Hit, LintContext, rule
 from schema_catalog.analysis.lint.scope import quoted, user_tables
 from schema_catalog.analysis.tenancy import is_leading_indexed
+from schema_catalog.analysis.unique_keys import is_global, unique_keys
 from schema_catalog.model import RlsCoverage, Table
 
 _TENANT = ("direct", "inherited")
@@ -198,9 +199,10 @@ def ambiguous_tenant_path(ctx: LintContext) -> Iterator[Hit]:
     *Best practice*: add a direct ``organization_id`` (and check consistency
     with a constraint or trigger), or drop the redundant route.
     """
+    routes_from: dict[tuple[str, int], list[tuple[str, ...]]] = {}
     for table in _tenant_tables(ctx):
         if table.tenancy.routes > 1 and table.tenancy.status == "inherited":
-            routes = shortest_routes(ctx, table)
+            routes = shortest_routes(ctx, table, routes_from)
             yield Hit(
                 table.qualified_name,
                 f"{table.tenancy.routes} equally short routes to a tenant: "
@@ -213,27 +215,39 @@ def ambiguous_tenant_path(ctx: LintContext) -> Iterator[Hit]:
 _ROUTES_SHOWN = 4
 
 
-def shortest_routes(ctx: LintContext, table: Table) -> list[tuple[str, ...]]:
+def shortest_routes(
+    ctx: LintContext,
+    table: Table,
+    routes_from: dict[tuple[str, int], list[tuple[str, ...]]] | None = None,
+) -> list[tuple[str, ...]]:
     """Every foreign-key route as long as the table's tenancy path to a direct table or root.
 
-    Each route reads ``table.column → table.column → … → tenant table``.
+    Each route reads ``table.column → table.column → … → tenant table``. The routes
+    from a table in so many steps are kept in ``routes_from`` (shared by the tables of
+    one lint run): tables of one tree share their parents' routes, and walking them
+    again for every child made the rule the slowest pass at 2,000 tables.
     """
-    depth = len(table.tenancy.path)
-    found: list[tuple[str, ...]] = []
+    memo = {} if routes_from is None else routes_from
 
-    def walk(current: Table, steps: tuple[str, ...]) -> None:
-        if len(steps) == depth:
+    def walk(current: Table, steps_left: int) -> list[tuple[str, ...]]:
+        key = (current.qualified_name, steps_left)
+        if key in memo:
+            return memo[key]
+        found: list[tuple[str, ...]] = []
+        if steps_left == 0:
             if current.tenancy.status in ("direct", "tenant_root"):
-                found.append((*steps, current.qualified_name))
-            return
-        for fk in sorted(current.foreign_keys, key=lambda f: f.name):
-            target = ctx.catalog.table(fk.target)
-            if target is None or target is current or target.tenancy.status == "platform":
-                continue
-            walk(target, (*steps, f"{current.name}.{','.join(fk.columns)}"))
+                found.append((current.qualified_name,))
+        else:
+            for fk in sorted(current.foreign_keys, key=lambda f: f.name):
+                target = ctx.catalog.table(fk.target)
+                if target is None or target is current or target.tenancy.status == "platform":
+                    continue
+                step = f"{current.name}.{','.join(fk.columns)}"
+                found += [(step, *rest) for rest in walk(target, steps_left - 1)]
+        memo[key] = found
+        return found
 
-    walk(table, ())
-    return sorted(found)
+    return sorted(walk(table, len(table.tenancy.path)))
 
 
 @rule("TEN009", "unique_without_tenant_key", "warning")
@@ -250,8 +264,10 @@ def unique_without_tenant_key(ctx: LintContext) -> Iterator[Hit]:
     author_id)``) is scoped through that row and passes.
 
     *Best practice*: ``UNIQUE (organization_id, slug)``. Where a value must be
-    unique across tenants on purpose (a public handle, an external id), exclude the
-    table in catalog.yml: ``lint: {exclude: {unique_without_tenant_key: [handles]}}``.
+    unique across tenants on purpose (an invitation token, a public handle, an
+    external id), say so in catalog.yml, per table: ``tenancy: {global_unique:
+    {invitations: [token], accounts: [handle, [provider, external_id]], api_keys: all}}``
+    (each item a column or a list of columns); the table page notes it.
     """
     for table in _tenant_tables(ctx):
         scope = {c.lower() for c in _scope(table)}
@@ -259,8 +275,9 @@ def unique_without_tenant_key(ctx: LintContext) -> Iterator[Hit]:
             continue
         # a key to another tenant-owned row (`book_id`) scopes the value as well
         scoping = scope | {c.lower() for c in _tenant_references(ctx, table)}
-        for name, columns in _uniques(table):
-            if not scoping & {c.lower() for c in columns}:
+        declared = ctx.tenancy.global_unique.get(table.qualified_name)
+        for name, columns in unique_keys(table):
+            if not scoping & {c.lower() for c in columns} and not is_global(declared, columns):
                 yield Hit(
                     f"{table.qualified_name}.{name}",
                     f"Unique {quoted(list(columns))} leaves out the tenant key {quoted(sorted(scope))}",
@@ -283,15 +300,3 @@ def _tenant_references(ctx: LintContext, table: Table) -> set[str]:
         if owned and len(fk.columns) == 1:
             found.add(fk.columns[0])
     return found
-
-
-def _uniques(table: Table) -> list[tuple[str, tuple[str, ...]]]:
-    """Unique constraints and unique indexes that no constraint owns (each once)."""
-    found = [(u.name, u.columns) for u in table.unique_constraints]
-    owned = {u.name for u in table.unique_constraints}
-    found += [
-        (i.name, i.columns)
-        for i in table.indexes
-        if i.unique and not i.primary and i.constraint is None and i.name not in owned
-    ]
-    return sorted(found)

@@ -23,6 +23,8 @@ Both speak PostgreSQL (see `pgtypes`). Findings (never silent guesses):
     DRZ008 info     a view's definition is not static
     DRZ011 info     a name drizzle-kit emits is over 63 bytes: the finding shows it beside
                     the name PostgreSQL stores, so both can be matched
+    DRZ012 warning  two names drizzle-kit emits are cut to the same 63 bytes where
+                    PostgreSQL wants them unique: its migration fails
 """
 
 from __future__ import annotations
@@ -191,6 +193,7 @@ def _build(
     # tables' problems, then the policies' in policy order, then the views'.
     tables: list[model.Table] = []
     long_names: list[model.Finding] = []
+    named: list[dict[str, Value]] = []  # each entry's names, for collisions across tables
     policy_problems: dict[int, list[tuple[str, str]]] = {}
     for entity in exports.tables:
         kit = reader.kit_table(entity)
@@ -200,6 +203,7 @@ def _build(
             reader.add_policy(kit, exports.policies[number], policy_problems.setdefault(number, []))
         tables.append(table_from_kit(kit, schemas, trusted=True))
         long_names += _long_name_findings([kit])
+        named.append(_names_only(kit))
     for number in sorted(policy_problems):
         reader.problems += policy_problems[number]
     tables += [
@@ -211,6 +215,7 @@ def _build(
         _finding("DRZ001", "warning", where, message) for where, message in reader.problems
     ]
     findings += long_names
+    findings += _collision_findings(named)
     findings += _enum_findings(exports, reader, enums)
     findings += _duplicate_findings(tables)
     for name, value in exports.unresolved:
@@ -238,6 +243,7 @@ def _view(
         probe = TableEntity(view.name, view.schema, view.columns, None, view.where)
         table = reader.kit_table(probe)
         kit["columns"] = table["columns"] if table else {}
+        kit["_unresolved"] = table["_unresolved"] if table else {}
     definition = reader.render(view.definition, "qualified", view.where)
     if isinstance(definition, str):
         kit["definition"] = definition
@@ -294,6 +300,56 @@ def _long_name_findings(kit_tables: list[dict[str, Value]]) -> list[model.Findin
                 )
                 found.append(_finding("DRZ011", "info", str(table["_location"]), message))
     return found
+
+
+def _collision_findings(kit_tables: list[dict[str, Value]]) -> list[model.Finding]:
+    """Names PostgreSQL cuts to one: a schema's relations (tables, and the indexes behind
+    indexes, primary keys and unique constraints) and a table's constraints."""
+    found: list[model.Finding] = []
+    relations: dict[str, dict[str, dict[str, str]]] = {}
+    for table in kit_tables:
+        where = str(table["_location"])
+        in_schema = relations.setdefault(str(table.get("schema") or "public"), {})
+        for name in [str(table["name"]), *_names(table, ("indexes", *_INDEXED))]:
+            in_schema.setdefault(clip(name), {}).setdefault(name, where)
+        constraints: dict[str, dict[str, str]] = {}
+        for name in _names(table, _NAMED_PARTS[2:]):
+            constraints.setdefault(clip(name), {}).setdefault(name, where)
+        found += _collided(constraints, "constraint", "42710")
+    for in_schema in relations.values():
+        found += _collided(in_schema, "relation", "42P07")
+    return found
+
+
+_INDEXED = ("uniqueConstraints", "compositePrimaryKeys")
+
+
+def _names_only(kit: dict[str, Value]) -> dict[str, Value]:
+    """What `_collision_findings` reads of a drizzle-kit entry: its place, schema, name
+    and the names of its parts (the entry itself is dropped once its model is built)."""
+    parts = ("indexes", *_INDEXED, *_NAMED_PARTS[2:])
+    kept: dict[str, Value] = {k: kit.get(k) for k in ("_location", "schema", "name")}
+    kept.update({part: tuple(kit[part]) for part in parts})
+    return kept
+
+
+def _names(table: dict[str, Value], parts: tuple[str, ...]) -> list[str]:
+    return [str(name) for part in parts for name in table[part]]
+
+
+def _collided(stored: dict[str, dict[str, str]], kind: str, state: str) -> list[model.Finding]:
+    """One finding per stored name that several declared names share (at the first's place)."""
+    return [
+        _finding(
+            "DRZ012",
+            "warning",
+            next(iter(names.values())),
+            f"{', '.join(sorted(names))} are all stored as {cut} (63 bytes): "
+            f"drizzle-kit's migration fails ({kind} already exists, {state})",
+        )
+        for cut, names in sorted(stored.items())
+        if len(names) > 1
+    ]
 
 
 def _duplicate_findings(tables: list[model.Table]) -> list[model.Finding]:

@@ -99,20 +99,30 @@ def column_names(
     return key, apply_casing(key, casing)
 
 
+UNKNOWN_VALUE = ("nullable", "default")
+"""What a column that is not a builder at all (a package helper's result) leaves unknown,
+besides its name and type: its modifiers were never read."""
+
+
 def read_column(
     key: str, value: Value, evaluator: Evaluator, casing: str | None, render: Render
 ) -> ColumnSpec:
+    """The column at ``key``. One whose name is unresolved is still read: its kit entry
+    carries the object key as a label (``name``), and ``unresolved`` lists ``name``."""
     original, name = column_names(key, value, casing)
     spec = ColumnSpec(key, original, name)
     if isinstance(name, Unresolved):
         spec.unresolved.append(("name", name.reason))
+    if not isinstance(value, Builder):
+        reason = value.reason if isinstance(value, Unresolved) else "not a column builder"
+        spec.unresolved += [(attribute, reason) for attribute in ("type", *UNKNOWN_VALUE)]
+        spec.kit.update(name=key, type="unresolved", primaryKey=False, notNull=False)
         return spec
-    assert isinstance(value, Builder)  # column_names names builders only
     kit_type = _kit_type(value, evaluator)
     if isinstance(kit_type, Unresolved):
         spec.unresolved.append(("type", kit_type.reason))
     spec.kit.update(
-        name=name,
+        name=name if isinstance(name, str) else key,
         type=kit_type if isinstance(kit_type, str) else "unresolved",
         primaryKey=False,
         notNull=isinstance(value.root, Extern) and value.root.name in _NOT_NULL_BUILDERS,

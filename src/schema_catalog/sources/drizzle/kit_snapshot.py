@@ -8,7 +8,7 @@ version "8" (drizzle-kit 1.0's flat ``ddl[]``, see `kit_ddl`), from either layou
 ``meta/NNNN_snapshot.json`` or kit 1.0's ``<timestamp>_<name>/snapshot.json``.
 Older versions are refused with a clear message. The conversion makes the snapshot say what PostgreSQL
 would hold after drizzle-kit's DDL: types and defaults via `pgtypes`, names
-truncated to 63 bytes, ``<table>_pkey`` for column-level primary keys, composite
+truncated to 63 bytes (the full name kept as ``declared_name``), ``<table>_pkey`` for column-level primary keys, composite
 primary-key columns NOT NULL, RLS on when a table has policies (drizzle-kit
 enables it in the DDL even when the snapshot says ``isRLSEnabled: false``).
 """
@@ -27,7 +27,7 @@ from schema_catalog.errors import DrizzleError
 from schema_catalog.pg import names as pg_names
 from schema_catalog.pg.clip import clip
 from schema_catalog.sources.drizzle import kit_ddl, pgtypes
-from schema_catalog.sources.drizzle.parse import display_path
+from schema_catalog.sources.drizzle.parse import display_path, is_dir
 
 KitTable = dict[str, Any]
 EnumSchemas = dict[str, set[str]]
@@ -99,7 +99,7 @@ def latest_snapshot(meta_dir: Path) -> Path:
 
 def kit1_migrations(out: Path) -> list[Path]:
     """drizzle-kit 1.0's migration folders in ``out`` (each holds a snapshot.json), oldest first."""
-    if not out.is_dir():
+    if not is_dir(out):  # a config's `out` may name a path the OS refuses (too long)
         return []
     return sorted(p for p in out.iterdir() if p.is_dir() and (p / "snapshot.json").is_file())
 
@@ -163,6 +163,7 @@ def table_from_kit(kit: KitTable, enums: EnumSchemas, *, trusted: bool = False) 
         if composite
         else tuple(clip(c["name"]) for c in kit["columns"].values() if c.get("primaryKey"))
     )
+    # The reader's own entries: what it could not resolve, by slot in ``columns``
     unresolved: dict[str, list[str]] = kit.get("_unresolved") or {}
     make = model.Column.trusted if trusted else model.Column
     columns = tuple(
@@ -172,18 +173,23 @@ def table_from_kit(kit: KitTable, enums: EnumSchemas, *, trusted: bool = False) 
             name,
             clip(c["name"]) in pk_columns,
             enums,
-            unresolved.get(c["name"], []),
+            unresolved.get(slot, []),
             make,
         )
-        for c in kit["columns"].values()
+        for slot, c in kit["columns"].items()
     )
     primary_key = None
     if pk_columns:
         pk_name = clip(composite["name"]) if composite else pg_names.primary_key_name(name)
-        primary_key = model.PrimaryKey(name=pk_name, columns=pk_columns)
+        primary_key = model.PrimaryKey(
+            name=pk_name,
+            declared_name=long_name(composite["name"]) if composite else None,
+            columns=pk_columns,
+        )
     uniques = tuple(
         model.UniqueConstraint(
             name=clip(u["name"]),
+            declared_name=long_name(u["name"]),
             columns=_clipped(u["columns"]),
             nulls_not_distinct=bool(u.get("nullsNotDistinct")),
         )
@@ -193,12 +199,17 @@ def table_from_kit(kit: KitTable, enums: EnumSchemas, *, trusted: bool = False) 
     return model.Table(
         schema_=schema,
         name=name,
+        declared_name=long_name(kit["name"]),
         columns=columns,
         primary_key=primary_key,
         foreign_keys=_sorted(_foreign_key(f) for f in (kit.get("foreignKeys") or {}).values()),
         unique_constraints=_sorted(uniques),
         check_constraints=_sorted(
-            model.CheckConstraint(name=clip(c["name"]), expression=f"CHECK ({c['value']})")
+            model.CheckConstraint(
+                name=clip(c["name"]),
+                declared_name=long_name(c["name"]),
+                expression=f"CHECK ({c['value']})",
+            )
             for c in (kit.get("checkConstraints") or {}).values()
         ),
         indexes=_sorted(
@@ -216,8 +227,10 @@ def table_from_kit(kit: KitTable, enums: EnumSchemas, *, trusted: bool = False) 
 
 def view_from_kit(kit: KitTable, enums: EnumSchemas) -> model.Table:
     schema, name = kit.get("schema") or "public", kit["name"]
+    unresolved: dict[str, list[str]] = kit.get("_unresolved") or {}
     columns = tuple(
-        _column(c, schema, name, False, enums, []) for c in (kit.get("columns") or {}).values()
+        _column(c, schema, name, False, enums, unresolved.get(slot, []))
+        for slot, c in (kit.get("columns") or {}).items()
     )
     return model.Table(
         schema_=schema,
@@ -253,6 +266,7 @@ def _column(
         default = pgtypes.pg_default(kit.get("default"), spelled, type_schema)
     return make(
         name=clip(kit["name"]),
+        declared_name=long_name(kit["name"]),
         type=spelled,
         nullable=not (kit.get("notNull") or kit.get("primaryKey") or in_pk),
         default=default,
@@ -265,6 +279,11 @@ def _column(
         type_schema=type_schema,
         unresolved=tuple(sorted(unresolved)),
     )
+
+
+def long_name(name: str) -> str | None:
+    """``name`` when PostgreSQL would cut it to 63 bytes (the model's ``declared_name``)."""
+    return name if clip(name) != name else None
 
 
 def _clipped(names: list[str]) -> tuple[str, ...]:
@@ -280,6 +299,7 @@ def _enum_schema(kit_type: str, enums: EnumSchemas) -> str | None:
 def _foreign_key(kit: dict[str, Any]) -> model.ForeignKey:
     return model.ForeignKey(
         name=clip(kit["name"]),
+        declared_name=long_name(kit["name"]),
         columns=_clipped(kit["columnsFrom"]),
         ref_schema=kit.get("schemaTo") or "public",
         ref_table=clip(kit["tableTo"]),
@@ -292,6 +312,7 @@ def _foreign_key(kit: dict[str, Any]) -> model.ForeignKey:
 def _index(kit: dict[str, Any]) -> model.Index:
     return model.Index(
         name=clip(kit["name"]),
+        declared_name=long_name(kit["name"]),
         columns=tuple(
             str(c["expression"]) if c.get("isExpression") else clip(str(c["expression"]))
             for c in kit["columns"]
@@ -307,12 +328,20 @@ def _constraint_indexes(
 ) -> list[model.Index]:
     """The indexes PostgreSQL builds for the primary key and unique constraints."""
     built = [
-        model.Index(name=u.name, columns=u.columns, unique=True, constraint=u.name) for u in uniques
+        model.Index(
+            name=u.name,
+            declared_name=u.declared_name,
+            columns=u.columns,
+            unique=True,
+            constraint=u.name,
+        )
+        for u in uniques
     ]
     if primary_key is not None:
         built.append(
             model.Index(
                 name=primary_key.name,
+                declared_name=primary_key.declared_name,
                 columns=primary_key.columns,
                 unique=True,
                 primary=True,

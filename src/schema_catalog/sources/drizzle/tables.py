@@ -35,6 +35,12 @@ from schema_catalog.sources.drizzle.values import (
 _ACTIONS = {"cascade", "restrict", "no action", "set null", "set default"}
 
 
+def unnamed_slot(key: str) -> str:
+    """Where a column of unknown name sits in its kit table's ``columns``: NUL never
+    appears in a PostgreSQL name, so the slot cannot clash with a named column."""
+    return f"\0{key}"
+
+
 @dataclass(frozen=True)
 class Target:
     """A referenced column: where it lives and its names before and after casing."""
@@ -143,22 +149,45 @@ class TableReader:
             entity.casing or self.casing,
             lambda v: self.render(v, "qualified", where),
         )
-        if isinstance(spec.name, Unresolved):
-            # never named from its object key: the column is left out, and said so
-            reason = spec.name.reason
-            self.problems.append((where, f"{entity.name}: column '{key}' not read: {reason}"))
-            return spec
         kit = spec.kit
-        if "identity" in kit:
+        if isinstance(spec.name, Unresolved):
+            self._unnamed(entity, spec, where)
+        elif "identity" in kit:
             kit["identity"]["name"] = f"{entity.name}_{kit['name']}_seq"
-        table["columns"][kit["name"]] = kit
+        slot = unnamed_slot(key) if isinstance(spec.name, Unresolved) else str(kit["name"])
+        table["columns"][slot] = kit
         if spec.unresolved:
-            table["_unresolved"][kit["name"]] = sorted(
-                {attribute for attribute, _ in spec.unresolved}
-            )
+            table["_unresolved"][slot] = sorted({attribute for attribute, _ in spec.unresolved})
+            said = _why_unnamed(spec.name) if isinstance(spec.name, Unresolved) else None
             for attribute, reason in spec.unresolved:
-                self.problems.append((where, f"{entity.name}.{kit['name']} {attribute}: {reason}"))
+                # an unnamed column's own message gives its name and what failed with it
+                if attribute != "name" and reason != said:
+                    self.problems.append(
+                        (where, f"{entity.name}.{kit['name']} {attribute}: {reason}")
+                    )
         return spec
+
+    def _unnamed(self, entity: TableEntity, spec: ColumnSpec, where: str) -> None:
+        """A column whose name is unknown: kept, under its object key as a label, never as
+        a name; nothing is keyed on it (no primary key, foreign key or unique)."""
+        assert isinstance(spec.name, Unresolved)
+        if spec.kit["primaryKey"]:
+            spec.kit["primaryKey"] = False
+            spec.unresolved.append(("primary_key", "the column's name is unknown"))
+        dropped = ["a foreign key"] * len(spec.references) + ["a unique constraint"] * bool(
+            spec.unique
+        )
+        spec.references, spec.unique = [], None
+        why = _why_unnamed(spec.name)
+        same = sorted(a for a, reason in spec.unresolved if reason == why)
+        message = (
+            f"{entity.name}: column '{spec.key}': {', '.join(['name', *same])} unknown: {why}; "
+            f"shown as an unresolved column under its object key '{spec.key}', a label, "
+            "not its name"
+        )
+        if dropped:
+            message += f"; {', '.join(dropped)} on it not read"
+        self.problems.append((where, message))
 
     def _inline_constraints(
         self, entity: TableEntity, spec: ColumnSpec, table: dict[str, Value]
@@ -236,6 +265,10 @@ class TableReader:
             problems_to.append((item.where, f"{table['name']}: policy {entry['name']}: {problem}"))
         if not problems:
             table["policies"][entry["name"]] = entry
+
+
+def _why_unnamed(name: Unresolved) -> str:
+    return name.reason.removeprefix("name unknown: ")
 
 
 def _action(value: Value) -> str:

@@ -13,7 +13,9 @@ catalog holds only what the *pending* files create or change:
   sha256 of its text (drizzle-orm's ``__drizzle_migrations.hash``);
 * with ``base`` (the live catalog), replay starts from it, so an ``ALTER`` on a
   live table works; live tables and enums the pending files leave alone are
-  *not* in the result;
+  *not* in the result; the tables and functions they create get the grants the
+  live database's default privileges give (``pg_default_acl``, for ``postgres``,
+  who runs migrations), whatever ``api_grants`` says;
 * functions keep what the live source shows of them except the body;
 * partitions fold under their root, as the live source folds them (`partitions`);
 * every table and enum in the result has ``presence.migrations = True`` and
@@ -26,7 +28,9 @@ major version whose spelling expressions are printed in (take it from the live
 database when there is one). ``target="supabase"`` starts from what every
 Supabase project has: the extensions it installs in ``extensions`` and, with
 ``api_grants`` (projects created before 2026-10-30), default privileges that
-grant every new table and function in ``public`` to the API roles.
+grant every new table and function in ``public`` to the API roles; its roles
+(anon, authenticated, authenticator, service_role) are listed in ``roles`` with
+the attributes the live source reads, with the roles the migrations create.
 
 Statements the replay cannot model become MIG001 warning findings (file:line);
 a file that does not parse raises `MigrationError` (file:line: message).
@@ -44,11 +48,12 @@ from pglast.parser import ParseError, parse_sql_json
 
 from schema_catalog import model
 from schema_catalog.errors import MigrationError
-from schema_catalog.sources.migrations import freeze, partitions
+from schema_catalog.sources.migrations import default_privileges, freeze, partitions
 from schema_catalog.sources.migrations.base import load_base
 from schema_catalog.sources.migrations.extensions import supabase_platform
 from schema_catalog.sources.migrations.files import MigrationFile, discover
 from schema_catalog.sources.migrations.replay import Replayer
+from schema_catalog.sources.migrations.role_statements import catalog_roles
 from schema_catalog.sources.migrations.state import CatalogState
 
 __all__ = ["DEFAULT_SERVER_VERSION", "read"]
@@ -80,7 +85,8 @@ def read(
     state = load_base(base) if base is not None else CatalogState()
     state.server_version = server_version
     if target == "supabase":
-        supabase_platform(state, api_grants=api_grants)
+        # on a live database, its own default privileges (read into the base) decide
+        supabase_platform(state, api_grants=api_grants and base is None)
     replayer = Replayer(state)
     pending = [f for f in files if not f.is_applied(applied)]
     for migration in pending:
@@ -131,6 +137,10 @@ def read(
         tables=tuple(tables),
         enums=tuple(enums),
         functions=tuple(functions),
+        roles=catalog_roles(state, shown),
+        default_privileges=default_privileges.facts(
+            state.default_privileges, state.table_privileges
+        ),
         findings=tuple(replayer.findings),
     )
 

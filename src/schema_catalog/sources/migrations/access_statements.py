@@ -12,12 +12,11 @@ from __future__ import annotations
 from typing import Any
 
 from schema_catalog.sources.migrations.context import ReplayContext
+from schema_catalog.sources.migrations.default_privileges import MIGRATING_ROLE
 from schema_catalog.sources.migrations.drop_statements import ROUTINE_OBJECTS
 from schema_catalog.sources.migrations.state import PolicyState, TableState
 
 _DEFAULT_KINDS = {"OBJECT_TABLE": "TABLE", "OBJECT_FUNCTION": "FUNCTION"}
-# Who runs the migrations: default privileges set FOR ROLE someone else do not apply.
-MIGRATING_ROLES = frozenset(["postgres"])
 
 
 class AccessStatements(ReplayContext):
@@ -92,7 +91,7 @@ class AccessStatements(ReplayContext):
     def _AlterDefaultPrivilegesStmt(self, node: Any) -> None:  # noqa: N802
         options = {o.defname: o.arg for o in node.options or ()}
         roles = {r.rolename for r in options.get("roles") or ()}
-        if roles and not roles & MIGRATING_ROLES:
+        if roles and MIGRATING_ROLE not in roles:
             return  # privileges on objects some other role will create
         action = node.action
         if action.objtype.name not in _DEFAULT_KINDS:

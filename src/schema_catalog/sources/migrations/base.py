@@ -1,5 +1,8 @@
 """Seeding a replay from a live catalog (``base``), so ALTERs on live tables work.
 
+The live database's default privileges (``pg_default_acl``) decide what the tables
+and functions pending migrations create are granted, as on the server.
+
 Live expressions arrive as final text (``pg_get_expr`` output) and are kept as
 text: they are shown as they are unless a pending migration replaces them.
 """
@@ -7,8 +10,8 @@ text: they are shown as they are unless a pending migration replaces them.
 from __future__ import annotations
 
 from schema_catalog import model
+from schema_catalog.sources.migrations import default_privileges, triggers
 from schema_catalog.sources.migrations import deparse as d
-from schema_catalog.sources.migrations import triggers
 from schema_catalog.sources.migrations.state import (
     CatalogState,
     CheckState,
@@ -28,6 +31,8 @@ from schema_catalog.sources.migrations.types import UNKNOWN, builtin
 
 def load_base(catalog: model.Catalog) -> CatalogState:
     state = CatalogState()
+    state.roles = {r.name: r for r in catalog.roles}
+    state.default_privileges = default_privileges.seed(catalog.default_privileges)
     for enum in catalog.enums:
         state.enums[(enum.schema_, enum.name)] = EnumState(
             enum.schema_, enum.name, list(enum.values), enum.comment

@@ -63,7 +63,7 @@ class DropStatements(ReplayContext):
         for sequence, owner in list(self.catalog.sequences.items()):
             if owner == key:
                 del self.catalog.sequences[sequence]
-        for other in self.catalog.tables.values():
+        for other in self.catalog.tables.referring_to(key):
             kept = [f for f in other.foreign_keys if (f.ref_schema, f.ref_table) != key]
             if len(kept) != len(other.foreign_keys):
                 other.foreign_keys = kept

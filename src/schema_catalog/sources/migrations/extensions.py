@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from schema_catalog import model
 from schema_catalog.sources.migrations.types import TEXT, UUID, SqlType
 
 if TYPE_CHECKING:
@@ -119,9 +120,11 @@ _GRANTED_ROLES = ("anon", "authenticated", "service_role")
 
 
 def supabase_platform(state: CatalogState, *, api_grants: bool) -> None:
-    """What a Supabase project holds before its first migration: extensions in
-    ``extensions`` and, until the 2026-10-30 change (``api_grants``), default
+    """What a Supabase project holds before its first migration: its roles, extensions
+    in ``extensions`` and, until the 2026-10-30 change (``api_grants``), default
     privileges on ``public`` for the API roles."""
+    for platform_role in model.SUPABASE_ROLES:  # a live database's own pg_roles first
+        state.roles.setdefault(platform_role.name, platform_role)
     state.extensions.update(SUPABASE_PREINSTALLED)
     if not api_grants:
         return

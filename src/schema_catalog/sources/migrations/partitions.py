@@ -42,12 +42,7 @@ def new_partition(schema: str, name: str, parent: TableState, spec: Any) -> Tabl
 
 def descendants(table: TableState, catalog: CatalogState) -> Iterator[TableState]:
     """Every partition below ``table``, at any depth."""
-    for other in catalog.tables.values():
-        parent = other.partition_of
-        while parent is not None and parent is not table:
-            parent = parent.partition_of
-        if parent is table:
-            yield other
+    return catalog.tables.descendants(table)
 
 
 def leaf(table: TableState) -> model.LeafPartition:

@@ -10,12 +10,12 @@ so that printing them later gives the new names.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from pglast import ast
 
 from schema_catalog.pg import names
 from schema_catalog.pg.quoting import quote_ident
+from schema_catalog.sources.migrations.lookups import stored_expressions, walk
 from schema_catalog.sources.migrations.state import (
     CatalogState,
     EnumState,
@@ -53,8 +53,9 @@ def rename_table(catalog: CatalogState, table: TableState, new: str) -> None:
         for fk in other.foreign_keys:
             if (fk.ref_schema, fk.ref_table) == (table.schema, old):
                 fk.ref_table = new
-        for stored in _expressions(other):
+        for stored in stored_expressions(other):
             _rewrite_relation(stored, old, new)
+            catalog.tables.forget(stored)  # its qualifiers may have changed
 
 
 def rename_column(catalog: CatalogState, table: TableState, old: str, new: str) -> None:
@@ -83,34 +84,26 @@ def rename_column(catalog: CatalogState, table: TableState, old: str, new: str) 
         if trigger.when is not None and not isinstance(trigger.when, str):
             for row in ("old", "new"):  # WHEN names columns through the row variables
                 _rewrite_column(trigger.when, row, old, new, unqualified=False)
-    for other in catalog.tables.values():
+    for other in catalog.tables.referring_to(table.key):
         for fk in other.foreign_keys:
             if (fk.ref_schema, fk.ref_table) == table.key:
                 fk.ref_columns = [new if c == old else c for c in fk.ref_columns]
-        own = other is table
-        for stored in _expressions(other):
-            if old in _mentioned_columns(catalog, stored):
-                _rewrite_column(stored, table.name, old, new, unqualified=own)
-                del catalog.column_mentions[id(stored)]
+    # Its own expressions name the column bare or qualified; other tables' only as
+    # ``table.column`` (in a subquery), found by the index rather than by walking them all.
+    _rewrite_columns(catalog, table, table.name, old, new, unqualified=True)
+    for other in catalog.tables.naming(table.name, old):
+        if other is not table:
+            _rewrite_columns(catalog, other, table.name, old, new, unqualified=False)
 
 
-def _mentioned_columns(catalog: CatalogState, stored: Stored) -> frozenset[str]:
-    """The column names ``stored`` mentions (the last part of each reference).
-
-    Remembered per expression, so that a rename walks only the expressions
-    that can name the column: walking every expression of every table for each
-    rename made replaying N files cost N². The entry keeps the expression alive
-    (its id cannot be reused) and is dropped when the expression is rewritten.
-    """
-    known = catalog.column_mentions.get(id(stored))
-    if known is None:
-        names = frozenset(
-            str(getattr(node.fields[-1], "sval", ""))
-            for node in _walk(stored)
-            if is_node(node, ast.ColumnRef)
-        )
-        known = catalog.column_mentions[id(stored)] = (stored, names)
-    return known[1]
+def _rewrite_columns(
+    catalog: CatalogState, holder: TableState, table: str, old: str, new: str, *, unqualified: bool
+) -> None:
+    """Rename column ``old`` of ``table`` in the stored expressions of ``holder``."""
+    for stored in stored_expressions(holder):
+        if old in catalog.tables.mentions(stored).columns:
+            _rewrite_column(stored, table, old, new, unqualified=unqualified)
+            catalog.tables.forget(stored)
 
 
 def drop_column(catalog: CatalogState, table: TableState, name: str) -> None:
@@ -129,7 +122,7 @@ def drop_column(catalog: CatalogState, table: TableState, name: str) -> None:
         for k, p in table.policies.items()
         if name not in {*column_refs(p.using), *column_refs(p.with_check)}
     }
-    for other in catalog.tables.values():
+    for other in catalog.tables.referring_to(table.key):
         other.foreign_keys = [
             f
             for f in other.foreign_keys
@@ -238,31 +231,8 @@ def _index_uses(index: IndexState, column: str) -> bool:
     return column in index.include or column in set(column_refs(index.predicate))
 
 
-def _expressions(table: TableState) -> list[Stored]:
-    found: list[Stored | None] = [c.expr for c in table.checks]
-    for policy in table.policies.values():
-        found += [policy.using, policy.with_check]
-    for index in table.indexes:
-        found += [e.expr for e in index.elements] + [index.predicate]
-    found += [c.generated for c in table.columns.values()]
-    return [e for e in found if e is not None and not isinstance(e, str)]
-
-
-def _walk(node: object) -> list[Any]:
-    found: list[Any] = []
-    stack = [node]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, tuple | list):
-            stack.extend(item)
-        elif isinstance(item, ast.Node):
-            found.append(item)
-            stack.extend(getattr(item, a) for a in item)
-    return found
-
-
 def _rewrite_column(stored: Stored, table: str, old: str, new: str, *, unqualified: bool) -> None:
-    for node in _walk(stored):
+    for node in walk(stored):
         if not is_node(node, ast.ColumnRef):
             continue
         parts = [getattr(f, "sval", None) for f in node.fields]
@@ -274,7 +244,7 @@ def _rewrite_column(stored: Stored, table: str, old: str, new: str, *, unqualifi
 
 
 def _rewrite_relation(stored: Stored, old: str, new: str) -> None:
-    for node in _walk(stored):
+    for node in walk(stored):
         if is_node(node, ast.RangeVar) and node.relname == old:
             node.relname = new
         elif is_node(node, ast.ColumnRef) and len(node.fields) > 1:

@@ -9,7 +9,8 @@ the dispatch; the handlers live in statement groups it inherits from:
 * `drop_statements`: DROP and RENAME;
 * `access_statements`: policies and grants;
 * `type_statements`: enums, sequences;
-* `function_statements`: functions and procedures, EXECUTE privileges.
+* `function_statements`: functions and procedures, EXECUTE privileges;
+* `role_statements`: CREATE / ALTER / DROP ROLE.
 
 Statements that never change the catalog are in `SILENT`; anything else becomes
 a warning finding (MIG001) with file:line, so nothing is dropped without saying so.
@@ -26,6 +27,7 @@ from schema_catalog.sources.migrations.access_statements import AccessStatements
 from schema_catalog.sources.migrations.alter import AlterTableCommands
 from schema_catalog.sources.migrations.drop_statements import DropStatements
 from schema_catalog.sources.migrations.function_statements import FunctionStatements
+from schema_catalog.sources.migrations.role_statements import RoleStatements
 from schema_catalog.sources.migrations.state import MAX_NESTING, nesting
 from schema_catalog.sources.migrations.table_statements import TableStatements
 from schema_catalog.sources.migrations.tables import column_refs
@@ -46,9 +48,6 @@ SILENT = frozenset(
         "AlterExtensionStmt",
         "CreateSchemaStmt",
         "AlterSeqStmt",
-        "CreateRoleStmt",
-        "AlterRoleStmt",
-        "DropRoleStmt",
         "GrantRoleStmt",
         "AlterOwnerStmt",
         "NotifyStmt",
@@ -76,6 +75,7 @@ class Replayer(
     AccessStatements,
     TypeStatements,
     FunctionStatements,
+    RoleStatements,
 ):
     """Applies statements to a `CatalogState`, collecting findings."""
 
@@ -87,7 +87,8 @@ class Replayer(
             return
         handler: Callable[[ast.Node], None] | None = getattr(self, "_" + name, None)
         if handler is not None:
-            handler(node)
+            with self.catalog.tables.statement():
+                handler(node)
         elif name not in SILENT:
             self.warn(f"{_words(name)} statement not modelled")
 

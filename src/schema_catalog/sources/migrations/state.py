@@ -20,8 +20,10 @@ from typing import Any
 from pglast import ast
 
 from schema_catalog import model
+from schema_catalog.sources.migrations import default_privileges
 from schema_catalog.sources.migrations import deparse as d
 from schema_catalog.sources.migrations.extensions import owner_schema as extension_object
+from schema_catalog.sources.migrations.lookups import Tables
 from schema_catalog.sources.migrations.types import UNKNOWN, SqlType, builtin
 
 
@@ -259,7 +261,8 @@ class FunctionState:
 class CatalogState:
     """Everything a replay knows: tables, enums, functions, sequences by schema."""
 
-    tables: dict[tuple[str, str], TableState] = field(default_factory=dict)
+    tables: Tables = field(default_factory=Tables)
+    """(schema, name) → table, with look-ups by index, constraint and reference names."""
     enums: dict[tuple[str, str], EnumState] = field(default_factory=dict)
     functions: dict[tuple[str, str], SqlType] = field(default_factory=dict)
     routines: dict[tuple[str, str, tuple[str, ...]], FunctionState] = field(default_factory=dict)
@@ -270,17 +273,15 @@ class CatalogState:
     extensions: dict[str, str] = field(default_factory=dict)
     """Installed extension → the schema that holds its objects (see `extensions`)."""
     server_version: int = 17
+    """The PostgreSQL major version whose spelling the replay prints."""
     default_privileges: set[tuple[str | None, str, str, str]] = field(
-        default_factory=lambda: {(None, "FUNCTION", "PUBLIC", "EXECUTE")}
+        default_factory=lambda: set(default_privileges.BUILT_IN)
     )
     """``ALTER DEFAULT PRIVILEGES`` of the migrating role: (schema or None for every
     schema, object kind ``TABLE`` / ``FUNCTION``, grantee, privilege). Functions are
-    executable by PUBLIC unless that is revoked."""
-    """The PostgreSQL major version whose spelling the replay prints."""
-    column_mentions: dict[int, tuple[Stored, frozenset[str]]] = field(
-        default_factory=dict, repr=False, compare=False
-    )
-    """Memo of `renames`: the column names each stored expression mentions, by identity."""
+    executable by PUBLIC unless that is revoked (see `default_privileges`)."""
+    roles: dict[str, model.Role] = field(default_factory=dict)
+    """The roles known to exist: the platform's (a Supabase target) and those created."""
 
     @property
     def table_privileges(self) -> tuple[str, ...]:
@@ -302,25 +303,15 @@ class CatalogState:
         """Is ``name`` a relation (table, view, index, sequence) in ``schema``?"""
         if (schema, name) in self.tables or (schema, name) in self.sequences:
             return True
-        for table in self.in_schema(schema):
-            if any(i.name == name for i in table.indexes):
-                return True
+        if self.tables.index_taken(schema, name):
+            return True
         return constraint and self.constraint_taken(schema, name)
 
     def constraint_taken(self, schema: str, name: str) -> bool:
-        return any(name in t.constraint_names() for t in self.in_schema(schema))
-
-    def in_schema(self, schema: str) -> Iterator[TableState]:
-        return (t for t in self.tables.values() if t.schema == schema)
+        return self.tables.constraint_taken(schema, name)
 
     def find_index(self, schema: str | None, name: str) -> tuple[TableState, IndexState] | None:
-        for table in self.tables.values():
-            if schema not in (None, table.schema):
-                continue
-            for index in table.indexes:
-                if index.name == name:
-                    return table, index
-        return None
+        return self.tables.find_index(schema, name)
 
     # -------------------------------------------------------------- Resolver protocol
 

@@ -23,11 +23,13 @@ from datetime import datetime
 from typing import Any, Final
 
 from schema_catalog.model import (
+    SUPABASE_ROLES,
     Catalog,
     CheckConstraint,
     Column,
     CompositeAttribute,
     CompositeType,
+    DefaultPrivilege,
     DomainType,
     Enum,
     ExclusionConstraint,
@@ -57,7 +59,7 @@ Row = dict[str, Any]
 Rows = Sequence[Row]
 
 # Roles a Supabase project always has; listed even when nothing names them.
-SUPABASE_ROLES = frozenset({"anon", "authenticated", "service_role", "authenticator"})
+_PLATFORM_ROLE_NAMES = frozenset(r.name for r in SUPABASE_ROLES)
 
 _KINDS: dict[str, TableKind] = {
     "r": "table",
@@ -178,6 +180,7 @@ class CatalogBuilder:
             extensions=tuple(sorted((_extension(r) for r in rows["extensions"]), key=_by_name)),
             publications=_publications(rows["publications"], roots),
             roles=_roles(rows["roles"], tables, rows["functions"]),
+            default_privileges=_default_privileges(rows.get("default privileges", ())),
             # not a schema fact: never serialised (model.Usage)
             usage=usage(rows.get("index usage", ())),
         )
@@ -465,7 +468,7 @@ def _publications(rows: Rows, roots: Mapping[str, str]) -> tuple[Publication, ..
 
 def _roles(rows: Rows, tables: Iterable[Table], functions: Rows) -> tuple[Role, ...]:
     """Supabase's roles and every role a grant, policy or EXECUTE privilege names."""
-    named = set(SUPABASE_ROLES)
+    named = set(_PLATFORM_ROLE_NAMES)
     for table in tables:
         named.update(g.grantee for g in table.grants)
         for policy in table.policies:
@@ -486,6 +489,22 @@ def _roles(rows: Rows, tables: Iterable[Table], functions: Rows) -> tuple[Role, 
             ),
             key=_by_name,
         )
+    )
+
+
+def _default_privileges(rows: Rows) -> tuple[DefaultPrivilege, ...]:
+    privileges = (
+        DefaultPrivilege.trusted(
+            role=r["role"],
+            schema_=r["schema"],
+            kind=r["kind"],
+            grantee=r["grantee"],
+            privilege=r["privilege"],
+        )
+        for r in rows
+    )
+    return tuple(
+        sorted(privileges, key=lambda p: (p.role, p.schema_ or "", p.kind, p.grantee, p.privilege))
     )
 
 

@@ -376,6 +376,20 @@ select rolname as name, rolcanlogin as login, rolsuper as superuser, rolbypassrl
 from pg_roles where rolname !~ '^pg_'
 """
 
+# Default privileges for tables ('r') and functions ('f'): every schema's (namespace 0)
+# and the documented schemas'. Other object kinds show nowhere in the catalog.
+DEFAULT_PRIVILEGES: Final = """
+select pg_get_userbyid(d.defaclrole)::text as role, n.nspname::text as schema,
+       case d.defaclobjtype when 'r' then 'table' else 'function' end as kind,
+       case when acl.grantee = 0 then 'PUBLIC' else pg_get_userbyid(acl.grantee)::text end
+         as grantee,
+       acl.privilege_type as privilege
+from pg_default_acl d
+left join pg_namespace n on n.oid = d.defaclnamespace
+cross join lateral aclexplode(d.defaclacl) acl
+where d.defaclobjtype in ('r', 'f') and (d.defaclnamespace = 0 or n.nspname = any(%(schemas)s))
+"""
+
 VANISHED: Final = f"""
 select oid from unnest(%(oids)s::oid[]) oid where not {still_exists("oid")}
 """
@@ -397,6 +411,7 @@ _CATALOG_QUERIES: Final[tuple[tuple[str, str], ...]] = (
     ("extensions", EXTENSIONS),
     ("publications", PUBLICATIONS),
     ("roles", ROLES),
+    ("default privileges", DEFAULT_PRIVILEGES),
     ("index usage", INDEX_USAGE),
 )
 
