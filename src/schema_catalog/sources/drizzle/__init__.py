@@ -37,6 +37,7 @@ from typing import Literal
 from schema_catalog import model
 from schema_catalog.errors import DrizzleError
 from schema_catalog.pg.clip import clip
+from schema_catalog.sources.collector import collector_paused
 from schema_catalog.sources.drizzle import config as drizzle_config
 from schema_catalog.sources.drizzle.kit_snapshot import (
     catalog_from_kit,
@@ -112,6 +113,13 @@ def read(
     skipped and a DRZ004 error finding names it, so its tables are never dropped
     silently.
     """
+    with collector_paused():  # every value made survives the read (see collector_paused)
+        return _read(paths, casing, keep_going, kit_major)
+
+
+def _read(
+    paths: Sequence[Path], casing: Casing | None, keep_going: bool, kit_major: int | None
+) -> model.Catalog:
     project = Project()
     inputs = drizzle_config.collect(paths, project)
     # kit 1.0 names constraints its own way; a config whose `out` has its layout says so
@@ -129,14 +137,12 @@ def read(
     findings += _file_findings(project)
     broken = [m for m in project.modules.values() if m.broken]
     if not tables and not enums and broken:
-        raise DrizzleError(
-            "syntax error, nothing could be read", where=broken[0].source.where(broken[0].broken[0])
-        )
+        raise DrizzleError("syntax error, nothing could be read", where=broken[0].broken[0])
     if broken and not keep_going:
         module = min(broken, key=lambda m: m.source.display)
         raise DrizzleError(
             "syntax error",
-            where=module.source.where(module.broken[0]),
+            where=module.broken[0],
             fix="fix the file, or pass --keep-going to record it as a finding and go on",
         )
     location = ", ".join(display_path(p) for p in paths)
@@ -176,14 +182,30 @@ def _build(
         problem = enum.name if isinstance(enum.name, Unresolved) else enum.values
         if isinstance(problem, Unresolved):
             findings.append(_finding("DRZ001", "warning", enum.where, f"enum: {problem.reason}"))
-    kit_tables = {id(t): reader.kit_table(t) for t in exports.tables}
-    for policy in exports.policies:
-        target = linked_table(policy)
-        kit = kit_tables.get(id(target)) if isinstance(target, TableEntity) else None
-        if kit is not None:
-            reader.add_policy(kit, policy)
     schemas = enum_schemas(tuple(enums))
-    tables = [table_from_kit(k, schemas) for k in kit_tables.values() if k is not None]
+    policies: dict[int, list[int]] = {}
+    for number, policy in enumerate(exports.policies):
+        target = linked_table(policy)
+        if isinstance(target, TableEntity):
+            policies.setdefault(id(target), []).append(number)
+    # Each table's drizzle-kit entry becomes its model at once and is dropped (3,000
+    # tables' entries held together took 46 MB); the findings keep their order: the
+    # tables' problems, then the policies' in policy order, then the views'.
+    tables: list[model.Table] = []
+    long_names: list[model.Finding] = []
+    named: list[dict[str, Value]] = []  # each entry's names, for collisions across tables
+    policy_problems: dict[int, list[tuple[str, str]]] = {}
+    for entity in exports.tables:
+        kit = reader.kit_table(entity)
+        if kit is None:
+            continue
+        for number in policies.get(id(entity), []):
+            reader.add_policy(kit, exports.policies[number], policy_problems.setdefault(number, []))
+        tables.append(table_from_kit(kit, schemas, trusted=True))
+        long_names += _long_name_findings([kit])
+        named.append(_names_only(kit))
+    for number in sorted(policy_problems):
+        reader.problems += policy_problems[number]
     tables += [
         _view(v, reader, findings, schemas)
         for v in exports.views
@@ -192,8 +214,8 @@ def _build(
     findings += [
         _finding("DRZ001", "warning", where, message) for where, message in reader.problems
     ]
-    findings += _long_name_findings([k for k in kit_tables.values() if k is not None])
-    findings += _collision_findings([k for k in kit_tables.values() if k is not None])
+    findings += long_names
+    findings += _collision_findings(named)
     findings += _enum_findings(exports, reader, enums)
     findings += _duplicate_findings(tables)
     for name, value in exports.unresolved:
@@ -302,6 +324,15 @@ def _collision_findings(kit_tables: list[dict[str, Value]]) -> list[model.Findin
 _INDEXED = ("uniqueConstraints", "compositePrimaryKeys")
 
 
+def _names_only(kit: dict[str, Value]) -> dict[str, Value]:
+    """What `_collision_findings` reads of a drizzle-kit entry: its place, schema, name
+    and the names of its parts (the entry itself is dropped once its model is built)."""
+    parts = ("indexes", *_INDEXED, *_NAMED_PARTS[2:])
+    kept: dict[str, Value] = {k: kit.get(k) for k in ("_location", "schema", "name")}
+    kept.update({part: tuple(kit[part]) for part in parts})
+    return kept
+
+
 def _names(table: dict[str, Value], parts: tuple[str, ...]) -> list[str]:
     return [str(name) for part in parts for name in table[part]]
 
@@ -334,9 +365,9 @@ def _duplicate_findings(tables: list[model.Table]) -> list[model.Finding]:
 
 def _file_findings(project: Project) -> list[model.Finding]:
     found = [
-        _finding("DRZ004", "error", module.source.where(node), "syntax error: statement skipped")
+        _finding("DRZ004", "error", where, "syntax error: statement skipped")
         for module in project.modules.values()
-        for node in module.broken
+        for where in module.broken
     ]
     found += [
         _finding("DRZ007", "warning", where, f"import '{spec}' points at no file")

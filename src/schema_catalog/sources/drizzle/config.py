@@ -82,7 +82,7 @@ def _add_config(path: Path, project: Project, inputs: Inputs) -> None:
         if module.broken:  # the likely reason: point at the syntax error, not the whole file
             raise DrizzleError(
                 "cannot read drizzle config: syntax error",
-                where=module.source.where(module.broken[0]),
+                where=module.broken[0],
             )
         reason = (
             config.reason

@@ -19,6 +19,7 @@ from tree_sitter import Node
 
 from schema_catalog.sources.drizzle.parse import (
     SourceFile,
+    Span,
     first_error,
     is_file,
     named,
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from schema_catalog.sources.drizzle.evaluate import Evaluator
 
 _IN_PROGRESS = object()
+_UNKNOWN = object()
 _SUFFIXES = (".ts", ".tsx", ".mts", ".cts")
 _DECLARATIONS = {"lexical_declaration", "variable_declaration"}
 
@@ -51,38 +53,71 @@ class Scope:
     module: Module
     names: dict[str, Value] = field(default_factory=dict)
     parent: Scope | None = None
+    statement: Span | None = None
+    """The top-level statement being evaluated (a function in it is parsed again from it)."""
 
-    def lookup(self, name: str, where: str) -> Value:
+    def enclosing_statement(self) -> Span | None:
+        scope: Scope | None = self
+        while scope is not None:
+            if scope.statement is not None:
+                return scope.statement
+            scope = scope.parent
+        return None
+
+    def lookup(self, name: str, node: Node) -> Value:
+        """The value ``name`` (read at ``node``) stands for here."""
         scope: Scope | None = self
         while scope is not None:
             if name in scope.names:
                 return scope.names[name]
             scope = scope.parent
-        return self.module.value(name, where)
+        known = self.module.known(name)
+        # file:line is only needed the first time a name is evaluated (or found missing)
+        return (
+            known
+            if known is not _UNKNOWN
+            else self.module.value(name, self.module.source.where(node))
+        )
 
 
 class Module:
-    """One TypeScript file: its top-level bindings, imports and exports."""
+    """One TypeScript file: its top-level bindings, imports and exports.
+
+    The index keeps where each declaration's value is (`Span`), not its syntax tree:
+    the value's statement is parsed again when the value is first needed, and that
+    tree is dropped once evaluated (see `SourceFile`)."""
 
     def __init__(self, project: Project, source: SourceFile) -> None:
         self.project = project
         self.source = source
-        self.declarations: dict[str, Node] = {}
+        self._values: dict[str, object] = {}
+        self._clear()
+        self._statement: Span | None = None
+        for statement in source.statements():
+            if statement is None:  # the file is read whole after all: index it again
+                self._clear()
+            elif statement.type == "ERROR" and statement.parent is None:
+                # tree-sitter gave up on the whole file (deep unclosed brackets): the root
+                # is one ERROR node holding loose tokens. Point at the first loose token.
+                loose = [c for c in statement.children if not c.type.endswith("statement")]
+                self.broken.append(source.where(loose[0] if loose else statement))
+            elif statement.type != "comment":
+                error = first_error(statement)
+                if error is not None:
+                    self.broken.append(source.where(error))
+                    continue
+                self._statement = Span.of(statement)
+                self._index(statement)
+        self._statement = None
+
+    def _clear(self) -> None:
+        self.declarations: dict[str, tuple[Span, Span]] = {}
+        """Top-level name → (its value, the statement holding it)."""
         self.imports: dict[str, Import] = {}
         self.exports: dict[str, str | Import] = {}
         self.star_exports: list[str] = []
-        self.broken: list[Node] = []
-        self._values: dict[str, object] = {}
-        if source.root.type == "ERROR":
-            # tree-sitter gave up on the whole file (deep unclosed brackets): the root is
-            # one ERROR node holding loose tokens. Point at the first loose token.
-            loose = [c for c in source.root.children if not c.type.endswith("statement")]
-            self.broken.append(loose[0] if loose else source.root)
-        for statement in named(source.root):
-            if first_error(statement) is not None:
-                self.broken.append(first_error(statement) or statement)
-                continue
-            self._index(statement)
+        self.broken: list[str] = []
+        """``file:line`` of each statement skipped for a syntax error."""
 
     # ----------------------------------------------------------------- indexing
 
@@ -104,15 +139,19 @@ class Module:
                     declarator.child_by_field_name("value"),
                 )
                 if name is not None and name.type == "identifier" and value is not None:
-                    self.declarations[text(name)] = value
+                    self._declare(text(name), value)
                     bound.append(text(name))
             return bound
         if node.type in {"function_declaration", "enum_declaration"}:
             name = node.child_by_field_name("name")
             if name is not None:
-                self.declarations[text(name)] = node
+                self._declare(text(name), node)
                 return [text(name)]
         return []
+
+    def _declare(self, name: str, value: Node) -> None:
+        assert self._statement is not None  # only called while indexing a statement
+        self.declarations[name] = (Span.of(value), self._statement)
 
     def _index_import(self, node: Node) -> None:
         source = node.child_by_field_name("source")
@@ -143,7 +182,7 @@ class Module:
                 self.exports[name] = name
             return
         if value is not None:  # export default <expr>
-            self.declarations["default"] = value
+            self._declare("default", value)
             self.exports["default"] = "default"
             return
         spec = _string(source) if source is not None else None
@@ -166,6 +205,11 @@ class Module:
 
     # ----------------------------------------------------------------- values
 
+    def known(self, name: str) -> Value:
+        """The value of top-level ``name`` if already evaluated, else `_UNKNOWN`."""
+        cached = self._values.get(name, _UNKNOWN)
+        return _UNKNOWN if cached is _IN_PROGRESS else cached
+
     def value(self, name: str, where: str) -> Value:
         """The value of top-level ``name`` (declared or imported), evaluated once."""
         cached = self._values.get(name)
@@ -180,7 +224,9 @@ class Module:
 
     def _compute(self, name: str, where: str) -> Value:
         if name in self.declarations:
-            return self.project.evaluator.declaration(self.declarations[name], Scope(self))
+            value, statement = self.declarations[name]
+            node = self.source.node(value, statement)
+            return self.project.evaluator.declaration(node, Scope(self, statement=statement))
         if name in self.imports:
             return self.project.imported(self, self.imports[name], where)
         if name == "undefined":

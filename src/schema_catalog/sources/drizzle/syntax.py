@@ -21,7 +21,7 @@ from schema_catalog.sources.drizzle.literals import (
     string_value,
     template_parts,
 )
-from schema_catalog.sources.drizzle.parse import named, text
+from schema_catalog.sources.drizzle.parse import Span, named, text
 from schema_catalog.sources.drizzle.values import (
     DRIZZLE,
     Closure,
@@ -47,7 +47,7 @@ def truthy(value: Value) -> bool | None:
 
 
 def _identifier(evaluator: Evaluator, node: Node, scope: Scope) -> Value:
-    return scope.lookup(text(node), node_where(node, scope))
+    return scope.lookup(text(node), node)
 
 
 def _array(evaluator: Evaluator, node: Node, scope: Scope) -> Value:
@@ -75,7 +75,7 @@ def _object(evaluator: Evaluator, node: Node, scope: Scope) -> Value:
             value_node = member.child_by_field_name("value")
             result[key] = evaluator.eval(value_node, scope) if value_node is not None else None
         elif member.type == "shorthand_property_identifier":
-            result[text(member)] = scope.lookup(text(member), node_where(member, scope))
+            result[text(member)] = scope.lookup(text(member), member)
         elif member.type == "method_definition":
             key = _property_key(evaluator, member.child_by_field_name("name"), scope)
             result[key] = function_closure(evaluator, member, scope)
@@ -222,8 +222,7 @@ def _tagged(evaluator: Evaluator, tag: Value, template: Node, scope: Scope, wher
 def function_closure(evaluator: Evaluator, node: Node, scope: Scope) -> Value:
     """A function expression or declaration as a `Closure` over ``scope``."""
     parameters = node.child_by_field_name("parameters") or node.child_by_field_name("parameter")
-    body = node.child_by_field_name("body")
-    if body is None:
+    if node.child_by_field_name("body") is None:
         return Unresolved("function without a body", node_where(node, scope))
     names: list[Param] = []
     if parameters is not None and parameters.type == "identifier":
@@ -231,7 +230,9 @@ def function_closure(evaluator: Evaluator, node: Node, scope: Scope) -> Value:
     elif parameters is not None:
         for parameter in named(parameters):
             names.append(_parameter(parameter.child_by_field_name("pattern")))
-    return Closure(tuple(names), body, scope, node_where(node, scope))
+    return Closure(
+        tuple(names), Span.of(node), scope.enclosing_statement(), scope, node_where(node, scope)
+    )
 
 
 def _parameter(pattern: Node | None) -> Param:

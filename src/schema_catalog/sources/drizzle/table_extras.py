@@ -73,7 +73,7 @@ def _extra(
     elif kind == "check":
         _check(reader, table, item)
     elif kind == "pgPolicy":
-        reader.add_policy(table, item)
+        reader.add_policy(table, item, reader.problems)
     else:
         reader.problems.append((item.where, f"{entity.name}: unsupported table item {kind}()"))
 

@@ -256,12 +256,13 @@ class TableReader:
             entry["schemaTo"] = goods[0].schema
         table["foreignKeys"][name] = entry
 
-    def add_policy(self, table: dict[str, Value], item: Builder) -> None:
+    def add_policy(
+        self, table: dict[str, Value], item: Builder, problems_to: list[tuple[str, str]]
+    ) -> None:
+        """Add policy ``item`` to ``table``; its problems go to ``problems_to``."""
         entry, problems = kit_policy(item, lambda v: self.render(v, "qualified", item.where))
         for problem in problems:
-            self.problems.append(
-                (item.where, f"{table['name']}: policy {entry['name']}: {problem}")
-            )
+            problems_to.append((item.where, f"{table['name']}: policy {entry['name']}: {problem}"))
         if not problems:
             table["policies"][entry["name"]] = entry
 

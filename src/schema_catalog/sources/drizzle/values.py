@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from tree_sitter import Node
-
+    from schema_catalog.sources.drizzle.parse import Span
     from schema_catalog.sources.drizzle.resolve import Scope
 
 Value = Any
@@ -64,10 +63,16 @@ Param = str | tuple[tuple[str, str], ...]
 
 @dataclass(frozen=True, eq=False)
 class Closure:
-    """An arrow function, function or method, evaluated when called."""
+    """An arrow function, function or method, evaluated when called.
+
+    It keeps where the function is, not its syntax tree (which would keep the tree of
+    its whole statement alive): a call parses it again (`Evaluator.invoke`)."""
 
     params: tuple[Param, ...]
-    body: Node
+    function: Span
+    statement: Span | None
+    """The top-level statement holding the function: parsed when the function alone
+    does not parse as itself (a method)."""
     scope: Scope
     where: str
 

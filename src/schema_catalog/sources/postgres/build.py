@@ -17,10 +17,8 @@ bits) are translated here and nowhere else.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Final
 
@@ -54,6 +52,7 @@ from schema_catalog.model import (
     Usage,
 )
 from schema_catalog.pg import names
+from schema_catalog.sources.collector import collector_paused
 from schema_catalog.sources.postgres import queries
 
 Row = dict[str, Any]
@@ -97,22 +96,6 @@ def build(schemas: Sequence[str], results: dict[str, list[Row]], source: SourceI
         for name, _ in queries.CATALOG_QUERIES:
             builder.add(name, results.pop(name))
         return builder.catalog(source)
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector off while a catalog is built.
-
-    The build makes hundreds of thousands of small objects that all survive it;
-    the collector would walk them again and again and free nothing.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class CatalogBuilder:
