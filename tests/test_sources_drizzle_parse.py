@@ -139,5 +139,7 @@ def test_the_read_runs_no_garbage_collection(tmp_path: Path) -> None:
     finally:
         gc.callbacks.remove(count)
     assert len(catalog.tables) == 61
-    # one young collection may come once the collector is back on, for what the read made
-    assert collections in ([], [0]), collections
+    # Unpaused, this read starts seven collections. One may come as the collector is
+    # turned back on, for what the read made: young, or older when what ran before the
+    # read (other tests) had filled the older generations.
+    assert len(collections) <= 1, collections

@@ -34,10 +34,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from schema_catalog import model
+from schema_catalog import collector, model
 from schema_catalog.errors import DrizzleError
 from schema_catalog.pg.clip import clip
-from schema_catalog.sources.collector import collector_paused
 from schema_catalog.sources.drizzle import config as drizzle_config
 from schema_catalog.sources.drizzle.kit_snapshot import (
     catalog_from_kit,
@@ -113,7 +112,7 @@ def read(
     skipped and a DRZ004 error finding names it, so its tables are never dropped
     silently.
     """
-    with collector_paused():  # every value made survives the read (see collector_paused)
+    with collector.paused():  # every value made survives the read (see collector.paused)
         return _read(paths, casing, keep_going, kit_major)
 
 

@@ -43,9 +43,9 @@ import psycopg
 from psycopg import errors as pg_errors
 from psycopg.rows import dict_row
 
+from schema_catalog import collector
 from schema_catalog.errors import ConnectionFailed, ExtractionFailed, SourceError
 from schema_catalog.model import Catalog, SourceInfo
-from schema_catalog.sources.collector import collector_paused
 from schema_catalog.sources.postgres import build, queries
 from schema_catalog.sources.postgres import dsn as dsn_text
 from schema_catalog.sources.postgres.deadline import Deadline
@@ -269,7 +269,7 @@ def _read_once(
     on_progress: Progress | None,
     location: str,
 ) -> Catalog:
-    with collector_paused():
+    with collector.paused():
         with _snapshot(conn, timeouts):
             cur = conn.cursor(row_factory=dict_row)
             server = cur.execute(queries.SERVER).fetchone()

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Final
 
+from schema_catalog import collector
 from schema_catalog.model import (
     SUPABASE_ROLES,
     Catalog,
@@ -52,7 +53,6 @@ from schema_catalog.model import (
     Usage,
 )
 from schema_catalog.pg import names
-from schema_catalog.sources.collector import collector_paused
 from schema_catalog.sources.postgres import queries
 
 Row = dict[str, Any]
@@ -91,7 +91,7 @@ def build(schemas: Sequence[str], results: dict[str, list[Row]], source: SourceI
 
     Takes each kind's rows out of ``results`` as it builds that kind.
     """
-    with collector_paused():
+    with collector.paused():
         builder = CatalogBuilder(schemas)
         for name, _ in queries.CATALOG_QUERIES:
             builder.add(name, results.pop(name))
