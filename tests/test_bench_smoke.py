@@ -150,3 +150,30 @@ def test_tenant_schemas_bench_smoke(tmp_path: Path) -> None:
     for project in (tenants, one):
         for step in project["steps"].values():
             assert step["seconds"] > 0 and step["peak_mb"] > 10
+
+
+def test_issue_table_has_every_row_of_the_issue(tmp_path: Path) -> None:
+    """`issue_table.py` runs every benchmark once and prints one row per target of issue 14,
+    and prints the same table again from the JSON it kept."""
+    script = str(BENCH / "issue_table.py")
+
+    def table(*args: str) -> str:
+        result = subprocess.run(
+            [sys.executable, script, *args],
+            capture_output=True,
+            text=True,
+            timeout=900,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr[-2000:]
+        return result.stdout
+
+    measured = table("--smoke", "--out", str(tmp_path))
+    rows = [line for line in measured.splitlines() if line.startswith("| ") and "---" not in line]
+    header, *targets = rows
+    assert header.startswith("| what | now | peer, same run | ratio | target |")
+    # extract (two shapes), JSON vs bare, SQLAlchemy, 10k time, 10k memory, render, serve,
+    # build overhead, per page, Drizzle, replay, schema-per-tenant
+    assert len(targets) == 13
+    assert all(row.endswith("| – |") for row in targets)  # smoke sizes give no verdict
+    assert table("--from", str(tmp_path)) == measured
