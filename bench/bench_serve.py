@@ -33,6 +33,7 @@ import bench_render
 import synthetic
 
 from schema_catalog import snapshot
+from schema_catalog.model import Catalog
 
 POLL_S = 0.1
 
@@ -70,13 +71,14 @@ def _cpu_s(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _rewrite_comment(project: bench_render.Project, table: str, comment: str | None) -> None:
+def _with_comment(project: bench_render.Project, table: str, comment: str | None) -> Catalog:
+    """The snapshot with one table's comment changed: what the next `extract` would save."""
     facts = snapshot.load(project.catalog_path)
     tables = tuple(
         t.model_copy(update={"comment": comment}) if t.qualified_name == table else t
         for t in facts.tables
     )
-    snapshot.save(facts.model_copy(update={"tables": tables}), project.catalog_path)
+    return facts.model_copy(update={"tables": tables})
 
 
 def measure(project: bench_render.Project, full: bool, timeout: float) -> dict[str, float]:
@@ -94,9 +96,10 @@ def measure(project: bench_render.Project, full: bool, timeout: float) -> dict[s
             time.sleep(2)  # let the watcher settle on the snapshot's current mtime
             # Letters and spaces only: pages escape punctuation as entities.
             marker = f"Changed while serving {'full' if full else 'dirty'}"
+            changed = _with_comment(project, f"public.{name}", marker)
             cpu = _cpu_s(server.pid)
-            written = time.perf_counter()
-            _rewrite_comment(project, f"public.{name}", marker)
+            written = time.perf_counter()  # from the write, as `extract` saves it
+            snapshot.save(changed, project.catalog_path)
             write_s = time.perf_counter() - written
             change = _wait(url, marker, timeout, server) + write_s
             change_cpu = _cpu_s(server.pid) - cpu
@@ -107,7 +110,7 @@ def measure(project: bench_render.Project, full: bool, timeout: float) -> dict[s
         finally:
             server.terminate()
             server.wait(timeout=30)
-            _rewrite_comment(project, f"public.{name}", original)
+            snapshot.save(_with_comment(project, f"public.{name}", original), project.catalog_path)
     return {"first_page_s": first, "change_to_served_s": change, "change_cpu_s": change_cpu}
 
 

@@ -19,6 +19,7 @@ import signal
 import socket
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -267,9 +268,10 @@ def _stamp(paths: Iterable[Path]) -> tuple[float, ...]:
 
 class _Rerender:
     """What `schema-catalog render` does (reload config and snapshot, analyse, render),
-    in two steps for ``serve``: the pages of the tables that changed, then, once
-    MkDocs has rebuilt those, the lists (home, indexes, domains) that mention them.
-    A list of 2,000 rows takes MkDocs seconds; the page being edited need not wait."""
+    in two steps for ``serve``: the pages of the tables that changed, then, in the
+    build after the one that showed those, the lists (home, indexes, domains) that
+    mention them. A list of 2,000 rows takes MkDocs seconds; the page being edited
+    need not wait."""
 
     def __init__(self, config: Config, docs_dir: Path, catalog_path: Path) -> None:
         self.config, self.docs_dir, self.catalog_path = config, docs_dir, catalog_path
@@ -284,6 +286,10 @@ class _Rerender:
         result = render.render(catalog, fresh, self.docs_dir, in_place=True, lists_later=True)
         self._lists = lambda: render.render(catalog, fresh, self.docs_dir, in_place=True)
         return result
+
+    @property
+    def lists_due(self) -> bool:
+        return self._lists is not None
 
     def lists(self) -> None:
         lists, self._lists = self._lists, None
@@ -356,6 +362,8 @@ def serve(
     host, _, port = dev_addr.rpartition(":")
     serve_url = f"http://{host}:{port}/"
     site_dir = Path(tempfile.mkdtemp(prefix="mkdocs_"))
+    # A file written here asks MkDocs' server for one more build (see `builder`).
+    next_build = Path(tempfile.mkdtemp(prefix="schema-catalog-serve-"))
     seen = _stamp(watch)
     try:
         with mkdocs_settings(config, docs_dir, mkdocs_yml) as (config_file, settings):
@@ -369,12 +377,17 @@ def serve(
                 nonlocal seen
                 now = _stamp(watch)
                 changed, seen = now != seen, now
+                lists = isinstance(rerender, _Rerender) and rerender.lists_due
                 if changed:
                     _logged(rerender)
-                mkdocs_build(loaded or load(), serve_url=serve_url, dirty=dirty)
-                if changed and isinstance(rerender, _Rerender):
-                    # The lists now: the docs/ watch below has MkDocs rebuild them next.
+                elif lists and isinstance(rerender, _Rerender):
                     _logged(rerender.lists)
+                mkdocs_build(loaded or load(), serve_url=serve_url, dirty=dirty)
+                if changed and isinstance(rerender, _Rerender) and rerender.lists_due:
+                    # MkDocs' server answers no request until this build returns, so the
+                    # changed pages are shown now and the lists wait for the next build,
+                    # which this file asks for (its poll sees the file).
+                    (next_build / "lists").write_text(str(time.time_ns()), encoding="utf-8")
 
             first = load()
             first.plugins.on_startup(command="serve", dirty=dirty)
@@ -388,6 +401,7 @@ def serve(
                 # The folders, not the files: the snapshot is replaced by a rename.
                 for folder in sorted({p.parent for p in watch if p.parent.is_dir()}):
                     server.watch(str(folder), recursive=False)
+                server.watch(str(next_build), recursive=False)
                 for extra in first.watch:  # mkdocs.yml's own `watch:` list
                     server.watch(extra)
                 first.plugins.on_serve(server, config=first, builder=builder)
@@ -399,3 +413,4 @@ def serve(
                 first.plugins.on_shutdown()
     finally:
         shutil.rmtree(site_dir, ignore_errors=True)
+        shutil.rmtree(next_build, ignore_errors=True)
