@@ -14,14 +14,20 @@ meaning is the same.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from pglast import ast, parse_sql, prettify
 from pglast.parser import ParseError
 
 _OPTIONS = {"comma_at_eoln": True, "safety_belt": True}
+# Pure functions of the text, and the same texts come back: a team's policies repeat one
+# tenant condition on every table, and a page shows a policy where a list does too.
+# Parsing, printing and the safety belt's second parse are most of a table page's render.
+_REMEMBERED = 4096
 _SELECT = "SELECT "
 
 
+@lru_cache(maxsize=_REMEMBERED)
 def statement(sql: str) -> str:
     """One statement (a view's query), prettified; ``sql`` itself when pglast cannot."""
     try:
@@ -32,6 +38,7 @@ def statement(sql: str) -> str:
         return sql
 
 
+@lru_cache(maxsize=_REMEMBERED)
 def expression(sql: str) -> str:
     """One scalar expression (a policy's USING, a CHECK, a default), prettified.
 
