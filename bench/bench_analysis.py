@@ -17,9 +17,10 @@ machine blurs far less):
 - ``passes``: `postgres.read`, then each analysis pass alone (the pieces
   `analysis.analyze` runs, lint rule by rule) and `analysis.analyze` whole;
 - ``extract``: the whole ``schema-catalog extract`` command, as a user runs it
-  (a project folder with a catalog.yml naming the tenancy), in its two forms:
-  with the summary it prints (which needs the analysis) and with ``--quiet``
-  (nothing printed, so nothing analysed: the snapshot holds facts only);
+  (a project folder with a catalog.yml naming the tenancy), with its summary and
+  with ``--quiet``. Neither analyses (the snapshot holds facts; the summary counts
+  facts): the analysis is what `check`, `render` and `serve` pay on load, timed
+  above pass by pass;
 - ``sqlalchemy``: SQLAlchemy 2 ``MetaData.reflect(views=True)`` (see `bench_extract`).
 
     python bench/bench_analysis.py --tables 2000 10000

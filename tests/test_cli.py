@@ -93,21 +93,31 @@ def test_a_table_locked_by_a_migration_times_out_in_one_line(
     assert not (tmp_path / "catalog" / "catalog.json").exists()
 
 
-def test_extract_analyses_only_for_the_summary_it_prints(tmp_path: Path) -> None:
+def test_extract_prints_facts_and_refuses_a_bad_catalog_yml_without_analysing(
+    tmp_path: Path,
+) -> None:
     (tmp_path / "db").mkdir()
     (tmp_path / "db" / "0001_notes.sql").write_text("CREATE TABLE notes (id int PRIMARY KEY);\n")
     args = ("extract", "--no-database", "--migrations", "db")
     shown = run(*args, cwd=tmp_path)
     assert shown.returncode == 0, shown.stderr
     assert "proposed by migrations: 1 new tables" in shown.stderr
-    assert "findings: " in shown.stderr  # the analysis ran for this line
+    # Facts only: the findings are for `check` and the site, which analyse on load.
+    assert "findings: `schema-catalog check` lists them" in shown.stderr
     quiet = run(*args, "--quiet", cwd=tmp_path)
     assert quiet.returncode == 0 and quiet.stderr == ""
-    # Quiet or not, catalog.yml naming a table no source has is refused.
+    # Quiet or not, what the analysis would refuse in catalog.yml is refused at once:
+    # a table, a tenant schema or a global unique key that no source has.
     (tmp_path / "catalog").mkdir(exist_ok=True)
-    (tmp_path / "catalog" / "catalog.yml").write_text("tenancy:\n  root: public.nowhere\n")
-    for extra in ((), ("--quiet",)):
-        assert_one_line_error(run(*args, *extra, cwd=tmp_path), "tenancy.root", "public.nowhere")
+    config = tmp_path / "catalog" / "catalog.yml"
+    for text, *words in (
+        ("tenancy:\n  root: public.nowhere\n", "tenancy.root", "public.nowhere"),
+        ("tenant_schemas:\n  schemas: [tenant_*]\n", "tenant_schemas.schemas", "tenant_*"),
+        ("tenancy:\n  global_unique:\n    notes: [[slug]]\n", "global_unique.notes", "`slug`"),
+    ):
+        config.write_text(text)
+        for extra in ((), ("--quiet",)):
+            assert_one_line_error(run(*args, *extra, cwd=tmp_path), *words)
 
 
 INVITATIONS_SQL = """

@@ -59,7 +59,7 @@ def run(
     out = pipeline.catalog_path(config)
     facts = pipeline.save(facts, out)
     catalog = pipeline.analyse(facts, config)
-    progress.note(summary.summarize(catalog, out))
+    progress.note(summary.summarize(catalog, out, analysed=True))
     from schema_catalog import render
 
     docs = pipeline.shown(config.docs_path)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from schema_catalog import atomic, collector, snapshot
-from schema_catalog.config import Config, check_tables
+from schema_catalog.config import Config
 from schema_catalog.errors import (
     CatalogError,
     ConfigError,
@@ -209,11 +209,12 @@ def analyse(facts: Catalog, config: Config) -> Catalog:
     return analysis.analyze(facts, config)
 
 
-def check_config_tables(facts: Catalog, config: Config) -> None:
-    """What analysing ``facts`` would refuse first: catalog.yml naming a table no source has."""
-    from schema_catalog.analysis.derive import known_table_names
+def check_config(facts: Catalog, config: Config) -> None:
+    """What analysing ``facts`` would refuse in catalog.yml (a table, schema or key no
+    source has), checked without analysing."""
+    from schema_catalog.analysis.derive import check_config
 
-    check_tables(config, known_table_names(facts))
+    check_config(facts, config)
 
 
 def load(config: Config, path: Path) -> Catalog:

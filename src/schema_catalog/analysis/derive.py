@@ -62,6 +62,14 @@ def analyze(catalog: Catalog, config: Config) -> Catalog:
     return result.model_copy(update={"findings": ordered, "stats": stats.compute(result, ordered)})
 
 
+def check_config(catalog: Catalog, config: Config) -> None:
+    """What `analyze` refuses in catalog.yml, found without analysing: an entry naming a
+    table, a schema or a unique key that no source has. `extract` says it at once."""
+    check_tables(config, known_table_names(catalog))
+    tenant_schemas.check(catalog, config)
+    unique_keys.resolve(catalog, config)
+
+
 def known_table_names(catalog: Catalog) -> list[str]:
     """Every table any source knows (the merged tables and each source's own view)."""
     names = {t.qualified_name for t in catalog.tables}

@@ -44,6 +44,12 @@ def group(catalog: Catalog, config: Config) -> Catalog:
     return _without_followers(catalog, groups)
 
 
+def check(catalog: Catalog, config: Config) -> None:
+    """catalog.yml's ``tenant_schemas`` names schemas the catalog has (`ConfigError` if not)."""
+    if config.tenant_schemas.enabled:
+        _candidates(catalog, config.tenant_schemas, config)
+
+
 def _candidates(catalog: Catalog, settings: TenantSchemasConfig, config: Config) -> list[str]:
     present = sorted({t.schema for t in catalog.tables})
     configured = settings.schemas if "schemas" in settings.model_fields_set else ()
