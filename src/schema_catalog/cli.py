@@ -60,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _extract(args: argparse.Namespace) -> int:
     config = _config(args)
-    progress = Progress(quiet=args.quiet)
+    progress = _progress(args)
     options = pipeline.ExtractOptions(
         dsn=args.dsn,
         paths={
@@ -77,7 +77,8 @@ def _extract(args: argparse.Namespace) -> int:
     )
     facts = pipeline.extract(config, options, progress)
     out = pipeline.catalog_path(config, args.out)
-    pipeline.save(facts, out)
+    with progress.phase(f"Writing {pipeline.shown(out)}"):
+        pipeline.save(facts, out)
     for note in (f for f in facts.findings if f.code == "SRC001"):
         progress.note(f"note: {note.target}: {note.message}")
     # What the analysis would refuse in catalog.yml, said now (it runs when the catalog is read).
@@ -86,15 +87,20 @@ def _extract(args: argparse.Namespace) -> int:
     return 0
 
 
+def _progress(args: argparse.Namespace) -> Progress:
+    return Progress(quiet=args.quiet, verbose=args.verbose)
+
+
 def _render(args: argparse.Namespace) -> int:
     config = _config(args)
     path = pipeline.catalog_path(config, args.catalog)
     from schema_catalog import render
 
-    progress = Progress(quiet=args.quiet)
-    with progress.phase("Analysing and rendering pages"):
+    progress = _progress(args)
+    with progress.phase(f"Loading and analysing {pipeline.shown(path)}"):
         catalog = pipeline.load(config, path)
         changes = pipeline.changelog(catalog, path, config)
+    with progress.phase("Rendering pages"):
         result = render.render(catalog, config, _docs_dir(config, args), changelog=changes)
     progress.note(str(result))
     return 0
@@ -105,7 +111,7 @@ def _build(args: argparse.Namespace) -> int:
 
     _render(args)
     config = _config(args)
-    progress = Progress(quiet=args.quiet)
+    progress = _progress(args)
     site_dir = _site_dir(config, args)
     with progress.phase("Building the site"):
         site.build(config, _docs_dir(config, args), site_dir, mkdocs_yml=_mkdocs(config, args))
@@ -119,7 +125,7 @@ def _serve(args: argparse.Namespace) -> int:
     site.check_address(args.dev_addr)  # before writing anything
     _render(args)
     config = _config(args)
-    Progress(quiet=args.quiet).note(
+    _progress(args).note(
         f"Serving the catalog at http://{args.dev_addr}/ (Ctrl-C to stop); edits of the "
         "catalog, catalog.yml and templates re-render the pages"
     )
@@ -216,7 +222,11 @@ def _demo(args: argparse.Namespace) -> int:
     from schema_catalog import demo
 
     return demo.run(
-        project=Path(args.dir), build_site=not args.no_site, serve=args.serve, quiet=args.quiet
+        project=Path(args.dir),
+        build_site=not args.no_site,
+        serve=args.serve,
+        quiet=args.quiet,
+        verbose=args.verbose,
     )
 
 
@@ -312,6 +322,12 @@ def _parser() -> argparse.ArgumentParser:
             "--config", metavar="FILE", help="catalog.yml (default catalog/catalog.yml)"
         )
         sub.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+        sub.add_argument(
+            "-v",
+            "--verbose",
+            action="store_true",
+            help="every phase with its time, CPU time and peak memory, also when not on a terminal",
+        )
         return sub
 
     extract = verb("extract", _extract, "Read the sources and write the catalog JSON.")

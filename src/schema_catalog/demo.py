@@ -35,8 +35,9 @@ def run(
     build_site: bool = True,
     serve: bool = False,
     quiet: bool = False,
+    verbose: bool = False,
 ) -> int:
-    progress = Progress(quiet=quiet)
+    progress = Progress(quiet=quiet, verbose=verbose)
     config_path = project / config_module.DEFAULT_PATH
     if not config_path.exists():
         with progress.phase(f"Writing the example project into {project}/"):

@@ -117,7 +117,7 @@ def _read_files(
         key = source.config_key or source.kind
         paths = _paths(options.paths_for(key), config.sources.paths(key), config)
         if paths and source.read is not None:
-            with progress.phase(f"Reading {source.kind} ({len(paths)} path(s))"):
+            with progress.phase(f"Reading {source.kind} from {_count(len(paths), 'path')}"):
                 catalogs += [_with_role(c, source.role) for c in source.read(paths, context)]
     return catalogs
 
@@ -334,3 +334,7 @@ def _paths(cli: Sequence[str], configured: Sequence[str], config: Config) -> lis
 def _relabel(catalog: Catalog, label: str) -> Catalog:
     sources = tuple(s.model_copy(update={"location": label}) for s in catalog.sources)
     return catalog.model_copy(update={"sources": sources})
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
