@@ -63,3 +63,24 @@ def test_frozen_leaves_someone_elses_freeze() -> None:
     with collector.frozen():
         pass
     assert gc.get_freeze_count() == before
+
+
+def test_paused_ages_what_it_made() -> None:
+    """Made during the pause: already in the oldest generation when it ends, so the
+    next young collection does not walk it."""
+    gc.unfreeze()
+    gc.enable()
+    with collector.paused():
+        made: list[object] = [object()]
+    assert any(x is made for x in gc.get_objects(generation=2))
+    assert gc.get_count()[0] < 10
+
+
+def test_paused_leaves_someone_elses_freeze() -> None:
+    gc.unfreeze()
+    gc.enable()
+    gc.freeze()
+    before = gc.get_freeze_count()
+    with collector.paused():
+        pass
+    assert gc.get_freeze_count() == before

@@ -114,6 +114,8 @@ def template_parts(node: Node) -> list[str | Node]:
 
 def unescape(raw: str) -> str:
     """JavaScript string escapes → characters."""
+    if "\\" not in raw:  # most strings: nothing to walk character by character
+        return raw
     out: list[str] = []
     index = 0
     while index < len(raw):
