@@ -3,9 +3,34 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis_catalogs import catalog
-from schema_catalog.model import Column, SourceInfo
+from schema_catalog.model import Column, Grant, SourceInfo, Table
+
+_GRANTEES = ("anon", "authenticated", "PUBLIC", "public", "Public", "Anon", "service_role")
+_GRANTS = st.builds(
+    Grant,
+    grantee=st.sampled_from(_GRANTEES),
+    privilege=st.sampled_from(("SELECT", "select", "INSERT", "UPDATE", "delete", "TRIGGER")),
+    column=st.sampled_from((None, None, "id", "email")),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(grants=st.lists(_GRANTS, max_size=12))
+def test_privileges_by_role_agree_with_a_scan_of_the_grants(grants: list[Grant]) -> None:
+    table = Table(schema="public", name="t", grants=tuple(grants))
+    for role in _GRANTEES:
+        # A grant counts for its grantee and, to PUBLIC, for every role.
+        counted = [g for g in grants if g.grantee == role or g.grantee.lower() == "public"]
+        on_table = {g.privilege.upper() for g in counted if g.column is None}
+        anywhere = {g.privilege.upper() for g in counted}
+        assert table.privileges(role) == on_table
+        assert table.column_privileges(role) == anywhere
+    copied = table.model_copy(update={"grants": ()})
+    assert copied.privileges("anon") == set() and copied.column_privileges("anon") == set()
 
 
 def test_lookups_follow_the_fields_of_a_copy() -> None:

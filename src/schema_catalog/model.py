@@ -438,14 +438,25 @@ class Table(Model):
     def privileges(self, role: str) -> set[str]:
         """Table-level privileges ``role`` holds directly or through ``PUBLIC``
         (what ``has_table_privilege`` answers: column grants do not count)."""
-        return {g.privilege.upper() for g in self.grants if g.column is None and _to(g, role)}
+        return set(self._held(role, on_column=False))
 
     def column_privileges(self, role: str) -> set[str]:
         """Privileges ``role`` holds on some column (column grants, or the whole table)."""
-        columns = {
-            g.privilege.upper() for g in self.grants if g.column is not None and _to(g, role)
-        }
-        return self.privileges(role) | columns
+        return set(self._held(role, on_column=False) | self._held(role, on_column=True))
+
+    def _held(self, role: str, *, on_column: bool) -> frozenset[str]:
+        granted = self._granted
+        return granted.get((role, on_column), _NONE) | granted.get((None, on_column), _NONE)
+
+    @cached_property
+    def _granted(self) -> dict[tuple[str | None, bool], frozenset[str]]:
+        # Privileges by (grantee, column grant?), PUBLIC's under None: the rules ask for
+        # every table's privileges per role and command, hundreds of times per table.
+        found: dict[tuple[str | None, bool], set[str]] = defaultdict(set)
+        for grant in self.grants:
+            grantee = None if grant.grantee.lower() == "public" else grant.grantee
+            found[grantee, grant.column is not None].add(grant.privilege.upper())
+        return {key: frozenset(held) for key, held in found.items()}
 
     def api_access(self, role: str) -> str:
         """What ``role`` can read and write here, in words: the one verdict the table
@@ -803,8 +814,7 @@ class Catalog(Model):
         return {name: tuple(found) for name, found in incoming.items()}
 
 
-def _to(grant: Grant, role: str) -> bool:
-    return grant.grantee == role or grant.grantee.lower() == "public"
+_NONE: frozenset[str] = frozenset()
 
 
 def _defaults(model: type[Model], names: tuple[str, ...]) -> dict[str, object]:

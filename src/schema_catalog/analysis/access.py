@@ -103,8 +103,9 @@ class Verdict:
 def verdict(catalog: Catalog, table: Table, role: str) -> Verdict:
     """The access verdict of ``role`` on ``table``."""
     found = routes(catalog, role).get(table.qualified_name, ())
-    denied = tuple(c for c in COMMANDS if not _directly(table, role, c))
-    direct = _direct(table, role)
+    held = table.column_privileges(role)
+    denied = tuple(c for c in COMMANDS if not _directly(table, role, c, held))
+    direct = _direct(table, role, held)
     if any(c in denied for r in found for c in r.commands):
         direct = _only_directly(direct)
     return Verdict(role=role, direct=direct, routes=found, denied=denied)
@@ -115,8 +116,8 @@ def api_verdicts(catalog: Catalog, table: Table) -> tuple[Verdict, ...]:
     return tuple(verdict(catalog, table, role) for role in API_ROLES)
 
 
-def _direct(table: Table, role: str) -> str:
-    held = table.column_privileges(role) & set(COMMANDS)
+def _direct(table: Table, role: str, privileges: set[str]) -> str:
+    held = privileges & set(COMMANDS)
     if table.rls_enabled and held and not any(admitting(table, c, role) for c in held):
         return _NO_ROWS
     return table.api_access(role)
@@ -131,10 +132,11 @@ def _only_directly(direct: str) -> str:
     return direct  # it opens some rows itself; the routes named after it add the rest
 
 
-def _directly(table: Table, role: str, command: str) -> bool:
+def _directly(table: Table, role: str, command: str, privileges: set[str]) -> bool:
     """``role`` may run ``command`` on some row of ``table`` by its own grants (on the
-    table or some column) and, when RLS is on, a permissive policy that admits it."""
-    if command not in table.column_privileges(role):
+    table or some column: ``privileges``, `Table.column_privileges`) and, when RLS is
+    on, a permissive policy that admits it."""
+    if command not in privileges:
         return False
     return not table.rls_enabled or bool(admitting(table, command, role))
 
@@ -222,15 +224,25 @@ def _trigger_routes(
 
 
 def _cascade_routes(catalog: Catalog, role: str) -> Iterable[tuple[str, Route]]:
+    writable = _cascading_writes(catalog, role)
     for child in catalog.tables:
         for fk in child.foreign_keys:
             parent = catalog.table(f"{fk.ref_schema}.{fk.ref_table}")
             if parent is None or parent.qualified_name == child.qualified_name:
                 continue
-            commands = _cascaded(fk, {c for c in ("DELETE", "UPDATE") if can(parent, role, c)})
+            commands = _cascaded(fk, writable[parent.qualified_name])
             if commands:
                 via = f"{child.qualified_name}.{fk.name} from {parent.qualified_name}"
                 yield child.qualified_name, Route("foreign-key cascade", via, commands)
+
+
+def _cascading_writes(catalog: Catalog, role: str) -> dict[str, set[str]]:
+    """What ``role`` may delete or update in each table: asked once per table, not once
+    per foreign key pointing at it (a parent has many children)."""
+    return {
+        t.qualified_name: {c for c in ("DELETE", "UPDATE") if can(t, role, c)}
+        for t in catalog.tables
+    }
 
 
 def _cascaded(fk: ForeignKey, parent_privileges: set[str]) -> tuple[str, ...]:

@@ -254,13 +254,13 @@ def _distances(steps: dict[str, list[_Step]], ends: dict[str, _Route]) -> dict[s
 
 
 def _steps(table: Table, tables: dict[str, Table]) -> list[_Step]:
-    steps = []
-    for fk in sorted(table.foreign_keys, key=lambda f: (_nullable(table, f), f.name)):
-        target = fk.target
-        if target == table.qualified_name or target not in tables:
-            continue  # self-references never lead to a tenant; tables outside are unknown
-        steps.append((fk, target, _nullable(table, fk)))
-    return steps
+    steps = [
+        (fk, fk.target, _nullable(table, fk))
+        for fk in table.foreign_keys
+        # self-references never lead to a tenant; tables outside are unknown
+        if fk.target != table.qualified_name and fk.target in tables
+    ]
+    return sorted(steps, key=lambda step: (step[2], step[0].name))  # NOT NULL first
 
 
 def _nullable(table: Table, fk: ForeignKey) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from pglast import ast
 from pglast.visitors import Skip, Visitor
@@ -150,29 +151,37 @@ def filtered_columns(text: str | None, table: str) -> set[str]:
     """Columns of the policy's own table an expression reads, outside any sub-select."""
     if not text:
         return set()
+    found: set[str] = set()
+    for parts in column_references(text):
+        if len(parts) == 1 and parts[0]:
+            found.add(parts[0])
+        elif len(parts) == 2 and parts[0] == table and parts[1]:
+            found.add(parts[1])
+    return found
+
+
+@lru_cache(maxsize=8192)  # one tenant policy on every table: the same few texts
+def column_references(text: str) -> tuple[tuple[str | None, ...], ...]:
+    """The name parts of every column reference outside sub-selects, once per text
+    (walking a pglast tree costs far more than filtering its references per table)."""
     tree = expression_tree(text)
     if tree is None:
-        return set()
-    finder = _ColumnRefs(table)
+        return ()
+    finder = _ColumnRefs()
     finder(tree)
-    return finder.found
+    return tuple(finder.found)
 
 
 class _ColumnRefs(Visitor):
-    """Column references outside sub-selects: bare, or qualified by the table's name."""
+    """Column references outside sub-selects, as their name parts."""
 
-    def __init__(self, table: str) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.table = table
-        self.found: set[str] = set()
+        self.found: list[tuple[str | None, ...]] = []
 
     # pglast dispatches on visit_<NodeName>
     def visit_SubLink(self, _ancestors: object, _node: ast.SubLink) -> object:  # noqa: N802
         return Skip
 
     def visit_ColumnRef(self, _ancestors: object, node: ast.ColumnRef) -> None:  # noqa: N802
-        parts = [getattr(f, "sval", None) for f in node.fields or ()]
-        if len(parts) == 1 and parts[0]:
-            self.found.add(parts[0])
-        elif len(parts) == 2 and parts[0] == self.table and parts[1]:
-            self.found.add(parts[1])
+        self.found.append(tuple(getattr(f, "sval", None) for f in node.fields or ()))

@@ -183,9 +183,13 @@ def multiple_permissive_policies(ctx: LintContext) -> Iterator[Hit]:
     *Best practice*: merge them into one policy with ``OR``, or make the
     narrowing ones ``AS RESTRICTIVE``.
     """
+    catalog_subjects = _catalog_subjects(ctx)
     for table in user_tables(ctx, "table"):
+        if len(table.policies) < 2:
+            continue  # one policy cannot be several
+        subjects = catalog_subjects if catalog_subjects is not None else _table_subjects(table)
         for command in rls.COMMANDS:
-            for role in _policy_subjects(ctx, table):
+            for role in subjects:
                 names = sorted(p.name for p in rls.permissive_for(table, command, role))
                 if len(names) > 1:
                     yield Hit(
@@ -199,20 +203,24 @@ def multiple_permissive_policies(ctx: LintContext) -> Iterator[Hit]:
 _BYPASS_ROLES = frozenset({"postgres", "service_role", "supabase_admin"})
 
 
-def _policy_subjects(ctx: LintContext, table: Table) -> list[str]:
-    """Roles splinter checks: all but pg_*, supabase*admin and roles bypassing RLS.
+def _catalog_subjects(ctx: LintContext) -> list[str] | None:
+    """Roles splinter checks: all but pg_*, supabase*admin and roles bypassing RLS; None
+    when the snapshot has no role list (then `_table_subjects` stands in, per table).
+    Read once per catalog: the list is the same for every table."""
+    if not ctx.catalog.roles:
+        return None
+    return sorted(
+        r.name
+        for r in ctx.catalog.roles
+        if not (r.bypass_rls or r.superuser)
+        and not r.name.startswith("pg_")
+        and not re.fullmatch(r"supabase.*admin", r.name)
+    )
 
-    Splinter expands a PUBLIC policy to every such role; with no role list in
-    the snapshot, the API roles and the roles policies name stand in.
-    """
-    if ctx.catalog.roles:
-        return sorted(
-            r.name
-            for r in ctx.catalog.roles
-            if not (r.bypass_rls or r.superuser)
-            and not r.name.startswith("pg_")
-            and not re.fullmatch(r"supabase.*admin", r.name)
-        )
+
+def _table_subjects(table: Table) -> list[str]:
+    """Splinter expands a PUBLIC policy to every role it checks; with no role list in
+    the snapshot, the API roles and the roles the table's policies name stand in."""
     return sorted(set(rls.policy_roles(table)) - _BYPASS_ROLES)
 
 

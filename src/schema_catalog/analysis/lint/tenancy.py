@@ -6,6 +6,7 @@ They read the tenancy and RLS coverage `analyze` computed (`Table.tenancy`,
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterator
 
 from schema_catalog.analysis.lint.registry import Hit, LintContext, rule
@@ -202,7 +203,8 @@ def ambiguous_tenant_path(ctx: LintContext) -> Iterator[Hit]:
     routes_from: dict[tuple[str, int], list[tuple[str, ...]]] = {}
     for table in _tenant_tables(ctx):
         if table.tenancy.routes > 1 and table.tenancy.status == "inherited":
-            routes = shortest_routes(ctx, table, routes_from)
+            # one more than shown: whether to say there are more
+            routes = shortest_routes(ctx, table, _ROUTES_SHOWN + 1, routes_from)
             yield Hit(
                 table.qualified_name,
                 f"{table.tenancy.routes} equally short routes to a tenant: "
@@ -218,14 +220,19 @@ _ROUTES_SHOWN = 4
 def shortest_routes(
     ctx: LintContext,
     table: Table,
+    limit: int,
     routes_from: dict[tuple[str, int], list[tuple[str, ...]]] | None = None,
 ) -> list[tuple[str, ...]]:
-    """Every foreign-key route as long as the table's tenancy path to a direct table or root.
+    """The first ``limit``, in order, of the foreign-key routes as long as the table's
+    tenancy path to a direct table or root.
 
     Each route reads ``table.column → table.column → … → tenant table``. The routes
     from a table in so many steps are kept in ``routes_from`` (shared by the tables of
-    one lint run): tables of one tree share their parents' routes, and walking them
-    again for every child made the rule the slowest pass at 2,000 tables.
+    one lint run, with one ``limit``): tables of one tree share their parents' routes,
+    and walking them again for every child made the rule the slowest pass at 2,000
+    tables. Only the first ``limit`` are kept: the first routes from a table start
+    with the first routes from the tables it references, and the number of routes
+    multiplies at every level (`Tenancy.routes` counts them).
     """
     memo = {} if routes_from is None else routes_from
 
@@ -238,16 +245,16 @@ def shortest_routes(
             if current.tenancy.status in ("direct", "tenant_root"):
                 found.append((current.qualified_name,))
         else:
-            for fk in sorted(current.foreign_keys, key=lambda f: f.name):
+            for fk in current.foreign_keys:
                 target = ctx.catalog.table(fk.target)
                 if target is None or target is current or target.tenancy.status == "platform":
                     continue
                 step = f"{current.name}.{','.join(fk.columns)}"
                 found += [(step, *rest) for rest in walk(target, steps_left - 1)]
-        memo[key] = found
-        return found
+        memo[key] = heapq.nsmallest(limit, found)
+        return memo[key]
 
-    return sorted(walk(table, len(table.tenancy.path)))
+    return walk(table, len(table.tenancy.path))
 
 
 @rule("TEN009", "unique_without_tenant_key", "warning")
