@@ -62,7 +62,9 @@ def test_frozen_leaves_someone_elses_freeze() -> None:
     before = gc.get_freeze_count()
     with collector.frozen():
         pass
-    assert gc.get_freeze_count() == before
+    # Still frozen (an unfreeze would leave 0); a frozen object that other threads'
+    # objects let go of may be freed meanwhile, so the count may drop by a few.
+    assert before - 100 <= gc.get_freeze_count() <= before
 
 
 def test_paused_ages_what_it_made() -> None:
