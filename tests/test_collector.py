@@ -85,4 +85,5 @@ def test_paused_leaves_someone_elses_freeze() -> None:
     before = gc.get_freeze_count()
     with collector.paused():
         pass
-    assert gc.get_freeze_count() == before
+    # As above: kept frozen (an unfreeze would leave 0), less what was freed meanwhile.
+    assert before - 100 <= gc.get_freeze_count() <= before
