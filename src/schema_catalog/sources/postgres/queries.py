@@ -196,9 +196,12 @@ left join pg_description d
 order by a.attrelid, a.attnum
 """
 
-_ATTNAMES = """array(select a.attname::text from unnest({keys}) with ordinality k(num, pos)
-             join pg_attribute a on a.attrelid = {rel} and a.attnum = k.num
-             order by k.pos)"""
+# Column names of attnums, in order. Each name is looked up by the attribute's key:
+# joining pg_attribute made the planner scan every column of the relation per
+# constraint (0.7 s of the constraints query at 10,000 tables).
+_ATTNAMES = """array(select (select a.attname::text from pg_attribute a
+                     where a.attrelid = {rel} and a.attnum = k.num)
+             from unnest({keys}) with ordinality k(num, pos) order by k.pos)"""
 
 CONSTRAINTS: Final = _with_relations(f"""
 select con.conrelid as rel, con.conname as name, con.contype as type,
@@ -211,8 +214,10 @@ select con.conrelid as rel, con.conname as name, con.contype as type,
        con.condeferrable as deferrable, con.condeferred as deferred,
        con.convalidated as validated,
        /* since 18: constraint flags */,
-       case when {still_exists("con.conrelid")} then pg_get_constraintdef(con.oid) end
-         as definition,
+       -- the text is kept for CHECK and EXCLUDE only (the others are read from their
+       -- columns): printing all 50,000 constraints of 10,000 tables cost 0.5 s
+       case when con.contype in ('c', 'x') and {still_exists("con.conrelid")}
+         then pg_get_constraintdef(con.oid) end as definition,
        coalesce(ix.indnullsnotdistinct, false) as nulls_not_distinct
 from pg_constraint con
 join rel on rel.oid = con.conrelid
