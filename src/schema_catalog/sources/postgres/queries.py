@@ -172,7 +172,11 @@ select a.attrelid as rel, a.attname as name,
        a.attnotnull or a.atttypid in (select oid from not_null_domain) as not_null,
        a.attidentity as identity, a.attgenerated as generated,
        /* since 18: not null name */,
-       pg_get_expr(ad.adbin, ad.adrelid) as expression,
+       -- A default holds no column reference: deparsed without its relation, which
+       -- pg_get_expr would otherwise open and lock, once per column (0.5 s at 10,000
+       -- tables). A generated column's expression names columns: it needs the relation.
+       case when a.attgenerated <> '' then pg_get_expr(ad.adbin, ad.adrelid)
+            when {still_exists("ad.adrelid")} then pg_get_expr(ad.adbin, 0) end as expression,
        case when a.attcollation <> 0 and a.attcollation <> t.typcollation then
          case when co.collnamespace = 'pg_catalog'::regnamespace then co.collname::text
               else con.nspname || '.' || co.collname end
