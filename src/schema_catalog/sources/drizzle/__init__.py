@@ -39,6 +39,7 @@ from schema_catalog.errors import DrizzleError
 from schema_catalog.pg.clip import clip
 from schema_catalog.sources.drizzle import config as drizzle_config
 from schema_catalog.sources.drizzle.kit_snapshot import (
+    ColumnMemo,
     catalog_from_kit,
     enum_schemas,
     read_kit_snapshot,
@@ -202,13 +203,14 @@ def _build(
     long_names: list[model.Finding] = []
     named: list[dict[str, Value]] = []  # each entry's names, for collisions across tables
     policy_problems: dict[int, list[tuple[str, str]]] = {}
+    memo: ColumnMemo = {}
     for entity in exports.tables:
         kit = reader.kit_table(entity)
         if kit is None:
             continue
         for number in policies.get(id(entity), []):
             reader.add_policy(kit, exports.policies[number], policy_problems.setdefault(number, []))
-        tables.append(table_from_kit(kit, schemas, trusted=True))
+        tables.append(table_from_kit(kit, schemas, trusted=True, memo=memo))
         long_names += _long_name_findings([kit])
         named.append(_names_only(kit))
     for number in sorted(policy_problems):
