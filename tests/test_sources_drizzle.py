@@ -434,3 +434,26 @@ def test_a_config_out_the_os_refuses_is_no_crash(tmp_path: Path) -> None:
     )
     catalog = read([write(tmp_path, "drizzle.config.ts", config)])
     assert [t.name for t in catalog.tables] == ["t"]
+
+
+def test_a_repeated_column_is_one_model_equal_values_of_other_types_are_not(
+    tmp_path: Path,
+) -> None:
+    """Columns built from the same entry are one (immutable) model; ``1`` and ``true``
+    are equal in Python but not as defaults, and a serial's default names its table."""
+    path = tmp_path / "schema.ts"
+    path.write_text(
+        "import { pgTable, integer, serial } from 'drizzle-orm/pg-core';\n"
+        "export const a = pgTable('a', { n: integer().default(1), s: serial() });\n"
+        "export const b = pgTable('b', { n: integer().default(true), s: serial() });\n"
+        "export const c = pgTable('c', { n: integer().default(1), s: serial() });\n"
+    )
+    catalog = read([path])
+    a, b, c = (catalog.table(f"public.{name}") for name in "abc")
+    assert a is not None and b is not None and c is not None
+    assert a.columns[0] is c.columns[0]
+    assert (a.columns[0].default, b.columns[0].default) == ("1", "true")
+    assert [t.columns[1].default for t in (a, b)] == [
+        "nextval('public.a_s_seq'::regclass)",
+        "nextval('public.b_s_seq'::regclass)",
+    ]

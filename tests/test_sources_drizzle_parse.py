@@ -88,6 +88,43 @@ def test_a_clean_file_keeps_no_tree_and_reads_as_before(
         assert found.column("email").type == "citext"  # type: ignore[union-attr]
 
 
+def test_a_large_file_is_evaluated_as_it_is_indexed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each export is evaluated while its chunk's tree is at hand: no statement is
+    parsed again. Names exported or declared further on are found; a name bound twice
+    after evaluation began reads the file again, indexed first: same catalog."""
+    monkeypatch.setattr(parse, "_CHUNK", 300)
+    path = tmp_path / "schema.ts"
+    path.write_text(schema(30))
+    parsed: list[str] = []
+    real = parse.SourceFile._parse_cached
+
+    def counted(source: parse.SourceFile, span: parse.Span) -> parse.Node:
+        parsed.append(span.type)
+        return real(source, span)
+
+    monkeypatch.setattr(parse.SourceFile, "_parse_cached", counted)
+    assert len(read([path]).tables) == 31
+    # parsed again: the functions called after the read (`references`, extras) and the
+    # customType's method (read inside its statement), no table's statement
+    assert set(parsed) == {"arrow_function", "method_definition", "lexical_declaration"}
+    monkeypatch.setattr(parse.SourceFile, "_parse_cached", real)
+    body = "export { t005 as early, helper };\n" + schema(30)
+    body += "const helper = pgTable('helper', { id: uuid().primaryKey() });\n"
+    path.write_text(body)
+    catalog = read([path])
+    assert {"helper", "t005", "t030"} <= {t.name for t in catalog.tables}
+    monkeypatch.setattr(parse, "_CHUNK", 1 << 20)
+    assert catalog == read([path])
+    monkeypatch.setattr(parse, "_CHUNK", 300)
+    twice = body + "const helper = pgTable('helper2', { id: uuid().primaryKey() });\n"
+    path.write_text(twice)
+    tables = {t.name for t in read([path], keep_going=True).tables}
+    monkeypatch.setattr(parse, "_CHUNK", 1 << 20)  # one chunk: indexed before evaluating
+    assert tables == {t.name for t in read([path], keep_going=True).tables}
+
+
 def test_lines_stay_exact_past_the_first_chunk(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

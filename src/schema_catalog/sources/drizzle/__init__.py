@@ -39,6 +39,7 @@ from schema_catalog.errors import DrizzleError
 from schema_catalog.pg.clip import clip
 from schema_catalog.sources.drizzle import config as drizzle_config
 from schema_catalog.sources.drizzle.kit_snapshot import (
+    ColumnMemo,
     catalog_from_kit,
     enum_schemas,
     read_kit_snapshot,
@@ -47,7 +48,7 @@ from schema_catalog.sources.drizzle.kit_snapshot import (
 )
 from schema_catalog.sources.drizzle.parse import display_path
 from schema_catalog.sources.drizzle.policies import linked_table
-from schema_catalog.sources.drizzle.resolve import Project
+from schema_catalog.sources.drizzle.resolve import Project, Restart
 from schema_catalog.sources.drizzle.tables import TableReader
 from schema_catalog.sources.drizzle.values import (
     PG_CORE,
@@ -113,11 +114,19 @@ def read(
     silently.
     """
     with collector.paused():  # every value made survives the read (see collector.paused)
-        return _read(paths, casing, keep_going, kit_major)
+        try:
+            return _read(paths, casing, keep_going, kit_major, lazy=True)
+        except Restart:  # a file's index changed once read (see `Module`): index first
+            return _read(paths, casing, keep_going, kit_major, lazy=False)
 
 
 def _read(
-    paths: Sequence[Path], casing: Casing | None, keep_going: bool, kit_major: int | None
+    paths: Sequence[Path],
+    casing: Casing | None,
+    keep_going: bool,
+    kit_major: int | None,
+    *,
+    lazy: bool,
 ) -> model.Catalog:
     project = Project()
     inputs = drizzle_config.collect(paths, project)
@@ -128,7 +137,7 @@ def _read(
     effective = casing or (None if kit else inputs.casing)
     exports = _Exports()
     for file in inputs.files:
-        for name, value in project.module(file).exported_values():
+        for name, value in project.module(file, lazy=lazy).exported_values():
             exports.add(name, value)
     findings: list[model.Finding] = []
     reader = TableReader(project.evaluator, effective, kit)
@@ -194,13 +203,14 @@ def _build(
     long_names: list[model.Finding] = []
     named: list[dict[str, Value]] = []  # each entry's names, for collisions across tables
     policy_problems: dict[int, list[tuple[str, str]]] = {}
+    memo: ColumnMemo = {}
     for entity in exports.tables:
         kit = reader.kit_table(entity)
         if kit is None:
             continue
         for number in policies.get(id(entity), []):
             reader.add_policy(kit, exports.policies[number], policy_problems.setdefault(number, []))
-        tables.append(table_from_kit(kit, schemas, trusted=True))
+        tables.append(table_from_kit(kit, schemas, trusted=True, memo=memo))
         long_names += _long_name_findings([kit])
         named.append(_names_only(kit))
     for number in sorted(policy_problems):

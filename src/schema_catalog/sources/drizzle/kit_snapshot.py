@@ -149,12 +149,20 @@ def enum_schemas(enums: tuple[model.Enum, ...]) -> EnumSchemas:
 # --------------------------------------------------------------------------- tables
 
 
-def table_from_kit(kit: KitTable, enums: EnumSchemas, *, trusted: bool = False) -> model.Table:
+ColumnMemo = dict[tuple[object, ...], model.Column]
+"""Columns built so far, by what they are built from: repeated columns (``id``,
+``created_at``) are one immutable model, built once."""
+
+
+def table_from_kit(
+    kit: KitTable, enums: EnumSchemas, *, trusted: bool = False, memo: ColumnMemo | None = None
+) -> model.Table:
     """One drizzle-kit table entry (from a snapshot or from the reader) in PostgreSQL terms.
 
     ``trusted``: the entry is the reader's own, whose values have the model's types, so
     its columns are built without validation (`Model.trusted`: one fields-set shared by
-    all, ~700 bytes less per column). A snapshot's JSON is validated."""
+    all, ~700 bytes less per column). A snapshot's JSON is validated. ``memo``: shared
+    by the tables of one read with the same ``enums`` (see `ColumnMemo`)."""
     schema, name = kit.get("schema") or "public", clip(kit["name"])
     composite = next(iter((kit.get("compositePrimaryKeys") or {}).values()), None)
     # Column names past 63 bytes are stored clipped, as every other name.
@@ -176,6 +184,8 @@ def table_from_kit(kit: KitTable, enums: EnumSchemas, *, trusted: bool = False) 
             unresolved.get(slot, []),
             make,
         )
+        if memo is None
+        else _remembered(memo, c, schema, name, pk_columns, enums, unresolved.get(slot, []), make)
         for slot, c in kit["columns"].items()
     )
     primary_key = None
@@ -279,6 +289,37 @@ def _column(
         type_schema=type_schema,
         unresolved=tuple(sorted(unresolved)),
     )
+
+
+def _remembered(
+    memo: ColumnMemo,
+    kit: dict[str, Any],
+    schema: str,
+    table: str,
+    pk_columns: tuple[str, ...],
+    enums: EnumSchemas,
+    unresolved: list[str],
+    make: Callable[..., model.Column],
+) -> model.Column:
+    """`_column`, once per distinct entry: the key holds every input of `_column` that
+    can differ between the tables of a read, each value with its type (``1``, ``1.0``
+    and ``True`` are equal keys in Python); an entry holding a dict (identity,
+    generated) is built every time."""
+    in_pk = clip(kit["name"]) in pk_columns
+    try:
+        key = (
+            *[(k, v, type(v)) for k, v in kit.items()],
+            in_pk,
+            tuple(unresolved),
+            # a serial's default names its sequence: schema and table
+            (schema, table) if pgtypes.is_serial(str(kit["type"])) else None,
+        )
+        column = memo.get(key)
+    except TypeError:  # unhashable: a dict value
+        return _column(kit, schema, table, in_pk, enums, unresolved, make)
+    if column is None:
+        column = memo[key] = _column(kit, schema, table, in_pk, enums, unresolved, make)
+    return column
 
 
 def long_name(name: str) -> str | None:

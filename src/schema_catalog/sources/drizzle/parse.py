@@ -92,6 +92,9 @@ class SourceFile:
         self._recent: dict[tuple[int, int], Node] = {}
         """The last few ranges parsed by `node`: a helper called once per table is
         parsed once, not once per call."""
+        self._chunks: list[tuple[Node, int, int]] = []
+        """The last chunks `statements` parsed: (root, start, end of the statements it
+        gave), where `node` finds a statement read as it is indexed (see `Module`)."""
         self._lines: dict[int, str] = {}
         """``file:line`` by row: every call and member read is given its place (a
         3,000-table file asks 357,000 times for 138,000 lines)."""
@@ -137,14 +140,18 @@ class SourceFile:
                 return
             if last and start == 0:
                 self._whole = root  # the file fits one chunk: no need to parse it again
+            else:
+                self._chunks = [*self._chunks[-1:], (root, start, cut)]
             yield from kept
             if last:
+                self._chunks = []  # the file is indexed: its chunks' trees may go
                 return
             following = children[len(kept)]
             start, point, size = following.start_byte, following.start_point, chunk
 
     def _whole_statements(self) -> Iterator[Node]:
         root = self._whole = _parser(self.tsx).parse(self.data).root_node
+        self._chunks = []
         if root.type == "ERROR":
             yield root
         yield from root.named_children
@@ -154,6 +161,11 @@ class SourceFile:
         turn (a function alone, then inside its statement: a method alone reads as a
         call), else inside the whole file."""
         if self._whole is None:
+            for root, start, end in reversed(self._chunks):
+                if start <= span.start_byte and span.end_byte <= end:
+                    found = _find(root, span)
+                    if found is not None:
+                        return found
             for where in parsed:
                 found = _find(self._parse_cached(where), span)
                 if found is not None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tree_sitter import Node
 
@@ -33,9 +33,16 @@ if TYPE_CHECKING:
     from schema_catalog.sources.drizzle.evaluate import Evaluator
 
 _IN_PROGRESS = object()
+_END = object()
 _UNKNOWN = object()
 _SUFFIXES = (".ts", ".tsx", ".mts", ".cts")
 _DECLARATIONS = {"lexical_declaration", "variable_declaration"}
+
+
+class Restart(Exception):
+    """A module read as it is indexed (`Module` with ``lazy``) found what only the
+    whole index tells (a syntax error, a name bound twice) after evaluating: the read
+    starts again without ``lazy``, as it always ran."""
 
 
 @dataclass(frozen=True)
@@ -85,36 +92,82 @@ class Module:
 
     The index keeps where each declaration's value is (`Span`), not its syntax tree:
     the value's statement is parsed again when the value is first needed, and that
-    tree is dropped once evaluated (see `SourceFile`)."""
+    tree is dropped once evaluated (see `SourceFile`).
 
-    def __init__(self, project: Project, source: SourceFile) -> None:
+    ``lazy``: the file is indexed as `exported_values` goes, a top-level statement at
+    a time, so that each export is evaluated while its chunk's tree is still at hand
+    (no second parse, see `SourceFile.node`); a name not indexed yet is looked for
+    further on first. What would make that differ from indexing first (a syntax
+    error, a name bound twice, once evaluation began) raises `Restart`."""
+
+    def __init__(self, project: Project, source: SourceFile, *, lazy: bool = False) -> None:
         self.project = project
         self.source = source
         self._values: dict[str, object] = {}
         self._clear()
         self._statement: Span | None = None
-        for statement in source.statements():
-            if statement is None:  # the file is read whole after all: index it again
-                self._clear()
-            elif statement.type == "ERROR" and statement.parent is None:
+        self._lazy = lazy
+        self._evaluating = False
+        """Whether (lazy) evaluation began: from then on the index may not change."""
+        self._stream: Iterator[Node | None] | None = source.statements()
+        if not lazy:
+            self._index_rest()
+
+    def _index_rest(self) -> None:
+        while self._index_next():
+            pass
+
+    def _index_next(self) -> bool:
+        """Index the next top-level statement; False once the file is indexed."""
+        if self._stream is None:
+            return False
+        statement = next(self._stream, _END)
+        if statement is _END:
+            self._stream = self._statement = None
+            return False
+        if statement is None:  # the file is read whole after all: index it again
+            self._changed()
+            self._clear()
+        elif isinstance(statement, Node):
+            if statement.type == "ERROR" and statement.parent is None:
                 # tree-sitter gave up on the whole file (deep unclosed brackets): the root
                 # is one ERROR node holding loose tokens. Point at the first loose token.
+                self._changed()
                 loose = [c for c in statement.children if not c.type.endswith("statement")]
-                self.broken.append(source.where(loose[0] if loose else statement))
+                self.broken.append(self.source.where(loose[0] if loose else statement))
             elif statement.type != "comment":
                 error = first_error(statement)
                 if error is not None:
-                    self.broken.append(source.where(error))
-                    continue
+                    self._changed()
+                    self.broken.append(self.source.where(error))
+                    return True
                 self._statement = Span.of(statement)
                 self._index(statement)
-        self._statement = None
+        return True
+
+    def _changed(self) -> None:
+        """The index changes what was already read: start again, indexing first."""
+        if self._evaluating:
+            raise Restart(self.source.display)
+
+    def _bind(self, table: dict[str, Any], name: str, binding: Any) -> None:
+        """``table[name] = binding``; once evaluation began, only for a new name."""
+        if self._evaluating and (
+            name in table
+            or (table is not self.exports and (name in self.declarations or name in self.imports))
+        ):
+            raise Restart(self.source.display)
+        if table is self.exports and name not in table:
+            self._export_order.append(name)
+        table[name] = binding
 
     def _clear(self) -> None:
         self.declarations: dict[str, tuple[Span, Span]] = {}
         """Top-level name → (its value, the statement holding it)."""
         self.imports: dict[str, Import] = {}
         self.exports: dict[str, str | Import] = {}
+        self._export_order: list[str] = []
+        """The keys of ``exports`` in order (read as they come while lazy)."""
         self.star_exports: list[str] = []
         self.broken: list[str] = []
         """``file:line`` of each statement skipped for a syntax error."""
@@ -151,7 +204,7 @@ class Module:
 
     def _declare(self, name: str, value: Node) -> None:
         assert self._statement is not None  # only called while indexing a statement
-        self.declarations[name] = (Span.of(value), self._statement)
+        self._bind(self.declarations, name, (Span.of(value), self._statement))
 
     def _index_import(self, node: Node) -> None:
         source = node.child_by_field_name("source")
@@ -161,9 +214,9 @@ class Module:
         spec = _string(source)
         for part in named(clause):
             if part.type == "identifier":
-                self.imports[text(part)] = Import(spec, "default")
+                self._bind(self.imports, text(part), Import(spec, "default"))
             elif part.type == "namespace_import":
-                self.imports[text(named(part)[-1])] = Import(spec, "*")
+                self._bind(self.imports, text(named(part)[-1]), Import(spec, "*"))
             elif part.type == "named_imports":
                 for item in (c for c in named(part) if c.type == "import_specifier"):
                     original, alias = (
@@ -171,7 +224,9 @@ class Module:
                         item.child_by_field_name("alias"),
                     )
                     if original is not None:
-                        self.imports[text(alias or original)] = Import(spec, _name(original))
+                        self._bind(
+                            self.imports, text(alias or original), Import(spec, _name(original))
+                        )
 
     def _index_export(self, node: Node) -> None:
         declaration = node.child_by_field_name("declaration")
@@ -179,11 +234,11 @@ class Module:
         value = node.child_by_field_name("value")
         if declaration is not None:
             for name in self._index_declaration(declaration):
-                self.exports[name] = name
+                self._bind(self.exports, name, name)
             return
         if value is not None:  # export default <expr>
             self._declare("default", value)
-            self.exports["default"] = "default"
+            self._bind(self.exports, "default", "default")
             return
         spec = _string(source) if source is not None else None
         clause = next((c for c in named(node) if c.type == "export_clause"), None)
@@ -191,7 +246,7 @@ class Module:
         if clause is not None:
             self._index_export_clause(clause, spec)
         elif namespace is not None and spec is not None:
-            self.exports[_name(named(namespace)[-1])] = Import(spec, "*")
+            self._bind(self.exports, _name(named(namespace)[-1]), Import(spec, "*"))
         elif spec is not None:
             self.star_exports.append(spec)
 
@@ -201,7 +256,9 @@ class Module:
             if original is None:
                 continue
             exported = _name(alias or original)
-            self.exports[exported] = Import(spec, _name(original)) if spec else _name(original)
+            self._bind(
+                self.exports, exported, Import(spec, _name(original)) if spec else _name(original)
+            )
 
     # ----------------------------------------------------------------- values
 
@@ -223,6 +280,8 @@ class Module:
         return result
 
     def _compute(self, name: str, where: str) -> Value:
+        while name not in self.declarations and name not in self.imports and self._index_next():
+            pass  # lazy: a name declared further on
         if name in self.declarations:
             value, statement = self.declarations[name]
             node = self.source.node(value, statement)
@@ -238,6 +297,9 @@ class Module:
         if self.source.path in seen:
             return Unresolved(f"'{name}' is not exported", where)
         binding = self.exports.get(name)
+        if binding is None and self._stream is not None:
+            self._index_rest()
+            binding = self.exports.get(name)
         if isinstance(binding, str):
             return self.value(binding, where)
         if isinstance(binding, Import):
@@ -252,6 +314,7 @@ class Module:
         """Every name this module exports, re-exports included (``default`` is not re-exported)."""
         if self.source.path in seen:
             return []
+        self._index_rest()
         names = dict.fromkeys(self.exports)
         for spec in self.star_exports:
             target = self.project.module_for(self, spec)
@@ -262,7 +325,18 @@ class Module:
         return list(names)
 
     def exported_values(self) -> Iterator[tuple[str, Value]]:
-        for name in self.export_names():
+        done = 0
+        if self._lazy:
+            order = self._export_order
+            while True:
+                while done < len(order):
+                    self._evaluating = True
+                    name = order[done]
+                    done += 1
+                    yield name, self.export(name, self.source.display)
+                if not self._index_next():
+                    break
+        for name in self.export_names()[done:]:
             yield name, self.export(name, self.source.display)
 
 
@@ -278,10 +352,11 @@ class Project:
         """Relative imports that point at no file: spec → where."""
         self._tsconfigs: dict[Path, TsConfig | None] = {}
 
-    def module(self, path: Path) -> Module:
+    def module(self, path: Path, *, lazy: bool = False) -> Module:
+        """The module of ``path``, read once (``lazy``: see `Module`)."""
         path = path.resolve()
         if path not in self.modules:
-            self.modules[path] = Module(self, parse_file(path))
+            self.modules[path] = Module(self, parse_file(path), lazy=lazy)
         return self.modules[path]
 
     def imported(self, importer: Module, binding: Import, where: str) -> Value:
