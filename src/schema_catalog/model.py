@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
@@ -470,7 +470,12 @@ class Table(Model):
 
     def facts(self) -> Table:
         """This table without what analysis derives (see `DERIVED_TABLE_FIELDS`)."""
-        return self.model_copy(update=_defaults(Table, DERIVED_TABLE_FIELDS))
+        defaults = _derived_table_defaults()
+        if all(getattr(self, name) == value for name, value in defaults.items()):
+            # Straight from the sources (as `extract` writes it): no copy of every
+            # table, and of its indexes, to write the snapshot.
+            return self
+        return self.model_copy(update=defaults)
 
 
 # --------------------------------------------------------------------------- types and functions
@@ -819,6 +824,11 @@ _NONE: frozenset[str] = frozenset()
 
 def _defaults(model: type[Model], names: tuple[str, ...]) -> dict[str, object]:
     return {name: model.model_fields[name].get_default(call_default_factory=True) for name in names}
+
+
+@cache
+def _derived_table_defaults() -> dict[str, object]:
+    return _defaults(Table, DERIVED_TABLE_FIELDS)
 
 
 def qualified(schema: str, name: str) -> str:
