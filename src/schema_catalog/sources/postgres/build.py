@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
+from sys import intern
 from typing import Any, Final
 
 from schema_catalog import collector
@@ -251,13 +252,16 @@ def _table(
 def _column(row: Row, primary_key: bool, table: str) -> Column:
     generated = row["generated"] != ""
     not_null_name = row["not_null_name"]
+    expression = row["expression"]
     return Column.trusted(
-        name=row["name"],
-        type=row["type"],
+        # Names, types and defaults repeat across tables (`id`, `uuid`, `now()`): one
+        # string each, not one per column (≈ 40 MB of 10,000 tables' 200,000 columns).
+        name=intern(row["name"]),
+        type=intern(row["type"]),
         nullable=not row["not_null"],
-        default=None if generated else row["expression"],
+        default=None if generated or expression is None else intern(expression),
         identity=_IDENTITY.get(row["identity"]),
-        generated=row["expression"] if generated else None,
+        generated=expression if generated else None,
         virtual=row["generated"] == "v",
         # PostgreSQL 18 names every NOT NULL; only a name someone chose is worth showing
         not_null_name=None
@@ -267,7 +271,7 @@ def _column(row: Row, primary_key: bool, table: str) -> Column:
         collation=row["collation"],
         comment=row["comment"],
         primary_key=primary_key,
-        type_schema=row["type_schema"],
+        type_schema=None if row["type_schema"] is None else intern(row["type_schema"]),
     )
 
 
