@@ -235,13 +235,14 @@ def _render_changed_pages(
     templates = _user_templates(config)
     paths = page_paths(catalog)
     lookup = Lookup(catalog)
-    analysed = snapshot.dumps_analysed(catalog)
+    analysed, tables_json = snapshot.dumps_analysed_by_table(catalog)
     pages = all_pages(catalog, config, paths, changelog, lookup)
     keys: dict[str, str] = {}
     kept: set[str] = set()
     if docs_dir is not None:
         renderer = inputs.renderer_key(config, templates, paths)
-        keys = _input_keys(pages, renderer, lookup, analysed, changelog, config)
+        by_name = {t.qualified_name: j for t, j in zip(catalog.tables, tables_json, strict=True)}
+        keys = _input_keys(pages, renderer, lookup, (analysed, by_name), changelog, config)
         kept = {
             p.path
             for p in pages
@@ -304,13 +305,17 @@ def _input_keys(
     pages: list[Page],
     renderer: str,
     lookup: Lookup,
-    analysed: str,
+    analysed: tuple[str, dict[str, str]],
     changelog: CatalogDiff | None,
     config: Config,
 ) -> dict[str, str]:
-    """Each page's inputs hash (see `inputs`)."""
-    tables = inputs.table_keys(renderer, lookup, config.site.diagram_hops)
-    whole = inputs.catalog_key(renderer, analysed, changelog.model_dump_json() if changelog else "")
+    """Each page's inputs hash (see `inputs`); ``analysed``: the catalog's JSON, and
+    each table's part of it by name."""
+    whole_json, tables_json = analysed
+    tables = inputs.table_keys(renderer, lookup, config.site.diagram_hops, tables_json)
+    whole = inputs.catalog_key(
+        renderer, whole_json, changelog.model_dump_json() if changelog else ""
+    )
     return {p.path: tables[p.table] if p.table else whole for p in pages}
 
 
