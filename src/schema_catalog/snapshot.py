@@ -88,6 +88,20 @@ def dumps_analysed(catalog: Catalog) -> str:
     return catalog.model_dump_json(by_alias=True) + "\n"
 
 
+def dumps_analysed_by_table(catalog: Catalog) -> tuple[str, tuple[str, ...]]:
+    """`dumps_analysed`, and each table's own part of that text (in the catalog's order).
+
+    Each table is serialised once, for both: the render hashes each table's JSON for
+    its page's inputs. The fields before ``tables`` hold no ``"tables":[]`` outside a
+    string (where its quotes would be escaped), so the first one is the catalog's.
+    """
+    tables = tuple(t.model_dump_json(by_alias=True) for t in catalog.tables)
+    rest = catalog.model_copy(update={"tables": ()}).model_dump_json(by_alias=True)
+    head, mark, tail = rest.partition('"tables":[]')
+    assert mark, "the catalog JSON has a top-level tables key"
+    return f'{head}"tables":[{",".join(tables)}]{tail}\n', tables
+
+
 def loads(text: str, *, where: str = "<catalog>") -> Catalog:
     try:
         data: Any = json.loads(text)

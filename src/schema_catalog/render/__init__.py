@@ -8,7 +8,9 @@ writes the result. Writing is careful, because ``docs/`` is where users keep
 their own pages too and where ``mkdocs serve`` watches:
 
 1. Every page is rendered in memory first: a failing template or an interrupt
-   here leaves ``docs/`` untouched.
+   here leaves ``docs/`` untouched. (A render that replaces ``docs/`` whole, the
+   default, has its workers write the pages straight into the next tree beside
+   it instead: `swap`, `parallel.render_into`; a failure removes that tree.)
 2. Changed files are written into a staging folder inside ``docs/`` (a dot
    folder, which MkDocs ignores): the slow part, still with ``docs/`` untouched.
 3. The manifest (``docs/.schema-catalog-manifest``) first claims the old and
@@ -120,15 +122,34 @@ def render(
     (``serve`` shows the changed tables first).
     """
     recorded = inputs.read(docs_dir)
-    with collector.frozen():  # the catalog is not walked again for each collection
-        pages = _render_changed_pages(
-            catalog, config, changelog, docs_dir, recorded, workers, lists_later
-        )
-    files = pages.files
-    files.update(_asset_and_site_files(config))
     if in_place:
+        with collector.frozen():  # the catalog is not walked again for each collection
+            pages = _render_changed_pages(
+                catalog, config, changelog, docs_dir, recorded, workers, lists_later
+            )
+        pages.files.update(_asset_and_site_files(config))
         return _commit(pages, docs_dir, on_staged)
-    return _commit_by_exchange(pages, docs_dir, on_staged)
+    # Rendered pages go straight into the next tree (`swap`): what a killed run left
+    # there (or in the in-place staging folder) was never committed.
+    staged = swap.next_dir(docs_dir)
+    atomic.remove_leftovers(docs_dir / STAGING, staged)
+    try:
+        with collector.frozen():
+            pages = _render_changed_pages(
+                catalog,
+                config,
+                changelog,
+                docs_dir,
+                recorded,
+                workers,
+                lists_later,
+                sink=parallel.Sink(staged, docs_dir),
+            )
+        pages.files.update(_asset_and_site_files(config))
+        return _commit_by_exchange(pages, docs_dir, on_staged)
+    except BaseException:
+        shutil.rmtree(staged, ignore_errors=True)  # a failed render: nothing changed
+        raise
 
 
 def all_files(
@@ -189,11 +210,14 @@ class RenderedPages:
     """Every page's inputs hash and output hash, for the next render."""
     rendered: int
     """How many pages went through a template."""
+    placed: dict[str, bool | None] = field(default_factory=dict)
+    """Rendered now, already in the next docs/ tree (`parallel.render_into`): whether
+    docs/ held the page already, with the same bytes or others (None: not at all)."""
 
     @property
     def generated(self) -> set[str]:
         """Every file of the render: docs/ holds exactly these, and the manifest lists them."""
-        return set(self.files) | self.kept
+        return set(self.files) | self.kept | set(self.placed)
 
 
 def _render_changed_pages(
@@ -204,18 +228,21 @@ def _render_changed_pages(
     recorded: inputs.Recorded,
     workers: int | None = None,
     lists_later: bool = False,
+    sink: parallel.Sink | None = None,
 ) -> RenderedPages:
-    """The pages whose inputs changed since ``recorded`` (every page without a docs_dir)."""
+    """The pages whose inputs changed since ``recorded`` (every page without a docs_dir);
+    into ``sink`` when there is one, else in ``files``."""
     templates = _user_templates(config)
     paths = page_paths(catalog)
     lookup = Lookup(catalog)
-    analysed = snapshot.dumps_analysed(catalog)
+    analysed, tables_json = snapshot.dumps_analysed_by_table(catalog)
     pages = all_pages(catalog, config, paths, changelog, lookup)
     keys: dict[str, str] = {}
     kept: set[str] = set()
     if docs_dir is not None:
         renderer = inputs.renderer_key(config, templates, paths)
-        keys = _input_keys(pages, renderer, lookup, analysed, changelog, config)
+        by_name = {t.qualified_name: j for t, j in zip(catalog.tables, tables_json, strict=True)}
+        keys = _input_keys(pages, renderer, lookup, (analysed, by_name), changelog, config)
         kept = {
             p.path
             for p in pages
@@ -233,16 +260,26 @@ def _render_changed_pages(
             and (docs_dir / p.path).is_file()
         }
     todo = [p for p in pages if p.path not in kept and p.path not in later]
-    rendered = parallel.render_all(environment(templates), todo, config.site.long_text, workers)
-    files = dict(zip([p.path for p in todo], rendered, strict=True))
-    new_recorded = {p: (keys[p], inputs.output_hash(data)) for p, data in files.items() if keys}
+    env, long_text = environment(templates), config.site.long_text
+    files: dict[str, bytes] = {}
+    placed: dict[str, bool | None] = {}
+    if sink is not None:
+        outcomes = parallel.render_into(sink, env, todo, long_text, workers)
+        placed = {p.path: held for p, (_, held) in zip(todo, outcomes, strict=True)}
+        new_recorded = {
+            p.path: (keys[p.path], h) for p, (h, _) in zip(todo, outcomes, strict=True) if keys
+        }
+    else:
+        rendered = parallel.render_all(env, todo, long_text, workers)
+        files = dict(zip([p.path for p in todo], rendered, strict=True))
+        new_recorded = {p: (keys[p], inputs.output_hash(data)) for p, data in files.items() if keys}
     new_recorded |= {p: (keys[p], recorded[p][1]) for p in kept}
     new_recorded |= {p: recorded[p] for p in later}  # their old inputs: rendered next time
     files[NAV_FILE] = nav_yaml(catalog, paths).encode("utf-8")
     # The snapshot format is a public contract: publish its JSON Schema with the site.
     files.update(_json_schemas())
     files[ANALYSED_JSON] = analysed.encode("utf-8")
-    return RenderedPages(files, kept | later, new_recorded, len(todo))
+    return RenderedPages(files, kept | later, new_recorded, len(todo), placed)
 
 
 @functools.cache  # a function of the code alone, and slow to compute (pydantic's generator)
@@ -268,13 +305,17 @@ def _input_keys(
     pages: list[Page],
     renderer: str,
     lookup: Lookup,
-    analysed: str,
+    analysed: tuple[str, dict[str, str]],
     changelog: CatalogDiff | None,
     config: Config,
 ) -> dict[str, str]:
-    """Each page's inputs hash (see `inputs`)."""
-    tables = inputs.table_keys(renderer, lookup, config.site.diagram_hops)
-    whole = inputs.catalog_key(renderer, analysed, changelog.model_dump_json() if changelog else "")
+    """Each page's inputs hash (see `inputs`); ``analysed``: the catalog's JSON, and
+    each table's part of it by name."""
+    whole_json, tables_json = analysed
+    tables = inputs.table_keys(renderer, lookup, config.site.diagram_hops, tables_json)
+    whole = inputs.catalog_key(
+        renderer, whole_json, changelog.model_dump_json() if changelog else ""
+    )
     return {p.path: tables[p.table] if p.table else whole for p in pages}
 
 
@@ -331,9 +372,6 @@ def _commit_by_exchange(
     files, generated = pages.files, pages.generated
     changed = _changed(pages, docs_dir, previous, result)
     stale = {p for p in previous - generated if (docs_dir / p).is_file()}
-    # What a killed run left: an in-place staging folder (never committed), or the
-    # next/old tree beside docs/ (never in place, or already replaced).
-    atomic.remove_leftovers(docs_dir / STAGING, swap.next_dir(docs_dir))
     manifest = _manifest_text(generated)
     recorded = inputs.text(pages.recorded.items())
     if (
@@ -342,11 +380,13 @@ def _commit_by_exchange(
         and _read_text(docs_dir / MANIFEST) == manifest
         and _read_text(docs_dir / inputs.INPUTS) == recorded
     ):
+        shutil.rmtree(swap.next_dir(docs_dir), ignore_errors=True)  # links to the same pages
         return result  # nothing to do: no mtime moves
-    new = {path: files[path] for path in changed}
+    new = {path: files[path] for path in changed if path in files}
     new[MANIFEST] = manifest.encode("utf-8")
     new[inputs.INPUTS] = recorded.encode("utf-8")
-    swap.commit(docs_dir, new, stale, on_staged, hidden=frozenset({STAGING}))
+    placed = frozenset(pages.placed)
+    swap.commit(docs_dir, new, stale, on_staged, hidden=frozenset({STAGING}), placed=placed)
     result.removed = sorted(stale)
     return result
 
@@ -370,22 +410,25 @@ def _write_manifest(docs_dir: Path, paths: set[str]) -> None:
 def _changed(
     pages: RenderedPages, docs_dir: Path, previous: set[str], result: RenderResult
 ) -> list[str]:
-    files = pages.files
+    files, placed = pages.files, pages.placed
     changed: list[str] = []
     result.unchanged = sorted(pages.kept)
-    for path in sorted(files):
-        target = docs_dir / path
-        try:
-            current: bytes | None = target.read_bytes()
-        except FileNotFoundError:
-            current = None
-        if current == files[path]:
+    for path in sorted(files.keys() | placed.keys()):
+        held: bool | None
+        if path in placed:
+            held = placed[path]  # compared by the worker that put it in the next tree
+        else:
+            try:
+                held = (docs_dir / path).read_bytes() == files[path]
+            except FileNotFoundError:
+                held = None
+        if held:
             result.unchanged.append(path)
             continue
-        if current is not None and path not in previous:
+        if held is not None and path not in previous:
             raise RenderError(
                 "a file schema-catalog would generate already exists and was not generated by it",
-                where=str(target),
+                where=str(docs_dir / path),
                 fix="move your page elsewhere in docs/ or delete it",
             )
         changed.append(path)

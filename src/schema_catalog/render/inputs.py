@@ -28,7 +28,7 @@ alone. `tests/test_render_incremental.py` holds that against full renders.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from pydantic import TypeAdapter
@@ -85,12 +85,15 @@ def catalog_key(renderer: str, analysed_json: str, changelog_json: str) -> str:
     return _digest(renderer, analysed_json, changelog_json)
 
 
-def table_keys(renderer: str, lookup: Lookup, hops: int) -> dict[str, str]:
-    """Each table's page inputs hash, by qualified name."""
+def table_keys(
+    renderer: str, lookup: Lookup, hops: int, tables_json: Mapping[str, str]
+) -> dict[str, str]:
+    """Each table's page inputs hash, by qualified name (``tables_json``: each table as
+    the analysed catalog's JSON holds it, `snapshot.dumps_analysed_by_table`)."""
     findings = TypeAdapter(tuple[Finding, ...])
     own = {
-        name: _digest(t.model_dump_json(), findings.dump_json(lookup.findings(name)))
-        for name, t in lookup.tables.items()
+        name: _digest(tables_json[name], findings.dump_json(lookup.findings(name)))
+        for name in lookup.tables
     }
     keys: dict[str, str] = {}
     for name, table in lookup.tables.items():

@@ -4,7 +4,8 @@
 page pointing at a page not yet there). The next tree is ``.docs.next`` beside
 ``docs/`` (same filesystem): every file that stays is hard-linked from the
 current tree (same inode, so unchanged pages keep their mtimes and the team's
-own pages come along), changed pages are written, stale ones left out; then
+own pages come along), changed pages are written (rendered pages by the render's
+workers, as they come: `parallel.render_into`), stale ones left out; then
 `atomic.swap_directory` exchanges it with ``docs/`` in one ``renameat2`` and
 removes the old tree. A file a user adds to docs/ while a render runs may be
 lost with the old tree; ``serve`` re-renders in place instead (see `render`),
@@ -31,16 +32,18 @@ def commit(
     skip: set[str],
     on_staged: Callable[[], None] | None,
     hidden: frozenset[str],
+    placed: frozenset[str] = frozenset(),
 ) -> None:
     """Make ``docs_dir`` its current files minus ``skip`` plus ``files``, in one step.
 
     ``hidden`` names dot entries of docs/ that are ours and never copied (staging).
+    ``placed`` names the files already in the next tree (`next_dir`, which holds
+    nothing else: the caller cleared it before they were put there).
     """
     staged = next_dir(docs_dir)
-    atomic.remove_leftovers(staged)
     try:
         if docs_dir.is_dir():
-            _mirror(docs_dir, staged, skip | set(files), hidden)
+            _mirror(docs_dir, staged, skip | set(files) | placed, hidden)
         for path, data in files.items():
             target = staged / path
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -56,7 +59,7 @@ def commit(
 
 def _mirror(source: Path, target: Path, skip: set[str], hidden: frozenset[str]) -> None:
     """Hard-link every file of ``source`` not in ``skip`` into ``target`` (dirs recreated)."""
-    target.mkdir(parents=True)
+    target.mkdir(parents=True, exist_ok=True)
     for folder, dirs, names in os.walk(source):
         here = Path(folder)
         relative = here.relative_to(source)
@@ -67,7 +70,7 @@ def _mirror(source: Path, target: Path, skip: set[str], hidden: frozenset[str]) 
             path = (relative / name).as_posix()
             if path in skip or path in hidden:
                 continue
-            _link(here / name, target / relative / name)
+            link(here / name, target / relative / name)
 
 
 def _prune_emptied(root: Path, removed: set[str]) -> None:
@@ -79,7 +82,8 @@ def _prune_emptied(root: Path, removed: set[str]) -> None:
             folder = folder.parent
 
 
-def _link(source: Path, target: Path) -> None:
+def link(source: Path, target: Path) -> None:
+    """``target`` the same file as ``source`` (a copy where there are no hard links)."""
     if source.is_symlink():
         os.symlink(os.readlink(source), target)
         return
