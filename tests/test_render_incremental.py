@@ -202,6 +202,46 @@ def test_pages_rendered_in_worker_processes_are_the_same_bytes() -> None:
     assert int(run.stdout) > 50
 
 
+_A_WORKERS_TEMPLATE_ERROR = """
+from pathlib import Path
+from jinja2 import DictLoader, Environment
+from schema_catalog.errors import RenderError
+from schema_catalog.render.pages import Page
+from schema_catalog.render.parallel import Sink, render_all, render_into
+
+env = Environment(loader=DictLoader({"ok.md": "fine", "bad.md": "{% include 'gone.md' %}"}))
+pages = [Page("ok.md", f"p{i}.md", dict) for i in range(120)]
+pages[77] = Page("bad.md", "p77.md", dict)
+root = Path(__import__("sys").argv[1])
+for run in (
+    lambda: render_all(env, pages, 1000, workers=2),
+    lambda: render_into(Sink(root / "next", root / "docs"), env, pages, 1000, workers=2),
+):
+    try:
+        run()
+    except RenderError as error:
+        print(error.what)
+    else:
+        raise SystemExit("no RenderError")
+"""
+
+
+def test_a_template_error_in_a_worker_is_one_render_error_in_the_parent(tmp_path: Path) -> None:
+    tests = Path(__file__).resolve().parent
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tests), *sys.path])}
+    run = subprocess.run(
+        [sys.executable, "-c", _A_WORKERS_TEMPLATE_ERROR, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert len(lines) == 2 and all("rendering p77.md" in line for line in lines), run.stdout
+
+
 def test_a_process_running_threads_renders_in_one_process() -> None:
     started = threading.Event()
     stop = threading.Event()

@@ -135,17 +135,21 @@ def _run(
 
 
 def _render_slice(start: int, end: int) -> list[bytes] | _Failed:
-    assert _job is not None  # set by the parent before the fork
-    try:
-        return _render_slice_of(_job, start, end)
-    except RenderError as error:
-        return _Failed(error.what, error.where, error.fix)
+    return _in_worker(_render_slice_of, start, end)
 
 
 def _place_slice(start: int, end: int) -> list[Placed] | _Failed:
+    return _in_worker(_place_slice_of, start, end)
+
+
+def _in_worker(
+    work: Callable[[_Job, int, int], list[_T]], start: int, end: int
+) -> list[_T] | _Failed:
+    """``work`` on the forked job's slice; a render error comes back as data (the
+    parent raises it), not as a pickled exception."""
     assert _job is not None  # set by the parent before the fork
     try:
-        return _place_slice_of(_job, start, end)
+        return work(_job, start, end)
     except RenderError as error:
         return _Failed(error.what, error.where, error.fix)
 
